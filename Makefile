@@ -1,0 +1,41 @@
+# The commands in the README. `test` and `demo` install what they need first, each piece only when missing.
+.PHONY: all install tools test unit e2e lint dist demo bench clean
+
+NPM_STAMP := node_modules/.package-lock.json
+
+all: lint test
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NPM_STAMP)
+
+tools:
+	@bash scripts/setup-tools.sh
+
+test: install tools
+	NODE_OPTIONS=--experimental-vm-modules npx jest
+
+unit: install
+	NODE_OPTIONS=--experimental-vm-modules npx jest --testPathIgnorePatterns e2e
+
+e2e: install tools
+	NODE_OPTIONS=--experimental-vm-modules npx jest __tests__/e2e
+
+lint: install
+	npx eslint .
+	npx prettier --check .
+	npx tsc --noEmit
+
+dist: install
+	npx ncc build src/index.ts -o dist --license licenses.txt
+
+demo: install tools
+	.tools/node-24/bin/node scripts/demo.js
+
+bench: install tools
+	.tools/node-24/bin/node scripts/bench.js
+
+clean:
+	rm -rf node_modules .tools coverage

@@ -1,0 +1,1 @@
+{{- define "remote.name" -}}remote{{- end -}}

@@ -1,0 +1,214 @@
+// The committed bundle, run as the Actions runner runs it, against real helm and a real OCI registry.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { startRegistry } from '../../scripts/harness/registry.js'
+import { runAction } from '../../scripts/harness/runner.js'
+import { serveDirectory } from '../../scripts/harness/static-server.js'
+import { HELM_VERSIONS, helmDir, ROOT } from '../../scripts/harness/tools.js'
+import { EXAMPLE_CHART, FIXTURE_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
+
+const run = promisify(execFile)
+const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml')
+
+/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
+const visible = (text: string) =>
+  text
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+
+describe.each(HELM_VERSIONS)('Helm %s', helm => {
+  let registry: Awaited<ReturnType<typeof startRegistry>>
+  beforeAll(async () => {
+    registry = await startRegistry()
+  })
+  afterAll(async () => registry?.stop())
+
+  const inputs = (namespace: string, extra: Record<string, string> = {}) => ({
+    registry: `oci://${registry.host}/${namespace}`,
+    username: registry.username,
+    password: registry.password,
+    'plain-http': 'true',
+    ...extra
+  })
+
+  test('tag v1.2.3 lands at <registry>/<owner>/<chart>:1.2.3 with the digest the registry reports', async () => {
+    const workspace = await makeWorkspace({ 'deploy/llm-proxy': EXAMPLE_CHART })
+    try {
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: inputs('SofaTutor', { chart: 'deploy/llm-proxy' })
+      })
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+
+      const digest = await registry.manifestDigest('sofatutor/llm-proxy', '1.2.3')
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+      expect(result.outputs).toEqual({
+        version: '1.2.3',
+        tag: 'v1.2.3',
+        'chart-name': 'llm-proxy',
+        'chart-version': '1.2.3',
+        'app-version': '1.2.3',
+        'package-path': expect.stringMatching(/\/llm-proxy-1\.2\.3\.tgz$/),
+        'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
+        'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
+        digest,
+        pushed: 'true'
+      })
+      expect(await registry.tags('sofatutor/llm-proxy')).toEqual(['1.2.3'])
+      expect(await registry.chartConfig('sofatutor/llm-proxy', '1.2.3')).toMatchObject({
+        mediaType: 'application/vnd.cncf.helm.config.v1+json',
+        name: 'llm-proxy',
+        version: '1.2.3',
+        appVersion: '1.2.3'
+      })
+
+      const chartYaml = await readFile(path.join(workspace.dir, 'deploy/llm-proxy/Chart.yaml'), 'utf8')
+      expect(chartYaml).toBe(await readFile(golden, 'utf8'))
+
+      expect(result.summary).toContain(
+        `helm install llm-proxy oci://${registry.host}/sofatutor/llm-proxy --version 1.2.3`
+      )
+      expect(result.summary).toContain(digest)
+      expect(result.stdout).toContain('::group::Push to oci://')
+
+      expect(result.post?.code).toBe(0)
+      expect(result.post?.stdout).not.toContain('::warning::')
+      expect(result.workDirGone).toBe(true)
+      expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
+      expect(visible(result.everything)).not.toContain(registry.password)
+    } finally {
+      await workspace.remove()
+    }
+  })
+
+  describe('a bad tag fails before anything changes or is pushed', () => {
+    test.each([
+      'v1.2',
+      'v01.2.3',
+      '1.2.3',
+      'v1.2.3.4',
+      'refs/tags/v1.2.3;touch /tmp/x',
+      'v1.2.3$(id)',
+      'v1.2.3\nv1.2.4',
+      `v${'9'.repeat(300)}.0.0`
+    ])('%j', async tag => {
+      const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+      try {
+        const before = await readFile(path.join(workspace.dir, 'chart/Chart.yaml'), 'utf8')
+        const result = await runAction({
+          workspace: workspace.dir,
+          helm,
+          inputs: inputs('bad-tags', { chart: 'chart', tag })
+        })
+        expect(result.code).toBe(1)
+        const shown = JSON.stringify(tag.replace('refs/tags/', '').slice(0, 60))
+        expect(result.stdout).toMatch(/::error::Tag /)
+        expect(result.stdout).toContain(shown.slice(0, -1))
+        expect(result.stdout).toContain('Release tags look like vMAJOR.MINOR.PATCH')
+        expect(await readFile(path.join(workspace.dir, 'chart/Chart.yaml'), 'utf8')).toBe(before)
+        expect(await registry.tags('bad-tags/llm-proxy')).toEqual([])
+        expect(result.post?.code).toBe(0)
+      } finally {
+        await workspace.remove()
+      }
+    })
+  })
+
+  test('a dry run on a pull request packages the chart as it is and pushes nothing', async () => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        github: { ref: 'refs/pull/7/merge' },
+        inputs: inputs('dry-run', { chart: 'chart', push: 'false' })
+      })
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ version: '0.1.0', tag: 'v0.1.0', pushed: 'false', digest: '' })
+      expect(existsSync(result.outputs['package-path'])).toBe(false) // removed with the work dir by the post step
+      expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
+      expect(await registry.tags('dry-run/llm-proxy')).toEqual([])
+      expect(result.stdout).not.toContain('registry login')
+    } finally {
+      await workspace.remove()
+    }
+  })
+
+  test('dependencies: file:// and an http repository the action adds itself', async () => {
+    const repositoryDir = await mkdtemp(path.join(os.tmpdir(), 'chart-repository-'))
+    const server = await serveDirectory(repositoryDir)
+    const workspace = await makeWorkspace({
+      'charts/app': path.join(FIXTURE_CHARTS, 'app'),
+      'charts/common': path.join(FIXTURE_CHARTS, 'common')
+    })
+    try {
+      const helmBin = path.join(helmDir(helm), 'helm')
+      await run(helmBin, ['package', path.join(FIXTURE_CHARTS, 'remote'), '--destination', repositoryDir])
+      await run(helmBin, ['repo', 'index', repositoryDir, '--url', server.url])
+      const chartFile = path.join(workspace.dir, 'charts/app/Chart.yaml')
+      await writeFile(chartFile, (await readFile(chartFile, 'utf8')).replace('REMOTE_REPOSITORY', server.url))
+
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        github: { ref: 'refs/tags/v2.0.0' },
+        inputs: inputs('deps', { chart: 'charts/app', 'lint-strict': 'true' }),
+        post: false
+      })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('::group::Dependencies')
+      expect(server.requests).toEqual(expect.arrayContaining(['/index.yaml', '/remote-0.3.0.tgz']))
+      const { stdout: files } = await run('tar', ['-tzf', result.outputs['package-path']])
+      expect(files.split('\n')).toEqual(
+        expect.arrayContaining(['app/charts/common/Chart.yaml', 'app/charts/remote/Chart.yaml'])
+      )
+      expect(result.outputs.digest).toBe(await registry.manifestDigest('deps/app', '2.0.0'))
+      expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
+    } finally {
+      await Promise.all([workspace.remove(), server.stop(), rm(repositoryDir, { recursive: true, force: true })])
+    }
+  })
+
+  test('a registry that already ends in the chart name is refused with the one to use', async () => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: inputs('sofatutor/llm-proxy', { chart: 'chart' })
+      })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(`Set registry to oci://${registry.host}/sofatutor instead.`)
+      expect(await registry.tags('sofatutor/llm-proxy/llm-proxy')).toEqual([])
+    } finally {
+      await workspace.remove()
+    }
+  })
+
+  test('refused credentials fail at login, push nothing and show no password', async () => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    const wrong = 'wrong-password-51c2'
+    try {
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: inputs('refused', { chart: 'chart', password: wrong })
+      })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain('::error::helm registry login failed')
+      expect(await registry.tags('refused/llm-proxy')).toEqual([])
+      expect(visible(result.everything)).not.toContain(wrong)
+      expect(result.workDirGone).toBe(true)
+    } finally {
+      await workspace.remove()
+    }
+  })
+})

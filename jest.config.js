@@ -1,0 +1,10 @@
+// ESM throughout, as in actions/typescript-action: ts-jest compiles the TypeScript, the harness is plain ESM.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testTimeout: 120000,
+  verbose: true
+}

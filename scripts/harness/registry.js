@@ -1,0 +1,113 @@
+// A real OCI registry (CNCF distribution, Debian's docker-registry) on 127.0.0.1, with htpasswd auth and
+// storage in a temp dir; started and stopped by whoever uses it.
+import bcrypt from 'bcryptjs'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+]
+
+/** A port the kernel just handed out on loopback; the registry binds it right after. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitUntilServing(url, child, log) {
+  const deadline = Date.now() + 15000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}:\n${log()}`)
+    try {
+      await fetch(url)
+      return
+    } catch {
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+  throw new Error(`docker-registry did not answer on ${url} within 15 s:\n${log()}`)
+}
+
+/**
+ * @param {{ username?: string, password?: string }} [options]
+ */
+export async function startRegistry({ username = 'ci', password = 'registry-secret-7f3a' } = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-'))
+  const port = await freePort()
+  const host = `127.0.0.1:${port}`
+  await writeFile(path.join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 5)}\n`)
+  await writeFile(
+    path.join(dir, 'config.yml'),
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      `storage: { filesystem: { rootdirectory: ${path.join(dir, 'data')} }, delete: { enabled: true } }`,
+      `http: { addr: "${host}" }`,
+      `auth: { htpasswd: { realm: test, path: ${path.join(dir, 'htpasswd')} } }`,
+      ''
+    ].join('\n')
+  )
+  const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', chunk => (output += chunk))
+  child.stderr.on('data', chunk => (output += chunk))
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  await waitUntilServing(`http://${host}/v2/`, child, () => output)
+
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const api = (pathname, init = {}) =>
+    fetch(`http://${host}/v2/${pathname}`, { ...init, headers: { authorization, ...init.headers } })
+
+  return {
+    host,
+    username,
+    password,
+    /** The digest the registry itself gives for repository:tag, or undefined when there is none. */
+    async manifestDigest(repository, tag) {
+      const response = await api(`${repository}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { accept: MANIFEST_TYPES.join(', ') }
+      })
+      return response.ok ? (response.headers.get('docker-content-digest') ?? undefined) : undefined
+    },
+    async manifest(repository, tag) {
+      const response = await api(`${repository}/manifests/${tag}`, { headers: { accept: MANIFEST_TYPES.join(', ') } })
+      return response.ok ? response.json() : undefined
+    },
+    /** The chart metadata (Chart.yaml as JSON) in the config blob of repository:tag. */
+    async chartConfig(repository, tag) {
+      const manifest = await this.manifest(repository, tag)
+      if (!manifest) return undefined
+      const response = await api(`${repository}/blobs/${manifest.config.digest}`)
+      return { mediaType: manifest.config.mediaType, ...(await response.json()) }
+    },
+    /** Every repository the registry holds. */
+    async catalog() {
+      const response = await api('_catalog')
+      if (!response.ok) throw new Error(`catalog: HTTP ${response.status}`)
+      return (await response.json()).repositories ?? []
+    },
+    async tags(repository) {
+      const response = await api(`${repository}/tags/list`)
+      if (response.status === 404) return []
+      return (await response.json()).tags ?? []
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await exited
+      }
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}

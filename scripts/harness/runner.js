@@ -1,0 +1,134 @@
+// Runs the committed bundle the way the GitHub Actions runner does: action.yml defaults evaluated against a
+// github context, INPUT_<NAME> variables (uppercased, hyphens kept), GITHUB_OUTPUT/GITHUB_STATE/
+// GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { helmDir, node24, ROOT } from './tools.js'
+
+const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8'))
+
+/** Evaluates the `${{ github.x }}` defaults of action.yml, the only expressions it uses. */
+export function inputDefaults(github) {
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, spec]) => [
+      name,
+      String(spec.default ?? '').replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_, key) => {
+        if (!(key in github))
+          throw new Error(`action.yml default of ${name} uses github.${key}, which the test context lacks`)
+        return github[key]
+      })
+    ])
+  )
+}
+
+/** Reads a GITHUB_OUTPUT / GITHUB_STATE file: `name<<delimiter` blocks (and plain `name=value` lines). */
+export function parseCommandFile(text) {
+  const values = {}
+  const lines = text.split('\n')
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const body = []
+      while (lines[++index] !== delimiter) body.push(lines[index])
+      values[name] = body.join('\n')
+    } else if (line.includes('=')) {
+      values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return values
+}
+
+function execute(file, env, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node24(), [file], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.once('error', reject)
+    child.once('close', code => resolve({ code, stdout, stderr }))
+  })
+}
+
+export const DEFAULT_GITHUB = {
+  ref: 'refs/tags/v1.2.3',
+  repository_owner: 'SofaTutor',
+  actor: 'release-bot',
+  token: 'ghs_test-token-not-a-secret-of-anyones'
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.workspace  the checkout (GITHUB_WORKSPACE)
+ * @param {string} options.helm       helm version whose binary is first on PATH
+ * @param {Record<string, string>} [options.inputs]  the step's `with:`
+ * @param {Record<string, string>} [options.github]  context for action.yml defaults
+ * @param {Record<string, string>} [options.env]     extra environment
+ * @param {boolean} [options.post]    run the post step too (default true)
+ * @param {string} [options.entry]    bundle to run (default dist/index.js)
+ */
+export async function runAction({ workspace, helm, inputs = {}, github = {}, env = {}, post = true, entry }) {
+  const context = { ...DEFAULT_GITHUB, ...github }
+  const runnerDir = await mkdtemp(path.join(os.tmpdir(), 'runner-'))
+  const files = {
+    GITHUB_OUTPUT: path.join(runnerDir, 'output'),
+    GITHUB_STATE: path.join(runnerDir, 'state'),
+    GITHUB_STEP_SUMMARY: path.join(runnerDir, 'summary')
+  }
+  for (const file of Object.values(files)) await writeFile(file, '')
+  const home = path.join(runnerDir, 'home')
+  const runnerTemp = path.join(runnerDir, 'temp')
+  await mkdir(home)
+  await mkdir(runnerTemp)
+
+  const withDefaults = { ...inputDefaults(context), ...inputs }
+  const inputEnv = Object.fromEntries(
+    Object.entries(withDefaults).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  )
+  const base = {
+    PATH: [helmDir(helm), path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    HOME: home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REF: context.ref,
+    GITHUB_REPOSITORY_OWNER: context.repository_owner,
+    GITHUB_ACTOR: context.actor,
+    RUNNER_TEMP: runnerTemp,
+    ...files,
+    ...inputEnv,
+    ...env
+  }
+  const bundle = entry ?? path.join(ROOT, 'dist', 'index.js')
+  const main = await execute(bundle, base, workspace)
+  const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
+  const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
+  const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8')
+
+  let postStep
+  if (post) {
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
+    await writeFile(files.GITHUB_STATE, '')
+    postStep = await execute(bundle, { ...base, ...stateEnv }, workspace)
+  }
+  return {
+    ...main,
+    outputs,
+    state,
+    summary,
+    post: postStep,
+    home,
+    runnerTemp,
+    /** Everything the run showed or left behind, for scanning. */
+    everything: [main.stdout, main.stderr, postStep?.stdout, postStep?.stderr, summary, JSON.stringify(outputs)].join(
+      '\n'
+    ),
+    workDirGone: state['work-dir'] ? !existsSync(state['work-dir']) : true
+  }
+}

@@ -1,0 +1,18 @@
+import * as core from '@actions/core'
+
+export type Log = (text: string) => void
+
+/**
+ * A log group whose lines are held until the phase ends, so that phases running at the same time still
+ * print as one unbroken group each. The group is printed on failure too, with what it had logged.
+ */
+export async function phase<T>(title: string, work: (log: Log) => Promise<T>): Promise<T> {
+  const lines: string[] = []
+  try {
+    return await work(text => lines.push(text))
+  } finally {
+    core.startGroup(title)
+    for (const line of lines) core.info(line)
+    core.endGroup()
+  }
+}
