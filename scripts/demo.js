@@ -1,0 +1,48 @@
+// make demo: releases examples/charts/llm-proxy from tag v1.2.3 through the committed bundle, run as the
+// Actions runner runs it, to a registry on 127.0.0.1 that it starts here and stops after.
+import { startRegistry } from './harness/registry.js'
+import { runAction } from './harness/runner.js'
+import { HELM_VERSIONS } from './harness/tools.js'
+import { EXAMPLE_CHART, makeWorkspace } from './harness/workspace.js'
+
+const helm = HELM_VERSIONS[0]
+const registry = await startRegistry()
+const workspace = await makeWorkspace({ 'deploy/charts/llm-proxy': EXAMPLE_CHART })
+try {
+  console.log(`Registry: CNCF distribution on ${registry.host}; helm ${helm}; tag v1.2.3\n`)
+  console.log('── the step, as in a workflow ──')
+  const inputs = {
+    chart: 'deploy/charts/llm-proxy',
+    registry: `oci://${registry.host}/sofatutor`,
+    username: registry.username,
+    password: registry.password,
+    'plain-http': 'true'
+  }
+  console.log(
+    [
+      '- uses: sofatutor/helm-release-action@v1',
+      '  with:',
+      ...Object.entries(inputs).map(([name, value]) => `    ${name}: ${name === 'password' ? '***' : value}`)
+    ].join('\n')
+  )
+  const result = await runAction({ workspace: workspace.dir, helm, inputs, github: { ref: 'refs/tags/v1.2.3' } })
+
+  console.log('\n── the log ──')
+  console.log(result.stdout.replace(new RegExp(registry.password, 'g'), '***').trimEnd())
+  if (result.stderr) console.log(result.stderr)
+  if (result.code !== 0) throw new Error(`the action failed with exit code ${result.code}`)
+
+  console.log('\n── outputs ──')
+  for (const [name, value] of Object.entries(result.outputs)) console.log(`${name.padEnd(14)} ${value}`)
+  console.log('\n── job summary (markdown/HTML the runner renders) ──')
+  console.log(result.summary.trim())
+  console.log('\n── the registry now holds ──')
+  console.log(`${registry.host}/sofatutor/llm-proxy tags: ${(await registry.tags('sofatutor/llm-proxy')).join(', ')}`)
+  console.log(`manifest digest: ${await registry.manifestDigest('sofatutor/llm-proxy', '1.2.3')}`)
+  console.log(`post step: exit ${result.post?.code}, work dir removed: ${result.workDirGone}`)
+  console.log('\n── next, a user runs ──')
+  console.log(`helm install llm-proxy ${result.outputs['chart-url']} --version ${result.outputs.version}`)
+} finally {
+  await workspace.remove()
+  await registry.stop()
+}
