@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { renderTemplate, show } from '../src/format.js'
+import { formatDuration, renderTemplate, show } from '../src/format.js'
 
 const values = { version: '1.2.3', tag: 'v1.2.3', major: '1', minor: '2', patch: '3' }
 
@@ -36,5 +36,17 @@ describe('show', () => {
     ['x'.repeat(61), `"${'x'.repeat(60)}… (61 characters)"`]
   ])('%j → %s', (value, expected) => {
     expect(show(value)).toBe(expected)
+  })
+})
+
+describe('formatDuration', () => {
+  test.each([
+    [300_000, '5m'],
+    [90_000, '1m30s'],
+    [2_000, '2s'],
+    [1_500, '1500ms'],
+    [3_661_000, '1h1m1s']
+  ])('%i ms → %s', (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected)
   })
 })

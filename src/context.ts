@@ -20,7 +20,19 @@ export interface Inputs {
   lintStrict: boolean
   plainHttp: boolean
   runnerTemp: string
+  // Hardening: re-runs, faults, and where helm comes from.
+  ifExists: IfExists
+  verify: boolean
+  retries: number
+  /** Time limit of each helm call, in milliseconds. */
+  timeoutMs: number
+  /** Empty: the helm on PATH. */
+  helmVersion: string
+  helmMirror: string
 }
+
+export const IF_EXISTS = ['fail', 'skip', 'overwrite'] as const
+export type IfExists = (typeof IF_EXISTS)[number]
 
 const TRUE = new Set(['true', 'True', 'TRUE'])
 const FALSE = new Set(['false', 'False', 'FALSE'])
@@ -29,6 +41,67 @@ export function parseBoolean(name: string, value: string): boolean {
   if (TRUE.has(value)) return true
   if (FALSE.has(value)) return false
   throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`)
+}
+
+export function parseIfExists(value: string): IfExists {
+  const found = IF_EXISTS.find(choice => choice === value)
+  if (!found) throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`)
+  return found
+}
+
+const MAX_RETRIES = 10
+
+export function parseRetries(value: string): number {
+  if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
+    throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`)
+  }
+  return Number(value)
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
+export function parseDuration(name: string, value: string): number {
+  const refuse = (why: string) =>
+    new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`)
+  if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value)) throw refuse('that is not a duration.')
+  let total = 0
+  for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit]
+  if (total < 1000 || total > 6 * UNIT_MS.h) throw refuse('it must lie between 1s and 6h.')
+  return total
+}
+
+/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
+export function parseHelmVersion(value: string): string {
+  if (value === '') return ''
+  const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value)
+  if (!match) {
+    throw new Error(
+      `Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.18.1 or 4.1.4 (no ranges, no "latest").`
+    )
+  }
+  const [, version, major, minor] = match
+  if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
+    throw new Error(
+      `Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. 4.1.4.`
+    )
+  }
+  return version
+}
+
+export function parseMirror(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+    throw new Error(
+      `Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`
+    )
+  }
+  return value.replace(/\/+$/, '')
 }
 
 /**
@@ -76,6 +149,12 @@ export function getInputs(): Inputs {
     push: parseBoolean('push', input('push') || 'true'),
     lintStrict: parseBoolean('lint-strict', input('lint-strict') || 'false'),
     plainHttp: parseBoolean('plain-http', input('plain-http') || 'false'),
-    runnerTemp: process.env.RUNNER_TEMP || os.tmpdir()
+    runnerTemp: process.env.RUNNER_TEMP || os.tmpdir(),
+    ifExists: parseIfExists(input('if-exists') || 'fail'),
+    verify: parseBoolean('verify', input('verify') || 'true'),
+    retries: parseRetries(input('retries') || '3'),
+    timeoutMs: parseDuration('timeout', input('timeout') || '5m'),
+    helmVersion: parseHelmVersion(input('helm-version')),
+    helmMirror: parseMirror(input('helm-mirror') || 'https://get.helm.sh')
   }
 }

@@ -19,3 +19,21 @@ export function renderTemplate(input: string, template: string, values: Record<s
     return values[name]
   })
 }
+
+/** Milliseconds the way the timeout input is written: `5m`, `1m30s`, `2s`, `1500ms`. */
+export function formatDuration(ms: number): string {
+  if (ms % 1000) return `${ms}ms`
+  const parts: string[] = []
+  let seconds = ms / 1000
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1]
+  ] as const) {
+    if (seconds >= size) {
+      parts.push(`${Math.floor(seconds / size)}${unit}`)
+      seconds %= size
+    }
+  }
+  return parts.join('') || '0s'
+}

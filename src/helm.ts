@@ -1,8 +1,10 @@
-import { getExecOutput } from '@actions/exec'
-import { which } from '@actions/io'
+import { spawn } from 'node:child_process'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { parse } from 'yaml'
+import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
+import { show } from './format.js'
 import { parseDigest } from './registry.js'
 
 export interface HelmResult {
@@ -18,54 +20,120 @@ export interface RunOptions {
 }
 
 const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo'])
+/** The input timeout's default; also what the post step allows its logout. */
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000
 
 export class HelmError extends Error {
   readonly subcommand: string
   readonly exitCode: number
   readonly stderr: string
+  /** Killed at the time limit rather than failed by itself. */
+  readonly timedOut: boolean
 
-  constructor(subcommand: string, exitCode: number, stdout: string, stderr: string) {
+  constructor(subcommand: string, exitCode: number, stdout: string, stderr: string, timedOut = false) {
     const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)'
-    super(`helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`)
+    super(
+      timedOut
+        ? `helm ${subcommand} was stopped at the time limit (input timeout). It had said:\n${detail}`
+        : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`
+    )
     this.name = 'HelmError'
     this.subcommand = subcommand
     this.exitCode = exitCode
     this.stderr = stderr
+    this.timedOut = timedOut
   }
 }
 
-/** The one way the action runs helm: argv arrays, output captured, failures as HelmError. */
+interface Execution {
+  exitCode: number
+  stdout: string
+  stderr: string
+  timedOut: boolean
+}
+
+/**
+ * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
+ * stalled on a registry that never answers is killed at the time limit.
+ */
+function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
+  return new Promise<Execution>((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.once('error', error => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('close', code => {
+      clearTimeout(timer)
+      resolve({ exitCode: code ?? -1, stdout, stderr, timedOut })
+    })
+    // helm may exit without reading stdin (a failed lookup before login); that is not an error of ours.
+    child.stdin.once('error', () => undefined)
+    child.stdin.end(stdin)
+  })
+}
+
+export interface ChartInRegistry {
+  digest: string
+  name: string
+  version: string
+}
+
+/** The one way the action runs helm: argv arrays, output captured, a time limit, failures as HelmError. */
 export class Helm {
   readonly bin: string
   readonly env: Record<string, string>
+  readonly timeoutMs: number
 
   /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
-  constructor(bin: string, overrides: Record<string, string>) {
+  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS) {
     this.bin = bin
     const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)
     this.env = { ...Object.fromEntries(inherited), ...overrides }
-  }
-
-  static async find(overrides: Record<string, string>): Promise<Helm> {
-    const bin = await which('helm', false)
-    if (!bin) {
-      throw new Error('helm was not found on PATH. Install it in an earlier step, e.g. with azure/setup-helm.')
-    }
-    return new Helm(bin, overrides)
+    this.timeoutMs = timeoutMs
   }
 
   async run(args: string[], options: RunOptions = {}): Promise<HelmResult> {
-    const output = await getExecOutput(this.bin, args, {
-      ignoreReturnCode: true,
-      silent: true,
-      env: this.env,
-      input: options.stdin === undefined ? undefined : Buffer.from(options.stdin)
-    })
-    if (output.exitCode !== 0) {
+    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs)
+    if (output.exitCode !== 0 || output.timedOut) {
       const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1)
-      throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr)
+      throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, output.timedOut)
     }
     return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr }
+  }
+
+  async version(): Promise<HelmVersion> {
+    const { stdout } = await this.run(['version', '--template', '{{.Version}}'])
+    const version = parseHelmVersionOutput(stdout)
+    if (!version) throw new Error(`${this.bin} does not look like helm: \`helm version\` printed ${show(stdout)}.`)
+    return version
+  }
+
+  /**
+   * The chart's metadata and manifest digest as the registry holds them (`helm show chart` pulls the chart
+   * and prints the same Digest line as a pull).
+   */
+  async showChart(chartUrl: string, version: string, plainHttp: boolean): Promise<ChartInRegistry & HelmResult> {
+    const args = ['show', 'chart', chartUrl, '--version', version]
+    const result = await this.run(plainHttp ? [...args, '--plain-http'] : args)
+    const digest = parseDigest(result.stdout, result.stderr)
+    // Newer helm prints its Pulled/Digest notes on stdout too, ahead of the Chart.yaml that starts at apiVersion.
+    const meta: unknown = parse(result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m))))
+    const field = (key: string): string => {
+      const value = meta && typeof meta === 'object' ? (meta as Record<string, unknown>)[key] : undefined
+      return value === undefined || value === null ? '' : String(value)
+    }
+    if (!digest) throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`)
+    return { ...result, digest, name: field('name'), version: field('version') }
   }
 
   lint(chartDir: string, strict: boolean): Promise<HelmResult> {

@@ -4,11 +4,13 @@ import path from 'node:path'
 import { readChart, repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from './chart.js'
 import { getInputs, type Inputs } from './context.js'
 import { renderTemplate, show } from './format.js'
-import { Helm, prepareHelmHome, transcript } from './helm.js'
+import { prepareHelmHome, transcript, type Helm } from './helm.js'
 import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
 import { phase } from './phase.js'
-import { locateChart, parseRegistry, type Registry } from './registry.js'
+import { locateChart, parseRegistry } from './registry.js'
 import { STATE } from './post.js'
+import { Publisher } from './publish.js'
+import { setupHelm } from './setup-helm.js'
 import { parseStrictSemver, resolveRelease, type Release } from './version.js'
 
 /** The release the tag names; a dry run on an untagged ref (a pull request) takes the chart's own version. */
@@ -24,14 +26,6 @@ function releaseFor(inputs: Inputs, chart: Chart): Release {
   const current = parseStrictSemver(chart.meta.version)
   if (!current) throw new Error(`${chart.file} has version ${show(chart.meta.version)}, which is not SemVer 2.0.`)
   return { ...current, tag: `${inputs.tagPrefix}${current.version}` }
-}
-
-async function login(helm: Helm, inputs: Inputs, registry: Registry): Promise<void> {
-  // Saved before the attempt: even a login that fails halfway may have stored something to log out of.
-  core.saveState(STATE.registryHost, registry.host)
-  await phase(`Log in to ${registry.host}`, async log => {
-    log(transcript(await helm.registryLogin(registry.host, inputs.username, inputs.password, inputs.plainHttp)))
-  })
 }
 
 async function buildDependencies(helm: Helm, chart: Chart): Promise<void> {
@@ -75,7 +69,12 @@ export async function run(): Promise<void> {
     await mkdir(inputs.runnerTemp, { recursive: true })
     const workDir = await mkdtemp(path.join(inputs.runnerTemp, 'helm-release-'))
     core.saveState(STATE.workDir, workDir)
-    const helm = await Helm.find(await prepareHelmHome(workDir))
+    const { helm, version: helmVersion } = await setupHelm(inputs, await prepareHelmHome(workDir), {
+      push: inputs.push,
+      login: inputs.push && inputs.password !== '',
+      plainHttp: inputs.plainHttp,
+      version: release.version
+    })
     core.saveState(STATE.helm, helm.bin)
 
     const versions = { version: release.version, appVersion }
@@ -85,7 +84,19 @@ export async function run(): Promise<void> {
       log(`${chart.file}: version ${release.version}, appVersion ${appVersion}`)
     })
 
-    const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve()
+    const publisher = inputs.push
+      ? new Publisher(
+          helm,
+          inputs,
+          registry,
+          location,
+          { chartName: chart.meta.name, version: release.version },
+          helmVersion
+        )
+      : undefined
+    const loggedIn = publisher && inputs.password ? publisher.login() : Promise.resolve()
+    // Looked up while the chart builds; only a clean "not found" (or if-exists) lets the push go ahead.
+    const existing = publisher ? loggedIn.then(() => publisher.findExisting()) : Promise.resolve(undefined)
     const build = async (): Promise<string> => {
       if (chart.meta.dependencies.length) {
         // oci:// dependencies may live in the registry being logged in to.
@@ -94,16 +105,10 @@ export async function run(): Promise<void> {
       }
       return lintAndPackage(helm, inputs, rewritten, workDir)
     }
-    const [packagePath] = await Promise.all([build(), loggedIn])
-
-    let digest = ''
-    if (inputs.push) {
-      digest = await phase(`Push to ${registry.url}`, async log => {
-        const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp)
-        log(transcript(pushed))
-        return pushed.digest
-      })
-    }
+    const [packagePath, , existingDigest] = await Promise.all([build(), loggedIn, existing])
+    const { digest, pushed } = publisher
+      ? await publisher.publish(packagePath, existingDigest)
+      : { digest: '', pushed: false }
 
     const outcome: Outcome = {
       chartName: chart.meta.name,
@@ -113,14 +118,14 @@ export async function run(): Promise<void> {
       packagePath,
       location,
       digest,
-      pushed: inputs.push
+      pushed
     }
     setOutputs(outcome)
     await writeSummary(outcome)
     core.info(
-      inputs.push
+      pushed
         ? `Published ${location.ref}@${digest}\nInstall it with: ${installCommand(outcome)}`
-        : `Packaged ${packagePath}; not pushed (push: false).`
+        : `Packaged ${packagePath}; not pushed (${inputs.push ? 'if-exists: skip' : 'push: false'}).`
     )
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))

@@ -203,7 +203,9 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         inputs: inputs('refused', { chart: 'chart', password: wrong })
       })
       expect(result.code).toBe(1)
-      expect(result.stdout).toContain('::error::helm registry login failed')
+      // Deliberately changed: the error now leads with what happened and the fix, helm's own words below.
+      expect(result.stdout).toContain(`::error::${registry.host} refused the credentials (401) on login.`)
+      expect(result.stdout).toContain('helm registry login failed')
       expect(await registry.tags('refused/llm-proxy')).toEqual([])
       expect(visible(result.everything)).not.toContain(wrong)
       expect(result.workDirGone).toBe(true)
