@@ -6,5 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
+  globalSetup: './scripts/harness/jest-global-setup.js',
+  globalTeardown: './scripts/harness/jest-global-teardown.js',
   verbose: true
 }

@@ -12,6 +12,8 @@ import http from 'node:http'
  * @property {Record<string, string>} [headers]  headers of that answer (e.g. retry-after)
  * @property {boolean} [reset]   read part of the request body, then reset the connection (TCP RST)
  * @property {boolean} [stall]   never answer; the connection stays open until the proxy stops
+ * @property {[string, string]} [rewrite]  forward with the first string in the path replaced by the second
+ *                                          (another tag: a registry that serves something else than was pushed)
  */
 
 /** @param {string} target host:port of the registry */
@@ -55,9 +57,10 @@ export async function startFaultProxy(target) {
         return
       }
     }
-    requests.push(line)
+    const forwardPath = fault?.rewrite ? request.url.replace(...fault.rewrite) : request.url
+    requests.push(forwardPath === request.url ? line : `${line} -> ${forwardPath}`)
     const upstream = http.request(
-      { host: targetHost, port: targetPort, method: request.method, path: request.url, headers: request.headers },
+      { host: targetHost, port: targetPort, method: request.method, path: forwardPath, headers: request.headers },
       reply => {
         response.writeHead(reply.statusCode ?? 502, reply.headers)
         reply.pipe(response)

@@ -3,10 +3,11 @@
 // GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
 
 const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8'))
@@ -64,9 +65,25 @@ export const DEFAULT_GITHUB = {
 }
 
 /**
+ * The directory to put first on PATH for a helm version. With the password scan on, it holds a `helm` that
+ * appends its argv to a file and then execs the real one, so that the scan sees every helm command line.
+ */
+async function helmOnPath(helm, runnerDir) {
+  if (!process.env[TRANSCRIPTS]) return { dir: helmDir(helm), argvFile: undefined }
+  const dir = path.join(runnerDir, 'helm-argv')
+  const argvFile = path.join(runnerDir, 'helm-argv.log')
+  await mkdir(dir)
+  const real = path.join(helmDir(helm), 'helm')
+  await writeFile(path.join(dir, 'helm'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvFile}'\nexec '${real}' "$@"\n`)
+  await chmod(path.join(dir, 'helm'), 0o755)
+  await writeFile(argvFile, '')
+  return { dir, argvFile }
+}
+
+/**
  * @param {object} options
  * @param {string} options.workspace  the checkout (GITHUB_WORKSPACE)
- * @param {string} options.helm       helm version whose binary is first on PATH
+ * @param {string | null} options.helm  helm version whose binary is first on PATH; null for none
  * @param {Record<string, string>} [options.inputs]  the step's `with:`
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
@@ -84,15 +101,19 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
   for (const file of Object.values(files)) await writeFile(file, '')
   const home = path.join(runnerDir, 'home')
   const runnerTemp = path.join(runnerDir, 'temp')
+  const toolCache = path.join(runnerDir, 'tool-cache')
   await mkdir(home)
   await mkdir(runnerTemp)
+  const onPath = helm === null ? { dir: undefined, argvFile: undefined } : await helmOnPath(helm, runnerDir)
 
   const withDefaults = { ...inputDefaults(context), ...inputs }
   const inputEnv = Object.fromEntries(
     Object.entries(withDefaults).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
   )
   const base = {
-    PATH: [helmDir(helm), path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    PATH: [onPath.dir, path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin']
+      .filter(Boolean)
+      .join(path.delimiter),
     HOME: home,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
@@ -101,6 +122,7 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     GITHUB_REPOSITORY_OWNER: context.repository_owner,
     GITHUB_ACTOR: context.actor,
     RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: toolCache,
     ...files,
     ...inputEnv,
     ...env
@@ -117,6 +139,17 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     await writeFile(files.GITHUB_STATE, '')
     postStep = await execute(bundle, { ...base, ...stateEnv }, workspace)
   }
+  const texts = {
+    stdout: main.stdout,
+    stderr: main.stderr,
+    'post stdout': postStep?.stdout ?? '',
+    'post stderr': postStep?.stderr ?? '',
+    summary,
+    outputs: JSON.stringify(outputs),
+    state: JSON.stringify(state),
+    'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
+  }
+  await saveTranscript(runnerDir, [withDefaults.password], texts)
   return {
     ...main,
     outputs,
@@ -125,10 +158,9 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     post: postStep,
     home,
     runnerTemp,
+    toolCache,
     /** Everything the run showed or left behind, for scanning. */
-    everything: [main.stdout, main.stderr, postStep?.stdout, postStep?.stderr, summary, JSON.stringify(outputs)].join(
-      '\n'
-    ),
+    everything: Object.values(texts).join('\n'),
     workDirGone: state['work-dir'] ? !existsSync(state['work-dir']) : true
   }
 }

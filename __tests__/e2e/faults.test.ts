@@ -1,0 +1,159 @@
+// Registry faults, injected by a proxy of our own between helm and the real registry. Each case checks the
+// step's outcome and that the registry holds either nothing at the reference or the complete, verified chart.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
+import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
+import { freePort, startRegistry } from '../../scripts/harness/registry.js'
+import { runAction } from '../../scripts/harness/runner.js'
+import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
+import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
+
+type Registry = Awaited<ReturnType<typeof startRegistry>>
+type Result = Awaited<ReturnType<typeof runAction>>
+
+const BLOB_UPLOAD = /\/blobs\/uploads\/.+/
+const MANIFEST = /\/manifests\//
+
+/** 'nothing' or 'complete'; fails the test on anything in between (a tag without its chart, a wrong digest). */
+async function registryState(registry: Registry, namespace: string, result: Result): Promise<'nothing' | 'complete'> {
+  const repository = `${namespace}/llm-proxy`
+  const tags = await registry.tags(repository)
+  if (tags.length === 0) return 'nothing'
+  expect(tags).toEqual(['1.2.3'])
+  const digest = await registry.manifestDigest(repository, '1.2.3')
+  expect(await registry.chartConfig(repository, '1.2.3')).toMatchObject({ name: 'llm-proxy', version: '1.2.3' })
+  if (result.code === 0) expect(result.outputs.digest).toBe(digest)
+  return 'complete'
+}
+
+describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
+  let registry: Registry
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+  beforeAll(async () => {
+    registry = await startRegistry()
+    proxy = await startFaultProxy(registry.host)
+  })
+  afterAll(async () => {
+    await proxy?.stop()
+    await registry?.stop()
+  })
+  beforeEach(() => proxy.inject())
+
+  const release = async (namespace: string, extra: Record<string, string> = {}, host = proxy.host) => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      return await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: {
+          chart: 'chart',
+          registry: `oci://${host}/${namespace}`,
+          username: registry.username,
+          password: registry.password,
+          'plain-http': 'true',
+          ...extra
+        }
+      })
+    } finally {
+      await workspace.remove()
+    }
+  }
+
+  test('3× 503 on the manifest, then the registry recovers: helm’s own retries carry it, verified', async () => {
+    proxy.inject({ method: 'PUT', path: MANIFEST, status: 503, times: 3 })
+    const result = await release('flaky')
+    expect(result.code).toBe(0)
+    expect(proxy.requests.filter(line => line.endsWith('-> 503'))).toHaveLength(3)
+    expect(await registryState(registry, 'flaky', result)).toBe('complete')
+    expect(result.stdout).toContain('::group::Verify ')
+    expect(result.stdout).toContain('retries HTTP 429 (honouring Retry-After) and 5xx five times itself')
+  })
+
+  test('a registry that keeps answering 503 fails the step after a bounded number of tries, not multiplied', async () => {
+    proxy.inject({ method: 'PUT', path: MANIFEST, status: 503 })
+    const result = await release('down', { retries: '3' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `::error::${proxy.host} kept failing with a server error (5xx) on push after helm retried it five times.`
+    )
+    // helm's one call with its own five retries; the action does not repeat them (that would be 24).
+    expect(proxy.requests.filter(line => line.startsWith('PUT') && line.endsWith('-> 503'))).toHaveLength(6)
+    expect(await registryState(registry, 'down', result)).toBe('nothing')
+    expect(result.workDirGone).toBe(true)
+  })
+
+  test('a connection reset mid-upload is retried by the action and the chart lands complete', async () => {
+    proxy.inject({ method: 'PUT', path: BLOB_UPLOAD, reset: true, times: 1 })
+    const result = await release('reset-once')
+    expect(result.code).toBe(0)
+    expect(proxy.requests.some(line => line.endsWith('-> reset'))).toBe(true)
+    expect(result.stdout).toMatch(/push: attempt 1 of 4 failed \(reset\); retrying in [0-9]+ ms/)
+    expect(await registryState(registry, 'reset-once', result)).toBe('complete')
+  })
+
+  test('resets on every upload exhaust the retries and leave nothing behind', async () => {
+    proxy.inject({ method: 'PUT', path: BLOB_UPLOAD, reset: true })
+    const result = await release('reset-always', { retries: '1' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`::error::${proxy.host} dropped the connection on push (2 attempts).`)
+    expect(proxy.requests.filter(line => line.endsWith('-> reset')).length).toBeGreaterThanOrEqual(2)
+    expect(await registryState(registry, 'reset-always', result)).toBe('nothing')
+  })
+
+  test('a stall past the time limit is killed, reported and retried', async () => {
+    proxy.inject({ method: 'PUT', path: BLOB_UPLOAD, stall: true, times: 1 })
+    const result = await release('stall-once', { timeout: '2s' })
+    expect(result.code).toBe(0)
+    expect(proxy.requests.some(line => line.endsWith('-> stall'))).toBe(true)
+    expect(result.stdout).toMatch(/push: attempt 1 of 4 failed \(timeout\); retrying in [0-9]+ ms/)
+    expect(result.stdout).toContain('helm push was stopped at the time limit (input timeout)')
+    expect(await registryState(registry, 'stall-once', result)).toBe('complete')
+  })
+
+  test('a registry that never answers fails with the time limit named', async () => {
+    proxy.inject({ method: 'PUT', path: MANIFEST, stall: true })
+    const result = await release('stall-always', { timeout: '2s', retries: '1' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`::error::push on ${proxy.host} did not finish within 2s (2 attempts).`)
+    expect(await registryState(registry, 'stall-always', result)).toBe('nothing')
+  })
+
+  test('429 with Retry-After is waited out and the chart lands complete', async () => {
+    proxy.inject({ method: 'PUT', path: MANIFEST, status: 429, headers: { 'retry-after': '1' }, times: 2 })
+    const result = await release('throttled')
+    expect(result.code).toBe(0)
+    expect(proxy.requests.filter(line => line.endsWith('-> 429'))).toHaveLength(2)
+    expect(await registryState(registry, 'throttled', result)).toBe('complete')
+  })
+
+  test('nothing listening: refused connections are retried, then reported with the host', async () => {
+    const closed = `127.0.0.1:${await freePort()}`
+    const result = await release('refused', { retries: '1' }, closed)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`::error::Nothing accepted a connection at ${closed} on login (2 attempts).`)
+    expect(result.stdout).toMatch(/login: attempt 1 of 2 failed \(refused\)/)
+    expect(await registry.catalog()).not.toContain('refused/llm-proxy')
+  })
+
+  test('a 403 on the push is not retried and says the credentials may not write there', async () => {
+    proxy.inject({ method: 'POST', path: /\/blobs\/uploads\/$/, status: 403 })
+    const result = await release('forbidden')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`::error::${proxy.host} denied push (403)`)
+    expect(proxy.requests.filter(line => line.endsWith('-> 403')).length).toBeLessThanOrEqual(2)
+    expect(await registryState(registry, 'forbidden', result)).toBe('nothing')
+  })
+
+  test('a registry serving something else than was pushed fails verification', async () => {
+    const other = await release('swapped', { version: '9.9.9' })
+    expect(other.code).toBe(0)
+    // The look-up before the push and the verification after it both read manifests/1.2.3; serve 9.9.9 there.
+    const rewrite: [string, string] = ['/manifests/1.2.3', '/manifests/9.9.9']
+    const path = /\/manifests\/1\.2\.3$/
+    proxy.inject({ method: 'GET', path, rewrite }, { method: 'HEAD', path, rewrite })
+    const result = await release('swapped', { 'if-exists': 'overwrite' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::Verification failed: .*llm-proxy:1\.2\.3 now resolves to digest sha256:[0-9a-f]{64} instead of sha256:[0-9a-f]{64}, version 9\.9\.9 instead of 1\.2\.3\./
+    )
+  })
+})
