@@ -88,9 +88,19 @@ async function helmOnPath(helm, runnerDir) {
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
  * @param {boolean} [options.post]    run the post step too (default true)
+ * @param {(state: Record<string, string>) => Promise<void>} [options.beforePost]  called between the two steps
  * @param {string} [options.entry]    bundle to run (default dist/index.js)
  */
-export async function runAction({ workspace, helm, inputs = {}, github = {}, env = {}, post = true, entry }) {
+export async function runAction({
+  workspace,
+  helm,
+  inputs = {},
+  github = {},
+  env = {},
+  post = true,
+  beforePost,
+  entry
+}) {
   const context = { ...DEFAULT_GITHUB, ...github }
   const runnerDir = await mkdtemp(path.join(os.tmpdir(), 'runner-'))
   const files = {
@@ -135,6 +145,7 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
 
   let postStep
   if (post) {
+    await beforePost?.(state)
     const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
     await writeFile(files.GITHUB_STATE, '')
     postStep = await execute(bundle, { ...base, ...stateEnv }, workspace)
