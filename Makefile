@@ -1,5 +1,5 @@
 # The commands in the README. `test` and `demo` install what they need first, each piece only when missing.
-.PHONY: all install tools test unit e2e lint dist demo clean
+.PHONY: all install tools test unit e2e lint dist demo readme clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -30,6 +30,11 @@ lint: install
 
 dist: install
 	npx ncc build src/index.ts -o dist --license licenses.txt
+
+# The README's table of input checks, from the fixture the bad-input tests walk.
+readme: install
+	node scripts/input-checks-table.js
+	npx prettier --write README.md
 
 demo: install tools
 	.tools/node-24/bin/node scripts/demo.js
