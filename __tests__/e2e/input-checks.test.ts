@@ -63,7 +63,7 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
         const result = await runAction({ workspace: workspace.dir, helm, inputs })
 
         expect(result.code).toBe(1)
-        const error = result.stdout.split('\n').find(line => line.startsWith('::error::')) ?? ''
+        const error = result.stdout.split('\n').find((line: string) => line.startsWith('::error::')) ?? ''
         let from = 0
         for (const fragment of check.message.split('…')) {
           const at = error.indexOf(fragment, from)
