@@ -46,10 +46,7 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
         helm,
         inputs: {
           chart: 'chart',
-          registry: `oci://${host}/${namespace}`,
-          username: registry.username,
-          password: registry.password,
-          'plain-http': 'true',
+          ...registry.inputs(namespace, host),
           ...extra
         }
       })

@@ -54,10 +54,7 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
 
         const inputs: Record<string, string> = {
           chart: 'chart',
-          registry: `oci://${proxy.host}/checks`,
-          username: registry.username,
-          password: registry.password,
-          'plain-http': 'true'
+          ...registry.inputs('checks', proxy.host)
         }
         if (check.input !== 'Chart.yaml') inputs[check.input] = check.value
         const result = await runAction({ workspace: workspace.dir, helm, inputs })

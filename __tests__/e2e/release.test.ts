@@ -30,10 +30,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   afterAll(async () => registry?.stop())
 
   const inputs = (namespace: string, extra: Record<string, string> = {}) => ({
-    registry: `oci://${registry.host}/${namespace}`,
-    username: registry.username,
-    password: registry.password,
-    'plain-http': 'true',
+    ...registry.inputs(namespace),
     ...extra
   })
 

@@ -31,10 +31,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         beforePost: options.beforePost,
         inputs: {
           chart: 'chart',
-          registry: `oci://${registry.host}/${namespace}`,
-          username: registry.username,
-          password: registry.password,
-          'plain-http': 'true',
+          ...registry.inputs(namespace),
           ...extra
         }
       })

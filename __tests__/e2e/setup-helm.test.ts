@@ -48,10 +48,7 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
         helm: null,
         inputs: {
           chart: 'chart',
-          registry: `oci://${registry.host}/${namespace}`,
-          username: registry.username,
-          password: registry.password,
-          'plain-http': 'true',
+          ...registry.inputs(namespace),
           ...(mirror ? { 'helm-version': helmVersion, 'helm-mirror': mirror } : {})
         }
       })

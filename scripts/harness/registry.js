@@ -102,6 +102,10 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
       if (response.status === 404) return []
       return (await response.json()).tags ?? []
     },
+    /** The action's inputs for a push to namespace here, through `host` (a proxy in front) when given. */
+    inputs(namespace, host = this.host) {
+      return { registry: `oci://${host}/${namespace}`, username, password, 'plain-http': 'true' }
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM')
