@@ -31920,7 +31920,8 @@ class Publisher {
     show(operation, log) {
         return this.attempt(operation, log, async () => {
             const result = await this.helm.showChart(this.location.url, this.release.version, this.inputs.plainHttp);
-            log((0,src_helm/* transcript */.fk)(result));
+            // The command only: the Chart.yaml helm prints is summed up by the caller.
+            log(`$ ${result.command}`);
             return result;
         });
     }

@@ -84,7 +84,8 @@ export class Publisher {
   private show(operation: string, log: Log): Promise<ChartInRegistry> {
     return this.attempt(operation, log, async () => {
       const result = await this.helm.showChart(this.location.url, this.release.version, this.inputs.plainHttp)
-      log(transcript(result))
+      // The command only: the Chart.yaml helm prints is summed up by the caller.
+      log(`$ ${result.command}`)
       return result
     })
   }
