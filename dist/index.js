@@ -31189,16 +31189,17 @@ class HelmError extends Error {
     stderr;
     /** Killed at the time limit rather than failed by itself. */
     timedOut;
-    constructor(subcommand, exitCode, stdout, stderr, timedOut = false) {
+    /** `stoppedAfter`: the time limit (`5m`) when helm was killed at it. */
+    constructor(subcommand, exitCode, stdout, stderr, stoppedAfter) {
         const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)';
-        super(timedOut
-            ? `helm ${subcommand} was stopped at the time limit (input timeout). It had said:\n${detail}`
+        super(stoppedAfter
+            ? `helm ${subcommand} did not finish within ${stoppedAfter} (input timeout) and was stopped. It had said:\n${detail}`
             : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`);
         this.name = 'HelmError';
         this.subcommand = subcommand;
         this.exitCode = exitCode;
         this.stderr = stderr;
-        this.timedOut = timedOut;
+        this.timedOut = stoppedAfter !== undefined;
     }
 }
 /**
@@ -31246,7 +31247,8 @@ class Helm {
         const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs);
         if (output.exitCode !== 0 || output.timedOut) {
             const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1);
-            throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, output.timedOut);
+            const stoppedAfter = output.timedOut ? (0,format/* formatDuration */.a3)(this.timeoutMs) : undefined;
+            throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, stoppedAfter);
         }
         return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr };
     }

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
-import { show } from './format.js'
+import { formatDuration, show } from './format.js'
 import { parseDigest } from './registry.js'
 
 export interface HelmResult {
@@ -30,18 +30,19 @@ export class HelmError extends Error {
   /** Killed at the time limit rather than failed by itself. */
   readonly timedOut: boolean
 
-  constructor(subcommand: string, exitCode: number, stdout: string, stderr: string, timedOut = false) {
+  /** `stoppedAfter`: the time limit (`5m`) when helm was killed at it. */
+  constructor(subcommand: string, exitCode: number, stdout: string, stderr: string, stoppedAfter?: string) {
     const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)'
     super(
-      timedOut
-        ? `helm ${subcommand} was stopped at the time limit (input timeout). It had said:\n${detail}`
+      stoppedAfter
+        ? `helm ${subcommand} did not finish within ${stoppedAfter} (input timeout) and was stopped. It had said:\n${detail}`
         : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`
     )
     this.name = 'HelmError'
     this.subcommand = subcommand
     this.exitCode = exitCode
     this.stderr = stderr
-    this.timedOut = timedOut
+    this.timedOut = stoppedAfter !== undefined
   }
 }
 
@@ -106,7 +107,8 @@ export class Helm {
     const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs)
     if (output.exitCode !== 0 || output.timedOut) {
       const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1)
-      throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, output.timedOut)
+      const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined
+      throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, stoppedAfter)
     }
     return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr }
   }
