@@ -31149,6 +31149,10 @@ class Helm {
     dependencyBuild(chartDir) {
         return this.run(['dependency', 'build', chartDir]);
     }
+    /** Resolves the dependencies anew and rewrites Chart.lock: for a lock the action cannot move itself. */
+    dependencyUpdate(chartDir) {
+        return this.run(['dependency', 'update', chartDir]);
+    }
     packageChart(chartDir, destination) {
         return this.run(['package', chartDir, '--destination', destination]);
     }
@@ -31212,7 +31216,7 @@ async function prepareHelmHome(workDir) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4582);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8808);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 
 
@@ -31225,7 +31229,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4582:
+/***/ 8808:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31241,12 +31245,181 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(6264);
+;// CONCATENATED MODULE: ./src/context.ts
+
+
+
+
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(name, value) {
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new Error(`Input ${name} is ${(0,format/* show */.W)(value)}; it takes true or false.`);
+}
+/**
+ * Resolves the chart input against the workspace and refuses anything that leaves it (`../..`, an absolute
+ * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
+ */
+function resolveChartDir(workspace, chart, inputName = 'chart') {
+    const root = (0,external_node_fs_namespaceObject.realpathSync)(workspace);
+    const wanted = external_node_path_default().resolve(root, chart);
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(wanted);
+    }
+    catch {
+        throw new Error(`Input ${inputName} ${(0,format/* show */.W)(chart)}: directory ${wanted} does not exist. Point it at the directory that holds Chart.yaml.`);
+    }
+    const relative = external_node_path_default().relative(root, real);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        throw new Error(`Input ${inputName} ${(0,format/* show */.W)(chart)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
+    }
+    return real;
+}
+function parseParallel(value) {
+    if (value === '')
+        return external_node_os_default().availableParallelism();
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+        throw new Error(`Input parallel is ${(0,format/* show */.W)(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
+    }
+    return Number(value);
+}
+/** Every input, read and checked once, before the action changes anything. */
+function getInputs() {
+    const password = core/* getInput */.V4('password');
+    // Registered first, so that no later message or log line can show it.
+    if (password)
+        core/* setSecret */.Pq(password);
+    const input = (name) => core/* getInput */.V4(name);
+    const charts = core/* getMultilineInput */.q3('charts').filter(line => line !== '' && !line.startsWith('#'));
+    return {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        chartsInput: charts.length ? 'charts' : 'chart',
+        chartPatterns: charts.length ? charts : [input('chart') || '.'],
+        only: input('only'),
+        plan: parseBoolean('plan', input('plan') || 'false'),
+        parallel: parseParallel(input('parallel')),
+        // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
+        tag: core/* getInput */.V4('tag', { trimWhitespace: false }),
+        tagPrefix: input('tag-prefix'),
+        version: core/* getInput */.V4('version', { trimWhitespace: false }),
+        appVersion: input('app-version') || '{{version}}',
+        registry: input('registry'),
+        username: input('username'),
+        password,
+        push: parseBoolean('push', input('push') || 'true'),
+        lintStrict: parseBoolean('lint-strict', input('lint-strict') || 'false'),
+        plainHttp: parseBoolean('plain-http', input('plain-http') || 'false'),
+        runnerTemp: process.env.RUNNER_TEMP || external_node_os_default().tmpdir()
+    };
+}
+
+// EXTERNAL MODULE: ./src/helm.ts
+var src_helm = __nccwpck_require__(9031);
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+function installCommand(outcome) {
+    return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
+}
+/** The `charts` output: one object per released chart, in release order. */
+function chartsOutput(outcomes) {
+    return JSON.stringify(outcomes.map(outcome => ({
+        name: outcome.chartName,
+        version: outcome.version,
+        'app-version': outcome.appVersion,
+        'chart-url': outcome.location.url,
+        digest: outcome.digest,
+        pushed: outcome.pushed,
+        'package-path': outcome.packagePath
+    })));
+}
+/** `charts` always; the single-chart outputs when exactly one chart was released, as they mean one chart. */
+function setOutputs(outcomes) {
+    core/* setOutput */.uH('charts', chartsOutput(outcomes));
+    if (outcomes.length !== 1)
+        return;
+    const [outcome] = outcomes;
+    const outputs = {
+        version: outcome.version,
+        tag: outcome.tag,
+        'chart-name': outcome.chartName,
+        'chart-version': outcome.version,
+        'app-version': outcome.appVersion,
+        'package-path': outcome.packagePath,
+        'chart-url': outcome.location.url,
+        'chart-ref': outcome.location.ref,
+        digest: outcome.digest,
+        pushed: String(outcome.pushed)
+    };
+    for (const [name, value] of Object.entries(outputs))
+        core/* setOutput */.uH(name, value);
+}
+const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+function heading(outcomes, failures) {
+    if (failures.length)
+        return `Nothing published: ${failures.length} of ${outcomes.length + failures.length} charts failed`;
+    const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`;
+    return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`;
+}
+async function writeSummary(outcomes, failures = []) {
+    // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const rows = [
+        ...outcomes.map(outcome => [
+            outcome.chartName,
+            outcome.version,
+            outcome.appVersion,
+            outcome.location.ref,
+            outcome.digest || (outcome.pushed ? '' : 'not pushed')
+        ]),
+        ...failures.map(failure => [failure.chartName, failure.version, '', '', failure.status])
+    ];
+    const summary = core/* summary */.z
+        .addHeading(escapeHtml(heading(outcomes, failures)), 2)
+        .addTable([
+        ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
+        ...rows.map(row => row.map(escapeHtml))
+    ]);
+    if (!failures.length && outcomes.length)
+        summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell');
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/phase.ts
+
+/**
+ * A log group whose lines are held until the phase ends, so that phases running at the same time still
+ * print as one unbroken group each. The group is printed on failure too, with what it had logged.
+ */
+async function phase(title, work) {
+    const lines = [];
+    try {
+        return await work(text => lines.push(text));
+    }
+    finally {
+        core/* startGroup */.Oh(title);
+        for (const line of lines)
+            core/* info */.pq(line);
+        core/* endGroup */.N4();
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(6264);
 ;// CONCATENATED MODULE: ./src/chart.ts
 
 
@@ -31316,6 +31489,18 @@ function renderScalar(value, type) {
     // stringify quotes values such as 1.0 or true that would otherwise be read back as a number or boolean.
     return (0,dist/* stringify */.As)(value).trimEnd();
 }
+/** An edit that puts `value` where a scalar stands, in the scalar's own quoting style. */
+function replaceScalar(node, value) {
+    const [start, end] = node.range;
+    return { start, end, text: renderScalar(value, node.type) };
+}
+function applyEdits(source, edits) {
+    let result = source;
+    for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+        result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    }
+    return result;
+}
 /**
  * Sets version and appVersion by splicing new scalars into the original text at the ranges the yaml
  * Document API reports, so every other byte (comments, key order, quoting, blank lines) stays as it was.
@@ -31338,8 +31523,7 @@ function setChartVersions(source, file, versions) {
     const appVersion = valueNode('appVersion');
     const edits = [];
     const replace = (node, value) => {
-        const [start, end] = node.range;
-        edits.push({ start, end, text: renderScalar(value, node.type) });
+        edits.push(replaceScalar(node, value));
     };
     const lineEnd = (offset) => {
         const newline = source.indexOf('\n', offset);
@@ -31357,14 +31541,25 @@ function setChartVersions(source, file, versions) {
         replace(appVersion, versions.appVersion);
     else
         append(version ? lineEnd(version.range[1]) : source.length, 'appVersion', versions.appVersion);
-    let result = source;
-    for (const edit of edits.sort((a, b) => b.start - a.start)) {
-        result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    const moved = Object.entries(versions.dependencies ?? {});
+    const dependencies = doc.get('dependencies', true);
+    for (const [name, constraint] of moved) {
+        const entry = (0,dist/* isSeq */.oP)(dependencies)
+            ? dependencies.items.find(item => (0,dist/* isMap */.jh)(item) && item.get('name') === name)
+            : undefined;
+        const node = (0,dist/* isMap */.jh)(entry) ? entry.get('version', true) : undefined;
+        if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
+            throw new Error(`${file}: dependency ${(0,format/* show */.W)(name)} needs a version to set it to ${constraint}.`);
+        }
+        replace(node, constraint);
     }
+    const result = applyEdits(source, edits);
     const written = parseChartDocument(result, file);
+    const writtenDependencies = parseDependencies(written, file);
     if (stringField(written, 'version') !== versions.version ||
-        stringField(written, 'appVersion') !== versions.appVersion) {
-        throw new Error(`${file}: rewriting version and appVersion did not read back as written; the file is left unchanged.`);
+        stringField(written, 'appVersion') !== versions.appVersion ||
+        moved.some(([name, constraint]) => writtenDependencies.find(dep => dep.name === name)?.version !== constraint)) {
+        throw new Error(`${file}: rewriting the versions did not read back as written; the file is left unchanged.`);
     }
     return result;
 }
@@ -31380,7 +31575,7 @@ async function readChart(dir, input) {
         }
         throw error;
     }
-    return { dir, file, source, meta: parseChart(source, file) };
+    return { input, dir, file, source, meta: parseChart(source, file) };
 }
 /** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
 async function writeFileAtomic(file, text) {
@@ -31401,142 +31596,175 @@ function repositoriesToAdd(dependencies) {
     }));
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ./src/context.ts
+;// CONCATENATED MODULE: ./src/lock.ts
 
 
 
 
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-function parseBoolean(name, value) {
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new Error(`Input ${name} is ${(0,format/* show */.W)(value)}; it takes true or false.`);
+// Go's encoding/json, which helm's digest is taken over: HTML-significant characters are escaped.
+function goString(text) {
+    return JSON.stringify(text)
+        .replaceAll('<', '\\u003c')
+        .replaceAll('>', '\\u003e')
+        .replaceAll('&', '\\u0026')
+        .replaceAll('\u2028', '\\u2028')
+        .replaceAll('\u2029', '\\u2029');
 }
+function goValue(value) {
+    if (value === null || value === undefined)
+        return 'null';
+    if (Array.isArray(value))
+        return `[${value.map(goValue).join(',')}]`;
+    if (typeof value === 'object') {
+        const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${goString(key)}:${goValue(item)}`).join(',')}}`;
+    }
+    return typeof value === 'string' ? goString(value) : JSON.stringify(value);
+}
+/** helm's chart.Dependency as json.Marshal writes it: struct field order, `omitempty` fields left out when empty. */
+function goDependency(requirement) {
+    const text = (key) => requirement[key] === undefined || requirement[key] === null ? '' : String(requirement[key]);
+    const fields = [`"name":${goString(text('name'))}`];
+    if (text('version'))
+        fields.push(`"version":${goString(text('version'))}`);
+    fields.push(`"repository":${goString(text('repository'))}`);
+    if (text('condition'))
+        fields.push(`"condition":${goString(text('condition'))}`);
+    const tags = requirement.tags;
+    if (Array.isArray(tags) && tags.length)
+        fields.push(`"tags":${goValue(tags)}`);
+    if (requirement.enabled === true)
+        fields.push('"enabled":true');
+    const importValues = requirement['import-values'];
+    if (Array.isArray(importValues) && importValues.length)
+        fields.push(`"import-values":${goValue(importValues)}`);
+    if (text('alias'))
+        fields.push(`"alias":${goString(text('alias'))}`);
+    return `{${fields.join(',')}}`;
+}
+const goList = (items) => (items ? `[${items.map(goDependency).join(',')}]` : 'null');
+/** The digest helm keeps in Chart.lock: sha256 over the JSON of [Chart.yaml dependencies, locked dependencies]. */
+function lockDigest(requirements, locked) {
+    const data = `[${goList(requirements)},${goList(locked)}]`;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+const requirementsOf = (chartSource) => (0,dist/* parseDocument */.Tp)(chartSource).toJS()?.dependencies;
 /**
- * Resolves the chart input against the workspace and refuses anything that leaves it (`../..`, an absolute
- * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
+ * Moves the locked versions of the given dependencies and signs the lock anew, so that `helm dependency build`
+ * accepts a committed Chart.lock after a lockstep release moved in-repo charts' versions. Returns undefined when
+ * the digest computed for the files as they were does not match the lock's own: then this model of helm's hash
+ * does not cover the chart (a repository alias, say) or the lock was stale already, and the caller lets helm
+ * regenerate the lock instead.
  */
-function resolveChartDir(workspace, chart) {
-    const root = (0,external_node_fs_namespaceObject.realpathSync)(workspace);
-    const wanted = external_node_path_default().resolve(root, chart);
-    let real;
-    try {
-        real = (0,external_node_fs_namespaceObject.realpathSync)(wanted);
-    }
-    catch {
-        throw new Error(`Input chart ${(0,format/* show */.W)(chart)}: directory ${wanted} does not exist. Point it at the directory that holds Chart.yaml.`);
-    }
-    const relative = external_node_path_default().relative(root, real);
-    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
-        throw new Error(`Input chart ${(0,format/* show */.W)(chart)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
-    }
-    return real;
-}
-/** Every input, read and checked once, before the action changes anything. */
-function getInputs() {
-    const password = core/* getInput */.V4('password');
-    // Registered first, so that no later message or log line can show it.
-    if (password)
-        core/* setSecret */.Pq(password);
-    const input = (name) => core/* getInput */.V4(name);
-    const chart = input('chart') || '.';
-    return {
-        chart,
-        chartDir: resolveChartDir(process.env.GITHUB_WORKSPACE || process.cwd(), chart),
-        // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
-        tag: core/* getInput */.V4('tag', { trimWhitespace: false }),
-        tagPrefix: input('tag-prefix'),
-        version: core/* getInput */.V4('version', { trimWhitespace: false }),
-        appVersion: input('app-version') || '{{version}}',
-        registry: input('registry'),
-        username: input('username'),
-        password,
-        push: parseBoolean('push', input('push') || 'true'),
-        lintStrict: parseBoolean('lint-strict', input('lint-strict') || 'false'),
-        plainHttp: parseBoolean('plain-http', input('plain-http') || 'false'),
-        runnerTemp: process.env.RUNNER_TEMP || external_node_os_default().tmpdir()
-    };
+function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
+    const doc = (0,dist/* parseDocument */.Tp)(lockSource);
+    if (doc.errors.length)
+        throw new Error(`${lockFile} is not valid YAML: ${doc.errors[0].message}`);
+    const digestNode = doc.get('digest', true);
+    const dependencies = doc.get('dependencies', true);
+    if (!(0,dist/* isScalar */.jn)(digestNode) || !(0,dist/* isSeq */.oP)(dependencies))
+        return undefined;
+    const locked = doc.toJS().dependencies;
+    if (lockDigest(requirementsOf(chartBefore), locked) !== digestNode.value)
+        return undefined;
+    const edits = [];
+    const relocked = locked.map(entry => ({ ...entry }));
+    dependencies.items.forEach((item, index) => {
+        const name = (0,dist/* isMap */.jh)(item) ? String(item.get('name')) : '';
+        const version = (0,dist/* isMap */.jh)(item) ? item.get('version', true) : undefined;
+        if (!Object.hasOwn(moved, name))
+            return;
+        if (!(0,dist/* isScalar */.jn)(version))
+            throw new Error(`${lockFile}: dependency ${(0,format/* show */.W)(name)} has no version.`);
+        edits.push(replaceScalar(version, moved[name]));
+        relocked[index].version = moved[name];
+    });
+    edits.push(replaceScalar(digestNode, lockDigest(requirementsOf(chartAfter), relocked)));
+    return applyEdits(lockSource, edits);
 }
 
-// EXTERNAL MODULE: ./src/helm.ts
-var src_helm = __nccwpck_require__(9031);
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/pipeline.ts
 
-function installCommand(outcome) {
-    return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
+
+
+
+
+
+
+/**
+ * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, and the constraint on every
+ * in-repo dependency whose version this release moves, since helm checks a file:// chart against it.
+ * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
+ */
+async function prepareChart(planned, all) {
+    const { chart, release, appVersion } = planned;
+    const moved = {};
+    for (const name of planned.dependsOn) {
+        const dependency = all.find(other => other.chart.meta.name === name);
+        if (dependency.release.version !== dependency.chart.meta.version)
+            moved[name] = dependency.release.version;
+    }
+    const chartYaml = setChartVersions(chart.source, chart.file, {
+        version: release.version,
+        appVersion,
+        dependencies: moved
+    });
+    const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
+    if (Object.keys(moved).length === 0 || !(0,external_node_fs_namespaceObject.existsSync)(lockFile))
+        return { ...planned, chartYaml, relock: false };
+    const chartLock = updateLock(await (0,promises_.readFile)(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved);
+    return { ...planned, chartYaml, chartLock, relock: chartLock === undefined };
 }
-function setOutputs(outcome) {
-    const outputs = {
-        version: outcome.version,
-        tag: outcome.tag,
-        'chart-name': outcome.chartName,
-        'chart-version': outcome.version,
-        'app-version': outcome.appVersion,
-        'package-path': outcome.packagePath,
-        'chart-url': outcome.location.url,
-        'chart-ref': outcome.location.ref,
-        digest: outcome.digest,
-        pushed: String(outcome.pushed)
-    };
-    for (const [name, value] of Object.entries(outputs))
-        core/* setOutput */.uH(name, value);
+async function writePrepared(prepared) {
+    const { chart } = prepared;
+    if (prepared.chartLock !== undefined)
+        await writeFileAtomic(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
+    await writeFileAtomic(chart.file, prepared.chartYaml);
+    return `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}`;
 }
-const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-async function writeSummary(outcome) {
-    // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
-    if (!process.env.GITHUB_STEP_SUMMARY)
+/** Adds the http(s) repositories every chart's dependencies name, once, before any dependency build. */
+async function addRepositories(helm, charts) {
+    const repositories = repositoriesToAdd(charts.flatMap(chart => chart.meta.dependencies));
+    if (repositories.length === 0)
         return;
-    const heading = outcome.pushed
-        ? `Published ${outcome.chartName} ${outcome.version}`
-        : `Packaged ${outcome.chartName} ${outcome.version} (not pushed)`;
-    await core/* summary */.z
-        .addHeading(heading, 2)
-        .addTable([
-        [
-            { data: 'Chart', header: true },
-            { data: 'Version', header: true },
-            { data: 'appVersion', header: true },
-            { data: 'Reference', header: true },
-            { data: 'Digest', header: true }
-        ],
-        [outcome.chartName, outcome.version, outcome.appVersion, outcome.location.ref, outcome.digest || '—'].map(escapeHtml)
-    ])
-        .addCodeBlock(installCommand(outcome), 'shell')
-        .write();
+    await phase('Chart repositories', async (log) => {
+        for (const repository of repositories)
+            log((0,src_helm/* transcript */.fk)(await helm.repoAdd(repository.name, repository.url)));
+    });
+}
+/** Dependencies, then lint and package side by side; returns the package's path. */
+async function buildChart(helm, prepared, inputs, destination) {
+    const { chart, release } = prepared;
+    const label = (step) => `${chart.meta.name}: ${step}`;
+    if (chart.meta.dependencies.length) {
+        await phase(label('dependencies'), async (log) => {
+            if (prepared.relock) {
+                log(`Chart.lock pins in-repo charts this release moves and could not be updated in place; helm regenerates it.`);
+                log((0,src_helm/* transcript */.fk)(await helm.dependencyUpdate(chart.dir)));
+            }
+            else {
+                log((0,src_helm/* transcript */.fk)(await helm.dependencyBuild(chart.dir)));
+            }
+        });
+    }
+    const [, packagePath] = await Promise.all([
+        phase(label('lint'), async (log) => log((0,src_helm/* transcript */.fk)(await helm.lint(chart.dir, inputs.lintStrict)))),
+        phase(label('package'), async (log) => {
+            log((0,src_helm/* transcript */.fk)(await helm.packageChart(chart.dir, destination)));
+            return external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
+        })
+    ]);
+    return packagePath;
+}
+/** Pushes a package; returns the digest the registry reported. */
+async function pushChart(helm, chart, packagePath, registry, inputs) {
+    return phase(`${chart.meta.name}: push to ${registry.url}`, async (log) => {
+        const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp);
+        log((0,src_helm/* transcript */.fk)(pushed));
+        return pushed.digest;
+    });
 }
 
-;// CONCATENATED MODULE: ./src/phase.ts
-
-/**
- * A log group whose lines are held until the phase ends, so that phases running at the same time still
- * print as one unbroken group each. The group is printed on failure too, with what it had logged.
- */
-async function phase(title, work) {
-    const lines = [];
-    try {
-        return await work(text => lines.push(text));
-    }
-    finally {
-        core/* startGroup */.Oh(title);
-        for (const line of lines)
-            core/* info */.pq(line);
-        core/* endGroup */.N4();
-    }
-}
-
-// EXTERNAL MODULE: ./src/registry.ts
-var src_registry = __nccwpck_require__(2976);
-// EXTERNAL MODULE: ./src/post.ts
-var post = __nccwpck_require__(6661);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -31601,6 +31829,290 @@ function resolveRelease(source) {
     }
     return { ...release, tag };
 }
+/**
+ * The release a tag stands for among several charts: `v1.2.3` releases all of them in lockstep,
+ * `<chart>-v1.2.3` only that one. Undefined when no tag or version names a release.
+ */
+function resolveChartRelease(source, chartNames) {
+    const tag = source.tag.startsWith(TAG_REF) ? source.tag.slice(TAG_REF.length) : source.tag;
+    try {
+        const release = resolveRelease(source);
+        return release && { release };
+    }
+    catch (lockstepError) {
+        const longestFirst = [...chartNames].sort((a, b) => b.length - a.length);
+        const chart = longestFirst.find(name => tag.startsWith(`${name}-${source.tagPrefix}`));
+        if (source.version !== '' || tag.length > MAX_TAG_LENGTH)
+            throw lockstepError;
+        if (chart === undefined) {
+            if (chartNames.length < 2 || (source.tagPrefix !== '' && tag.startsWith(source.tagPrefix)))
+                throw lockstepError;
+            throw new Error(`Tag ${(0,format/* show */.W)(tag)} releases none of the charts ${chartNames.join(', ')}. Tag ${source.tagPrefix}1.2.3 ` +
+                `releases them all, ${chartNames[0]}-${source.tagPrefix}1.2.3 only ${chartNames[0]}.`);
+        }
+        const version = tag.slice(chart.length + 1 + source.tagPrefix.length);
+        const release = parseStrictSemver(version);
+        if (!release) {
+            throw new Error(`Tag ${(0,format/* show */.W)(tag)} names chart ${chart}, but ${(0,format/* show */.W)(version)} after ${(0,format/* show */.W)(`${chart}-${source.tagPrefix}`)} ` +
+                `is not a SemVer 2.0 version. Tags for one chart look like ${chart}-${source.tagPrefix}1.2.3.`);
+        }
+        return { release: { ...release, tag }, chart };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+
+
+
+
+
+
+const GLOB = /[*?[]/;
+/** A glob segment as a RegExp: `*` and `?` stay within the segment, `[…]` is a character class. */
+function segmentPattern(segment) {
+    let source = '';
+    for (let index = 0; index < segment.length; index++) {
+        const char = segment[index];
+        if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else if (char === '[') {
+            const close = segment.indexOf(']', index + 1);
+            if (close === -1)
+                source += '\\[';
+            else {
+                source += `[${segment
+                    .slice(index + 1, close)
+                    .replace(/^!/, '^')
+                    .replaceAll('\\', '\\\\')}]`;
+                index = close;
+            }
+        }
+        else
+            source += char.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+async function subdirectories(dir) {
+    const entries = await (0,promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
+    // Hidden directories and node_modules hold no charts of the repository's own.
+    return entries
+        .filter(entry => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+        .map(entry => entry.name)
+        .sort();
+}
+async function hasChartYaml(dir) {
+    return (await (0,promises_.readdir)(dir).catch(() => [])).includes('Chart.yaml');
+}
+/** Directories a glob names below `root`, with `**` for any depth. */
+async function expandGlob(root, segments) {
+    if (segments.length === 0)
+        return [root];
+    const [head, ...rest] = segments;
+    if (head === '**') {
+        const deeper = await Promise.all((await subdirectories(root)).map(name => expandGlob(external_node_path_default().join(root, name), segments)));
+        return [...(await expandGlob(root, rest)), ...deeper.flat()];
+    }
+    if (!GLOB.test(head))
+        return expandGlob(external_node_path_default().join(root, head), rest);
+    const pattern = segmentPattern(head);
+    const matches = (await subdirectories(root)).filter(name => pattern.test(name));
+    return (await Promise.all(matches.map(name => expandGlob(external_node_path_default().join(root, name), rest)))).flat();
+}
+/**
+ * The chart directories the `charts` input names, in its order, each once. A literal entry is taken as it is
+ * (a missing Chart.yaml is reported when it is read); a glob keeps only directories holding a Chart.yaml and
+ * must match at least one.
+ */
+async function expandChartPatterns(workspace, patterns) {
+    const found = [];
+    for (const pattern of patterns) {
+        if (!GLOB.test(pattern)) {
+            found.push(pattern);
+            continue;
+        }
+        const base = external_node_path_default().isAbsolute(pattern) ? external_node_path_default().parse(pattern).root : workspace;
+        const segments = external_node_path_default().relative(base, external_node_path_default().resolve(base, pattern)).split((external_node_path_default()).sep).filter(Boolean);
+        const dirs = [];
+        for (const dir of await expandGlob(base, segments))
+            if (await hasChartYaml(dir))
+                dirs.push(dir);
+        if (dirs.length === 0) {
+            throw new Error(`Input charts: ${(0,format/* show */.W)(pattern)} matches no directory holding a Chart.yaml in ${workspace}.`);
+        }
+        found.push(...dirs.map(dir => external_node_path_default().relative(workspace, dir) || '.'));
+    }
+    return [...new Set(found)];
+}
+/** Names of the given charts that `chart` depends on through file://, by resolving each path. */
+function inRepoDependencies(chart, charts) {
+    return chart.meta.dependencies
+        .filter(dep => dep.repository.startsWith('file://'))
+        .map(dep => charts.find(other => other.dir === external_node_path_default().resolve(chart.dir, dep.repository.slice('file://'.length))))
+        .filter((other) => other !== undefined)
+        .map(other => other.meta.name);
+}
+function findCycle(edges) {
+    const state = new Map();
+    const trail = [];
+    const visit = (name) => {
+        if (state.get(name) === 'done')
+            return undefined;
+        if (state.get(name) === 'open')
+            return [...trail.slice(trail.indexOf(name)), name];
+        state.set(name, 'open');
+        trail.push(name);
+        for (const next of edges.get(name) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        trail.pop();
+        state.set(name, 'done');
+        return undefined;
+    };
+    for (const name of edges.keys()) {
+        const cycle = visit(name);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+/**
+ * Orders chart names so that every chart comes after the charts it depends on; among charts that are free to
+ * go, the input order is kept. A cycle is an error that names it.
+ */
+function dependencyOrder(edges) {
+    const cycle = findCycle(edges);
+    if (cycle)
+        throw new Error(`The charts depend on each other in a cycle: ${cycle.join(' → ')}. Break it in Chart.yaml.`);
+    const order = [];
+    const placed = new Set();
+    while (order.length < edges.size) {
+        for (const [name, dependsOn] of edges) {
+            if (!placed.has(name) && dependsOn.every(dep => placed.has(dep) || !edges.has(dep))) {
+                order.push(name);
+                placed.add(name);
+                break;
+            }
+        }
+    }
+    return order;
+}
+async function readCharts(inputs) {
+    const dirs = await expandChartPatterns(inputs.workspace, inputs.chartPatterns);
+    const charts = await Promise.all(dirs.map(dir => readChart(resolveChartDir(inputs.workspace, dir, inputs.chartsInput), dir)));
+    const seen = new Map();
+    for (const chart of charts) {
+        const other = seen.get(chart.meta.name);
+        if (other && other.dir !== chart.dir) {
+            throw new Error(`Two charts are named ${chart.meta.name}: ${other.file} and ${chart.file}. Chart names must be unique.`);
+        }
+        seen.set(chart.meta.name, chart);
+    }
+    return [...seen.values()];
+}
+function ownRelease(chart, tagPrefix) {
+    const current = parseStrictSemver(chart.meta.version);
+    if (!current)
+        throw new Error(`${chart.file} has version ${(0,format/* show */.W)(chart.meta.version)}, which is not SemVer 2.0.`);
+    return { ...current, tag: `${tagPrefix}${current.version}` };
+}
+/**
+ * Which charts the tag releases at which version, in dependency order. A dry run on a ref that is no tag (a
+ * pull request) takes every chart at its own version.
+ */
+async function planRelease(inputs) {
+    const all = await readCharts(inputs);
+    const names = all.map(chart => chart.meta.name);
+    const resolved = resolveChartRelease(inputs, names);
+    if (!resolved && inputs.push) {
+        throw new Error(`Tag ${(0,format/* show */.W)(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
+            `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`);
+    }
+    let released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all;
+    if (inputs.only) {
+        released = released.filter(chart => chart.meta.name === inputs.only);
+        if (released.length === 0) {
+            throw new Error(`Input only is ${(0,format/* show */.W)(inputs.only)}, which this tag does not release. It releases: ${names.join(', ')}.`);
+        }
+    }
+    const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]));
+    const order = dependencyOrder(edges);
+    const charts = order.map(name => {
+        const chart = released.find(candidate => candidate.meta.name === name);
+        const release = resolved?.release ?? ownRelease(chart, inputs.tagPrefix);
+        const appVersion = (0,format/* renderTemplate */.X)('app-version', inputs.appVersion, {
+            version: release.version,
+            tag: release.tag,
+            major: String(release.major),
+            minor: String(release.minor),
+            patch: String(release.patch)
+        });
+        return { chart, release, appVersion, dependsOn: edges.get(name) };
+    });
+    return { charts, names };
+}
+/** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
+function planMatrix(plan) {
+    return {
+        include: plan.charts.map(({ chart, release }) => ({
+            name: chart.meta.name,
+            chart: chart.input,
+            version: release.version
+        }))
+    };
+}
+
+// EXTERNAL MODULE: ./src/registry.ts
+var src_registry = __nccwpck_require__(2976);
+// EXTERNAL MODULE: ./src/post.ts
+var post = __nccwpck_require__(6661);
+;// CONCATENATED MODULE: ./src/schedule.ts
+/** At most `limit` holders at a time; the rest wait in arrival order. */
+function limiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (work) => {
+        if (running >= limit)
+            await new Promise(resolve => waiting.push(resolve));
+        running++;
+        try {
+            return await work();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+/**
+ * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
+ * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
+ * `order` must list every name after the names it depends on.
+ */
+async function schedule(order, dependsOn, limit, work) {
+    const slot = limiter(limit);
+    const tasks = new Map();
+    for (const name of order) {
+        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
+        tasks.set(name, (async () => {
+            const results = await Promise.all(before.map(dep => tasks.get(dep)));
+            const missing = before.filter((_, index) => results[index].status !== 'done');
+            if (missing.length)
+                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
+            try {
+                return { status: 'done', value: await slot(() => work(name)) };
+            }
+            catch (error) {
+                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+            }
+        })());
+    }
+    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
+    return new Map(entries);
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -31615,19 +32127,13 @@ function resolveRelease(source) {
 
 
 
-/** The release the tag names; a dry run on an untagged ref (a pull request) takes the chart's own version. */
-function releaseFor(inputs, chart) {
-    const release = resolveRelease(inputs);
-    if (release)
-        return release;
-    if (inputs.push) {
-        throw new Error(`Tag ${(0,format/* show */.W)(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
-            `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`);
-    }
-    const current = parseStrictSemver(chart.meta.version);
-    if (!current)
-        throw new Error(`${chart.file} has version ${(0,format/* show */.W)(chart.meta.version)}, which is not SemVer 2.0.`);
-    return { ...current, tag: `${inputs.tagPrefix}${current.version}` };
+async function setUpHelm(runnerTemp) {
+    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
+    core/* saveState */.LZ(post/* STATE */.c.workDir, workDir);
+    const helm = await src_helm/* Helm */.f5.find(await (0,src_helm/* prepareHelmHome */.th)(workDir));
+    core/* saveState */.LZ(post/* STATE */.c.helm, helm.bin);
+    return { helm, workDir };
 }
 async function login(helm, inputs, registry) {
     // Saved before the attempt: even a login that fails halfway may have stored something to log out of.
@@ -31636,86 +32142,86 @@ async function login(helm, inputs, registry) {
         log((0,src_helm/* transcript */.fk)(await helm.registryLogin(registry.host, inputs.username, inputs.password, inputs.plainHttp)));
     });
 }
-async function buildDependencies(helm, chart) {
-    await phase('Dependencies', async (log) => {
-        for (const repository of repositoriesToAdd(chart.meta.dependencies)) {
-            log((0,src_helm/* transcript */.fk)(await helm.repoAdd(repository.name, repository.url)));
-        }
-        log((0,src_helm/* transcript */.fk)(await helm.dependencyBuild(chart.dir)));
-    });
-}
-async function lintAndPackage(helm, inputs, chart, workDir) {
-    const destination = external_node_path_default().join(workDir, 'package');
-    const [, packaged] = await Promise.all([
-        phase('Lint', async (log) => log((0,src_helm/* transcript */.fk)(await helm.lint(chart.dir, inputs.lintStrict)))),
-        phase('Package', async (log) => {
-            log((0,src_helm/* transcript */.fk)(await helm.packageChart(chart.dir, destination)));
-            return external_node_path_default().join(destination, `${chart.meta.name}-${chart.meta.version}.tgz`);
-        })
+/** Builds every chart in dependency order, `parallel` at a time, logging in meanwhile. */
+async function buildAll(helm, inputs, charts, registry, workDir) {
+    const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve();
+    // oci:// dependencies may live in the registry being logged in to.
+    const ociDependencies = charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://')));
+    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
+    const [login_, built] = await Promise.allSettled([
+        loggedIn,
+        (async () => {
+            await addRepositories(helm, charts.map(prepared => prepared.chart));
+            if (ociDependencies)
+                await loggedIn;
+            return schedule(charts.map(prepared => prepared.chart.meta.name), new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), inputs.parallel, name => buildChart(helm, byName.get(name), inputs, external_node_path_default().join(workDir, 'package')));
+        })()
     ]);
-    return packaged;
+    if (login_.status === 'rejected')
+        throw login_.reason;
+    if (built.status === 'rejected')
+        throw built.reason;
+    return built.value;
 }
 async function run() {
     try {
         core/* saveState */.LZ(post/* STATE */.c.isPost, 'true');
         const inputs = getInputs();
-        const chart = await readChart(inputs.chartDir, inputs.chart);
-        const release = releaseFor(inputs, chart);
-        const appVersion = (0,format/* renderTemplate */.X)('app-version', inputs.appVersion, {
-            version: release.version,
-            tag: release.tag,
-            major: String(release.major),
-            minor: String(release.minor),
-            patch: String(release.patch)
-        });
-        const registry = (0,src_registry/* parseRegistry */.l5)(inputs.registry, chart.meta.name);
-        const location = (0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version);
-        core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`);
-        await (0,promises_.mkdir)(inputs.runnerTemp, { recursive: true });
-        const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(inputs.runnerTemp, 'helm-release-'));
-        core/* saveState */.LZ(post/* STATE */.c.workDir, workDir);
-        const helm = await src_helm/* Helm */.f5.find(await (0,src_helm/* prepareHelmHome */.th)(workDir));
-        core/* saveState */.LZ(post/* STATE */.c.helm, helm.bin);
-        const versions = { version: release.version, appVersion };
-        const rewritten = { ...chart, meta: { ...chart.meta, ...versions } };
-        await phase('Chart.yaml', async (log) => {
-            await writeFileAtomic(chart.file, setChartVersions(chart.source, chart.file, versions));
-            log(`${chart.file}: version ${release.version}, appVersion ${appVersion}`);
-        });
-        const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve();
-        const build = async () => {
-            if (chart.meta.dependencies.length) {
-                // oci:// dependencies may live in the registry being logged in to.
-                if (chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://')))
-                    await loggedIn;
-                await buildDependencies(helm, rewritten);
-            }
-            return lintAndPackage(helm, inputs, rewritten, workDir);
-        };
-        const [packagePath] = await Promise.all([build(), loggedIn]);
-        let digest = '';
-        if (inputs.push) {
-            digest = await phase(`Push to ${registry.url}`, async (log) => {
-                const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp);
-                log((0,src_helm/* transcript */.fk)(pushed));
-                return pushed.digest;
-            });
+        const plan = await planRelease(inputs);
+        if (inputs.plan) {
+            core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan)));
+            core/* info */.pq(plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n'));
+            return;
         }
-        const outcome = {
-            chartName: chart.meta.name,
-            version: release.version,
-            tag: release.tag,
-            appVersion,
-            packagePath,
-            location,
-            digest,
-            pushed: inputs.push
-        };
-        setOutputs(outcome);
-        await writeSummary(outcome);
-        core/* info */.pq(inputs.push
-            ? `Published ${location.ref}@${digest}\nInstall it with: ${installCommand(outcome)}`
-            : `Packaged ${packagePath}; not pushed (push: false).`);
+        const registry = (0,src_registry/* parseRegistry */.l5)(inputs.registry, plan.charts.map(({ chart }) => chart.meta.name));
+        const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts)));
+        for (const { chart, release } of prepared) {
+            core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${(0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version).url}`);
+        }
+        const { helm, workDir } = await setUpHelm(inputs.runnerTemp);
+        await phase('Chart.yaml', async (log) => {
+            for (const chart of prepared)
+                log(await writePrepared(chart));
+        });
+        const built = await buildAll(helm, inputs, prepared, registry, workDir);
+        const failures = [];
+        for (const { chart, release } of prepared) {
+            const result = built.get(chart.meta.name);
+            if (result.status === 'done')
+                continue;
+            const status = result.status === 'failed' ? result.error.message : `skipped: ${result.reason}`;
+            failures.push({ chartName: chart.meta.name, version: release.version, status });
+            core/* error */.z3(`${chart.meta.name}: ${status}`);
+        }
+        if (failures.length) {
+            await writeSummary([], failures);
+            throw new Error(prepared.length === 1
+                ? failures[0].status
+                : `${failures.length} of ${prepared.length} charts did not build (${failures.map(f => f.chartName).join(', ')}); nothing was pushed.`);
+        }
+        const slot = limiter(inputs.parallel);
+        const outcomes = await Promise.all(prepared.map(async ({ chart, release, appVersion }) => {
+            const built_ = built.get(chart.meta.name);
+            const packagePath = built_.status === 'done' ? built_.value : '';
+            const digest = inputs.push ? await slot(() => pushChart(helm, chart, packagePath, registry, inputs)) : '';
+            return {
+                chartName: chart.meta.name,
+                version: release.version,
+                tag: release.tag,
+                appVersion,
+                packagePath,
+                location: (0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version),
+                digest,
+                pushed: inputs.push
+            };
+        }));
+        setOutputs(outcomes);
+        await writeSummary(outcomes);
+        for (const outcome of outcomes) {
+            core/* info */.pq(inputs.push
+                ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
+                : `Packaged ${outcome.packagePath}; not pushed (push: false).`);
+        }
     }
     catch (error) {
         core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
@@ -31789,7 +32295,7 @@ const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
  * Normalises the registry input: `oci://` optional, trailing slashes dropped, lowercased (GHCR refuses
  * uppercase owners, and `${{ github.repository_owner }}` keeps the owner's capitals).
  */
-function parseRegistry(input, chartName) {
+function parseRegistry(input, chartNames) {
     const fix = 'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.';
     const trimmed = input.trim();
     if (trimmed === '')
@@ -31808,7 +32314,8 @@ function parseRegistry(input, chartName) {
     if (bad !== undefined) {
         throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} has the invalid path part ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(bad)}. ${fix}`);
     }
-    if (segments.at(-1) === chartName) {
+    const chartName = chartNames.find(name => name === segments.at(-1));
+    if (chartName !== undefined) {
         const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/');
         throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} already ends in the chart name ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(chartName)}, and helm appends the ` +
             `chart name itself: the chart would land at ${bare}/${chartName}. Set registry to ${parent} instead.`);
@@ -40615,7 +41122,9 @@ exports.visitAsync = visitAsync;
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   N4: () => (/* binding */ endGroup),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
+  q3: () => (/* binding */ getMultilineInput),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
@@ -40627,7 +41136,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, debug, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, exportVariable, getBooleanInput, getIDToken, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

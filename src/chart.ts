@@ -18,6 +18,8 @@ export interface ChartMeta {
 }
 
 export interface Chart {
+  /** The directory as the inputs named it, relative to the workspace. */
+  input: string
   dir: string
   file: string
   source: string
@@ -27,6 +29,8 @@ export interface Chart {
 export interface ChartVersions {
   version: string
   appVersion: string
+  /** New version constraints of dependencies, by dependency name: in-repo charts released in lockstep. */
+  dependencies?: Record<string, string>
 }
 
 // An OCI repository path component: helm pushes the chart to <namespace>/<name>, so the name must be one.
@@ -93,10 +97,24 @@ function renderScalar(value: string, type: Scalar['type']): string {
   return stringify(value).trimEnd()
 }
 
-interface Edit {
+export interface Edit {
   start: number
   end: number
   text: string
+}
+
+/** An edit that puts `value` where a scalar stands, in the scalar's own quoting style. */
+export function replaceScalar(node: Scalar, value: string): Edit {
+  const [start, end] = node.range as [number, number, number]
+  return { start, end, text: renderScalar(value, node.type) }
+}
+
+export function applyEdits(source: string, edits: Edit[]): string {
+  let result = source
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end)
+  }
+  return result
 }
 
 /**
@@ -121,8 +139,7 @@ export function setChartVersions(source: string, file: string, versions: ChartVe
   const appVersion = valueNode('appVersion')
   const edits: Edit[] = []
   const replace = (node: Scalar, value: string): void => {
-    const [start, end] = node.range as [number, number, number]
-    edits.push({ start, end, text: renderScalar(value, node.type) })
+    edits.push(replaceScalar(node, value))
   }
   const lineEnd = (offset: number): number => {
     const newline = source.indexOf('\n', offset)
@@ -138,19 +155,28 @@ export function setChartVersions(source: string, file: string, versions: ChartVe
   if (appVersion) replace(appVersion, versions.appVersion)
   else append(version ? lineEnd(version.range![1]) : source.length, 'appVersion', versions.appVersion)
 
-  let result = source
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end)
+  const moved = Object.entries(versions.dependencies ?? {})
+  const dependencies = doc.get('dependencies', true)
+  for (const [name, constraint] of moved) {
+    const entry = isSeq(dependencies)
+      ? dependencies.items.find(item => isMap(item) && item.get('name') === name)
+      : undefined
+    const node = isMap(entry) ? entry.get('version', true) : undefined
+    if (!isScalar(node) || !node.range) {
+      throw new Error(`${file}: dependency ${show(name)} needs a version to set it to ${constraint}.`)
+    }
+    replace(node, constraint)
   }
 
+  const result = applyEdits(source, edits)
   const written = parseChartDocument(result, file)
+  const writtenDependencies = parseDependencies(written, file)
   if (
     stringField(written, 'version') !== versions.version ||
-    stringField(written, 'appVersion') !== versions.appVersion
+    stringField(written, 'appVersion') !== versions.appVersion ||
+    moved.some(([name, constraint]) => writtenDependencies.find(dep => dep.name === name)?.version !== constraint)
   ) {
-    throw new Error(
-      `${file}: rewriting version and appVersion did not read back as written; the file is left unchanged.`
-    )
+    throw new Error(`${file}: rewriting the versions did not read back as written; the file is left unchanged.`)
   }
   return result
 }
@@ -168,7 +194,7 @@ export async function readChart(dir: string, input: string): Promise<Chart> {
     }
     throw error
   }
-  return { dir, file, source, meta: parseChart(source, file) }
+  return { input, dir, file, source, meta: parseChart(source, file) }
 }
 
 /** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */

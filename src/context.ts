@@ -5,10 +5,16 @@ import path from 'node:path'
 import { show } from './format.js'
 
 export interface Inputs {
-  /** The chart input as given, for messages. */
-  chart: string
-  /** The chart directory, resolved and checked to lie inside the workspace. */
-  chartDir: string
+  workspace: string
+  /** The input that names the charts: `charts` when set, else `chart`. */
+  chartsInput: 'chart' | 'charts'
+  /** Chart directories or globs as given, relative to the workspace. */
+  chartPatterns: string[]
+  /** Release only this chart of the ones the tag releases (a job of a `plan` matrix). */
+  only: string
+  /** Resolve the release and set `matrix`, nothing else. */
+  plan: boolean
+  parallel: number
   tag: string
   tagPrefix: string
   version: string
@@ -35,7 +41,7 @@ export function parseBoolean(name: string, value: string): boolean {
  * Resolves the chart input against the workspace and refuses anything that leaves it (`../..`, an absolute
  * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
  */
-export function resolveChartDir(workspace: string, chart: string): string {
+export function resolveChartDir(workspace: string, chart: string, inputName = 'chart'): string {
   const root = realpathSync(workspace)
   const wanted = path.resolve(root, chart)
   let real: string
@@ -43,16 +49,26 @@ export function resolveChartDir(workspace: string, chart: string): string {
     real = realpathSync(wanted)
   } catch {
     throw new Error(
-      `Input chart ${show(chart)}: directory ${wanted} does not exist. Point it at the directory that holds Chart.yaml.`
+      `Input ${inputName} ${show(chart)}: directory ${wanted} does not exist. Point it at the directory that holds Chart.yaml.`
     )
   }
   const relative = path.relative(root, real)
   if (relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new Error(
-      `Input chart ${show(chart)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`
+      `Input ${inputName} ${show(chart)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`
     )
   }
   return real
+}
+
+export function parseParallel(value: string): number {
+  if (value === '') return os.availableParallelism()
+  if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+    throw new Error(
+      `Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`
+    )
+  }
+  return Number(value)
 }
 
 /** Every input, read and checked once, before the action changes anything. */
@@ -61,10 +77,14 @@ export function getInputs(): Inputs {
   // Registered first, so that no later message or log line can show it.
   if (password) core.setSecret(password)
   const input = (name: string): string => core.getInput(name)
-  const chart = input('chart') || '.'
+  const charts = core.getMultilineInput('charts').filter(line => line !== '' && !line.startsWith('#'))
   return {
-    chart,
-    chartDir: resolveChartDir(process.env.GITHUB_WORKSPACE || process.cwd(), chart),
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    chartsInput: charts.length ? 'charts' : 'chart',
+    chartPatterns: charts.length ? charts : [input('chart') || '.'],
+    only: input('only'),
+    plan: parseBoolean('plan', input('plan') || 'false'),
+    parallel: parseParallel(input('parallel')),
     // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
     tag: core.getInput('tag', { trimWhitespace: false }),
     tagPrefix: input('tag-prefix'),

@@ -80,6 +80,11 @@ export class Helm {
     return this.run(['dependency', 'build', chartDir])
   }
 
+  /** Resolves the dependencies anew and rewrites Chart.lock: for a lock the action cannot move itself. */
+  dependencyUpdate(chartDir: string): Promise<HelmResult> {
+    return this.run(['dependency', 'update', chartDir])
+  }
+
   packageChart(chartDir: string, destination: string): Promise<HelmResult> {
     return this.run(['package', chartDir, '--destination', destination])
   }

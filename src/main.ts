@@ -1,29 +1,23 @@
 import * as core from '@actions/core'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import { readChart, repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from './chart.js'
 import { getInputs, type Inputs } from './context.js'
-import { renderTemplate, show } from './format.js'
 import { Helm, prepareHelmHome, transcript } from './helm.js'
-import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
+import { installCommand, setOutputs, writeSummary, type Failure, type Outcome } from './outputs.js'
 import { phase } from './phase.js'
+import { addRepositories, buildChart, prepareChart, pushChart, writePrepared, type Prepared } from './pipeline.js'
+import { planMatrix, planRelease } from './plan.js'
 import { locateChart, parseRegistry, type Registry } from './registry.js'
 import { STATE } from './post.js'
-import { parseStrictSemver, resolveRelease, type Release } from './version.js'
+import { limiter, schedule } from './schedule.js'
 
-/** The release the tag names; a dry run on an untagged ref (a pull request) takes the chart's own version. */
-function releaseFor(inputs: Inputs, chart: Chart): Release {
-  const release = resolveRelease(inputs)
-  if (release) return release
-  if (inputs.push) {
-    throw new Error(
-      `Tag ${show(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
-        `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`
-    )
-  }
-  const current = parseStrictSemver(chart.meta.version)
-  if (!current) throw new Error(`${chart.file} has version ${show(chart.meta.version)}, which is not SemVer 2.0.`)
-  return { ...current, tag: `${inputs.tagPrefix}${current.version}` }
+async function setUpHelm(runnerTemp: string): Promise<{ helm: Helm; workDir: string }> {
+  await mkdir(runnerTemp, { recursive: true })
+  const workDir = await mkdtemp(path.join(runnerTemp, 'helm-release-'))
+  core.saveState(STATE.workDir, workDir)
+  const helm = await Helm.find(await prepareHelmHome(workDir))
+  core.saveState(STATE.helm, helm.bin)
+  return { helm, workDir }
 }
 
 async function login(helm: Helm, inputs: Inputs, registry: Registry): Promise<void> {
@@ -34,94 +28,108 @@ async function login(helm: Helm, inputs: Inputs, registry: Registry): Promise<vo
   })
 }
 
-async function buildDependencies(helm: Helm, chart: Chart): Promise<void> {
-  await phase('Dependencies', async log => {
-    for (const repository of repositoriesToAdd(chart.meta.dependencies)) {
-      log(transcript(await helm.repoAdd(repository.name, repository.url)))
-    }
-    log(transcript(await helm.dependencyBuild(chart.dir)))
-  })
-}
-
-async function lintAndPackage(helm: Helm, inputs: Inputs, chart: Chart, workDir: string): Promise<string> {
-  const destination = path.join(workDir, 'package')
-  const [, packaged] = await Promise.all([
-    phase('Lint', async log => log(transcript(await helm.lint(chart.dir, inputs.lintStrict)))),
-    phase('Package', async log => {
-      log(transcript(await helm.packageChart(chart.dir, destination)))
-      return path.join(destination, `${chart.meta.name}-${chart.meta.version}.tgz`)
-    })
+/** Builds every chart in dependency order, `parallel` at a time, logging in meanwhile. */
+async function buildAll(helm: Helm, inputs: Inputs, charts: Prepared[], registry: Registry, workDir: string) {
+  const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve()
+  // oci:// dependencies may live in the registry being logged in to.
+  const ociDependencies = charts.some(({ chart }) =>
+    chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))
+  )
+  const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]))
+  const [login_, built] = await Promise.allSettled([
+    loggedIn,
+    (async () => {
+      await addRepositories(
+        helm,
+        charts.map(prepared => prepared.chart)
+      )
+      if (ociDependencies) await loggedIn
+      return schedule(
+        charts.map(prepared => prepared.chart.meta.name),
+        new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])),
+        inputs.parallel,
+        name => buildChart(helm, byName.get(name)!, inputs, path.join(workDir, 'package'))
+      )
+    })()
   ])
-  return packaged
+  if (login_.status === 'rejected') throw login_.reason
+  if (built.status === 'rejected') throw built.reason
+  return built.value
 }
 
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
     const inputs = getInputs()
-    const chart = await readChart(inputs.chartDir, inputs.chart)
-    const release = releaseFor(inputs, chart)
-    const appVersion = renderTemplate('app-version', inputs.appVersion, {
-      version: release.version,
-      tag: release.tag,
-      major: String(release.major),
-      minor: String(release.minor),
-      patch: String(release.patch)
-    })
-    const registry = parseRegistry(inputs.registry, chart.meta.name)
-    const location = locateChart(registry, chart.meta.name, release.version)
-    core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
-
-    await mkdir(inputs.runnerTemp, { recursive: true })
-    const workDir = await mkdtemp(path.join(inputs.runnerTemp, 'helm-release-'))
-    core.saveState(STATE.workDir, workDir)
-    const helm = await Helm.find(await prepareHelmHome(workDir))
-    core.saveState(STATE.helm, helm.bin)
-
-    const versions = { version: release.version, appVersion }
-    const rewritten = { ...chart, meta: { ...chart.meta, ...versions } }
-    await phase('Chart.yaml', async log => {
-      await writeFileAtomic(chart.file, setChartVersions(chart.source, chart.file, versions))
-      log(`${chart.file}: version ${release.version}, appVersion ${appVersion}`)
-    })
-
-    const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve()
-    const build = async (): Promise<string> => {
-      if (chart.meta.dependencies.length) {
-        // oci:// dependencies may live in the registry being logged in to.
-        if (chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))) await loggedIn
-        await buildDependencies(helm, rewritten)
-      }
-      return lintAndPackage(helm, inputs, rewritten, workDir)
+    const plan = await planRelease(inputs)
+    if (inputs.plan) {
+      core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
+      core.info(
+        plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n')
+      )
+      return
     }
-    const [packagePath] = await Promise.all([build(), loggedIn])
-
-    let digest = ''
-    if (inputs.push) {
-      digest = await phase(`Push to ${registry.url}`, async log => {
-        const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp)
-        log(transcript(pushed))
-        return pushed.digest
-      })
-    }
-
-    const outcome: Outcome = {
-      chartName: chart.meta.name,
-      version: release.version,
-      tag: release.tag,
-      appVersion,
-      packagePath,
-      location,
-      digest,
-      pushed: inputs.push
-    }
-    setOutputs(outcome)
-    await writeSummary(outcome)
-    core.info(
-      inputs.push
-        ? `Published ${location.ref}@${digest}\nInstall it with: ${installCommand(outcome)}`
-        : `Packaged ${packagePath}; not pushed (push: false).`
+    const registry = parseRegistry(
+      inputs.registry,
+      plan.charts.map(({ chart }) => chart.meta.name)
     )
+    const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts)))
+    for (const { chart, release } of prepared) {
+      core.info(
+        `Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${locateChart(registry, chart.meta.name, release.version).url}`
+      )
+    }
+
+    const { helm, workDir } = await setUpHelm(inputs.runnerTemp)
+    await phase('Chart.yaml', async log => {
+      for (const chart of prepared) log(await writePrepared(chart))
+    })
+    const built = await buildAll(helm, inputs, prepared, registry, workDir)
+
+    const failures: Failure[] = []
+    for (const { chart, release } of prepared) {
+      const result = built.get(chart.meta.name)!
+      if (result.status === 'done') continue
+      const status = result.status === 'failed' ? result.error.message : `skipped: ${result.reason}`
+      failures.push({ chartName: chart.meta.name, version: release.version, status })
+      core.error(`${chart.meta.name}: ${status}`)
+    }
+    if (failures.length) {
+      await writeSummary([], failures)
+      throw new Error(
+        prepared.length === 1
+          ? failures[0].status
+          : `${failures.length} of ${prepared.length} charts did not build (${failures.map(f => f.chartName).join(', ')}); nothing was pushed.`
+      )
+    }
+
+    const slot = limiter(inputs.parallel)
+    const outcomes: Outcome[] = await Promise.all(
+      prepared.map(async ({ chart, release, appVersion }) => {
+        const built_ = built.get(chart.meta.name)!
+        const packagePath = built_.status === 'done' ? built_.value : ''
+        const digest = inputs.push ? await slot(() => pushChart(helm, chart, packagePath, registry, inputs)) : ''
+        return {
+          chartName: chart.meta.name,
+          version: release.version,
+          tag: release.tag,
+          appVersion,
+          packagePath,
+          location: locateChart(registry, chart.meta.name, release.version),
+          digest,
+          pushed: inputs.push
+        }
+      })
+    )
+    setOutputs(outcomes)
+    await writeSummary(outcomes)
+    for (const outcome of outcomes) {
+      core.info(
+        inputs.push
+          ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
+          : `Packaged ${outcome.packagePath}; not pushed (push: false).`
+      )
+    }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

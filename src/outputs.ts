@@ -13,11 +13,37 @@ export interface Outcome {
   pushed: boolean
 }
 
+/** A chart that was not released, for the summary: why. */
+export interface Failure {
+  chartName: string
+  version: string
+  status: string
+}
+
 export function installCommand(outcome: Outcome): string {
   return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`
 }
 
-export function setOutputs(outcome: Outcome): void {
+/** The `charts` output: one object per released chart, in release order. */
+export function chartsOutput(outcomes: Outcome[]): string {
+  return JSON.stringify(
+    outcomes.map(outcome => ({
+      name: outcome.chartName,
+      version: outcome.version,
+      'app-version': outcome.appVersion,
+      'chart-url': outcome.location.url,
+      digest: outcome.digest,
+      pushed: outcome.pushed,
+      'package-path': outcome.packagePath
+    }))
+  )
+}
+
+/** `charts` always; the single-chart outputs when exactly one chart was released, as they mean one chart. */
+export function setOutputs(outcomes: Outcome[]): void {
+  core.setOutput('charts', chartsOutput(outcomes))
+  if (outcomes.length !== 1) return
+  const [outcome] = outcomes
   const outputs: Record<string, string> = {
     version: outcome.version,
     tag: outcome.tag,
@@ -36,26 +62,32 @@ export function setOutputs(outcome: Outcome): void {
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 
-export async function writeSummary(outcome: Outcome): Promise<void> {
+function heading(outcomes: Outcome[], failures: Failure[]): string {
+  if (failures.length)
+    return `Nothing published: ${failures.length} of ${outcomes.length + failures.length} charts failed`
+  const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`
+  return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`
+}
+
+export async function writeSummary(outcomes: Outcome[], failures: Failure[] = []): Promise<void> {
   // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const heading = outcome.pushed
-    ? `Published ${outcome.chartName} ${outcome.version}`
-    : `Packaged ${outcome.chartName} ${outcome.version} (not pushed)`
-  await core.summary
-    .addHeading(heading, 2)
+  const rows = [
+    ...outcomes.map(outcome => [
+      outcome.chartName,
+      outcome.version,
+      outcome.appVersion,
+      outcome.location.ref,
+      outcome.digest || (outcome.pushed ? '' : 'not pushed')
+    ]),
+    ...failures.map(failure => [failure.chartName, failure.version, '', '', failure.status])
+  ]
+  const summary = core.summary
+    .addHeading(escapeHtml(heading(outcomes, failures)), 2)
     .addTable([
-      [
-        { data: 'Chart', header: true },
-        { data: 'Version', header: true },
-        { data: 'appVersion', header: true },
-        { data: 'Reference', header: true },
-        { data: 'Digest', header: true }
-      ],
-      [outcome.chartName, outcome.version, outcome.appVersion, outcome.location.ref, outcome.digest || '—'].map(
-        escapeHtml
-      )
+      ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
+      ...rows.map(row => row.map(escapeHtml))
     ])
-    .addCodeBlock(installCommand(outcome), 'shell')
-    .write()
+  if (!failures.length && outcomes.length) summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
+  await summary.write()
 }

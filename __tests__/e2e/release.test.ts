@@ -60,8 +60,20 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
         'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
         digest,
-        pushed: 'true'
+        pushed: 'true',
+        charts: expect.any(String)
       })
+      expect(JSON.parse(result.outputs.charts)).toEqual([
+        {
+          name: 'llm-proxy',
+          version: '1.2.3',
+          'app-version': '1.2.3',
+          'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
+          digest,
+          pushed: true,
+          'package-path': result.outputs['package-path']
+        }
+      ])
       expect(await registry.tags('sofatutor/llm-proxy')).toEqual(['1.2.3'])
       expect(await registry.chartConfig('sofatutor/llm-proxy', '1.2.3')).toMatchObject({
         mediaType: 'application/vnd.cncf.helm.config.v1+json',
@@ -77,7 +89,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         `helm install llm-proxy oci://${registry.host}/sofatutor/llm-proxy --version 1.2.3`
       )
       expect(result.summary).toContain(digest)
-      expect(result.stdout).toContain('::group::Push to oci://')
+      expect(result.stdout).toContain('::group::llm-proxy: push to oci://')
 
       expect(result.post?.code).toBe(0)
       expect(result.post?.stdout).not.toContain('::warning::')
@@ -164,7 +176,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         post: false
       })
       expect(result.code).toBe(0)
-      expect(result.stdout).toContain('::group::Dependencies')
+      expect(result.stdout).toContain('::group::app: dependencies')
       expect(server.requests).toEqual(expect.arrayContaining(['/index.yaml', '/remote-0.3.0.tgz']))
       const { stdout: files } = await run('tar', ['-tzf', result.outputs['package-path']])
       expect(files.split('\n')).toEqual(
