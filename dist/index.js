@@ -31366,33 +31366,31 @@ function setOutputs(outcomes) {
         core/* setOutput */.uH(name, value);
 }
 const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-function heading(outcomes, failures) {
-    if (failures.length)
-        return `Nothing published: ${failures.length} of ${outcomes.length + failures.length} charts failed`;
+function heading(outcomes) {
+    const failed = outcomes.filter(outcome => outcome.problem).length;
+    if (failed)
+        return `Nothing published: ${failed} of ${outcomes.length} charts did not build`;
     const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`;
     return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`;
 }
-async function writeSummary(outcomes, failures = []) {
+async function writeSummary(outcomes) {
     // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const rows = [
-        ...outcomes.map(outcome => [
-            outcome.chartName,
-            outcome.version,
-            outcome.appVersion,
-            outcome.location.ref,
-            outcome.digest || (outcome.pushed ? '' : 'not pushed')
-        ]),
-        ...failures.map(failure => [failure.chartName, failure.version, '', '', failure.status])
-    ];
+    const rows = outcomes.map(outcome => [
+        outcome.chartName,
+        outcome.version,
+        outcome.appVersion,
+        outcome.location.ref,
+        outcome.digest || outcome.problem || 'not pushed'
+    ]);
     const summary = core/* summary */.z
-        .addHeading(escapeHtml(heading(outcomes, failures)), 2)
+        .addHeading(escapeHtml(heading(outcomes)), 2)
         .addTable([
         ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
         ...rows.map(row => row.map(escapeHtml))
     ]);
-    if (!failures.length && outcomes.length)
+    if (outcomes.every(outcome => outcome.pushed))
         summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell');
     await summary.write();
 }
@@ -31683,7 +31681,56 @@ function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
     return applyEdits(lockSource, edits);
 }
 
+// EXTERNAL MODULE: ./src/registry.ts
+var src_registry = __nccwpck_require__(2976);
+;// CONCATENATED MODULE: ./src/schedule.ts
+/** At most `limit` holders at a time; the rest wait in arrival order. */
+function limiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (work) => {
+        if (running >= limit)
+            await new Promise(resolve => waiting.push(resolve));
+        running++;
+        try {
+            return await work();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+/**
+ * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
+ * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
+ * `order` must list every name after the names it depends on.
+ */
+async function schedule(order, dependsOn, limit, work) {
+    const slot = limiter(limit);
+    const tasks = new Map();
+    for (const name of order) {
+        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
+        tasks.set(name, (async () => {
+            const results = await Promise.all(before.map(dep => tasks.get(dep)));
+            const missing = before.filter((_, index) => results[index].status !== 'done');
+            if (missing.length)
+                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
+            try {
+                return { status: 'done', value: await slot(() => work(name)) };
+            }
+            catch (error) {
+                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+            }
+        })());
+    }
+    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
+    return new Map(entries);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
 
 
 
@@ -31756,13 +31803,44 @@ async function buildChart(helm, prepared, inputs, destination) {
     ]);
     return packagePath;
 }
-/** Pushes a package; returns the digest the registry reported. */
-async function pushChart(helm, chart, packagePath, registry, inputs) {
-    return phase(`${chart.meta.name}: push to ${registry.url}`, async (log) => {
-        const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp);
-        log((0,src_helm/* transcript */.fk)(pushed));
-        return pushed.digest;
+/**
+ * Builds the charts in dependency order, `parallel` at a time, after the given login when a chart has
+ * oci:// dependencies (they may live in that registry). Every chart gets an outcome: a failure does not stop
+ * the others from being checked, and its dependents are reported as skipped.
+ */
+async function buildAll(helm, inputs, charts, registry, loggedIn, destination) {
+    await addRepositories(helm, charts.map(prepared => prepared.chart));
+    if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
+        await loggedIn;
+    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
+    const results = await schedule([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), inputs.parallel, name => buildChart(helm, byName.get(name), inputs, destination));
+    return charts.map(({ chart, release, appVersion }) => {
+        const result = results.get(chart.meta.name);
+        return {
+            chartName: chart.meta.name,
+            version: release.version,
+            tag: release.tag,
+            appVersion,
+            packagePath: result.status === 'done' ? result.value : '',
+            location: (0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version),
+            digest: '',
+            pushed: false,
+            problem: result.status === 'failed'
+                ? result.error.message
+                : result.status === 'skipped'
+                    ? `skipped: ${result.reason}`
+                    : undefined
+        };
     });
+}
+/** Pushes every built package, `parallel` at a time; fills in the digests the registry reported. */
+async function pushAll(helm, inputs, outcomes, registry) {
+    const slot = limiter(inputs.parallel);
+    return Promise.all(outcomes.map(outcome => slot(() => phase(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
+        const pushed = await helm.push(outcome.packagePath, registry.url, inputs.plainHttp);
+        log((0,src_helm/* transcript */.fk)(pushed));
+        return { ...outcome, digest: pushed.digest, pushed: true };
+    }))));
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -32031,12 +32109,10 @@ async function planRelease(inputs) {
         throw new Error(`Tag ${(0,format/* show */.W)(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
             `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`);
     }
-    let released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all;
-    if (inputs.only) {
-        released = released.filter(chart => chart.meta.name === inputs.only);
-        if (released.length === 0) {
-            throw new Error(`Input only is ${(0,format/* show */.W)(inputs.only)}, which this tag does not release. It releases: ${names.join(', ')}.`);
-        }
+    const released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all;
+    if (inputs.only && !released.some(chart => chart.meta.name === inputs.only)) {
+        const releasedNames = released.map(chart => chart.meta.name).join(', ');
+        throw new Error(`Input only is ${(0,format/* show */.W)(inputs.only)}, which this tag does not release. It releases: ${releasedNames}.`);
     }
     const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]));
     const order = dependencyOrder(edges);
@@ -32052,12 +32128,13 @@ async function planRelease(inputs) {
         });
         return { chart, release, appVersion, dependsOn: edges.get(name) };
     });
-    return { charts, names };
+    const selected = inputs.only ? charts.filter(({ chart }) => chart.meta.name === inputs.only) : charts;
+    return { charts, selected, names };
 }
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
 function planMatrix(plan) {
     return {
-        include: plan.charts.map(({ chart, release }) => ({
+        include: plan.selected.map(({ chart, release }) => ({
             name: chart.meta.name,
             chart: chart.input,
             version: release.version
@@ -32065,57 +32142,9 @@ function planMatrix(plan) {
     };
 }
 
-// EXTERNAL MODULE: ./src/registry.ts
-var src_registry = __nccwpck_require__(2976);
 // EXTERNAL MODULE: ./src/post.ts
 var post = __nccwpck_require__(6661);
-;// CONCATENATED MODULE: ./src/schedule.ts
-/** At most `limit` holders at a time; the rest wait in arrival order. */
-function limiter(limit) {
-    let running = 0;
-    const waiting = [];
-    return async (work) => {
-        if (running >= limit)
-            await new Promise(resolve => waiting.push(resolve));
-        running++;
-        try {
-            return await work();
-        }
-        finally {
-            running--;
-            waiting.shift()?.();
-        }
-    };
-}
-/**
- * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
- * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
- * `order` must list every name after the names it depends on.
- */
-async function schedule(order, dependsOn, limit, work) {
-    const slot = limiter(limit);
-    const tasks = new Map();
-    for (const name of order) {
-        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
-        tasks.set(name, (async () => {
-            const results = await Promise.all(before.map(dep => tasks.get(dep)));
-            const missing = before.filter((_, index) => results[index].status !== 'done');
-            if (missing.length)
-                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
-            try {
-                return { status: 'done', value: await slot(() => work(name)) };
-            }
-            catch (error) {
-                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
-            }
-        })());
-    }
-    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
-    return new Map(entries);
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-
 
 
 
@@ -32136,32 +32165,13 @@ async function setUpHelm(runnerTemp) {
     return { helm, workDir };
 }
 async function login(helm, inputs, registry) {
+    if (!inputs.push || !inputs.password)
+        return;
     // Saved before the attempt: even a login that fails halfway may have stored something to log out of.
     core/* saveState */.LZ(post/* STATE */.c.registryHost, registry.host);
     await phase(`Log in to ${registry.host}`, async (log) => {
         log((0,src_helm/* transcript */.fk)(await helm.registryLogin(registry.host, inputs.username, inputs.password, inputs.plainHttp)));
     });
-}
-/** Builds every chart in dependency order, `parallel` at a time, logging in meanwhile. */
-async function buildAll(helm, inputs, charts, registry, workDir) {
-    const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve();
-    // oci:// dependencies may live in the registry being logged in to.
-    const ociDependencies = charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://')));
-    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
-    const [login_, built] = await Promise.allSettled([
-        loggedIn,
-        (async () => {
-            await addRepositories(helm, charts.map(prepared => prepared.chart));
-            if (ociDependencies)
-                await loggedIn;
-            return schedule(charts.map(prepared => prepared.chart.meta.name), new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), inputs.parallel, name => buildChart(helm, byName.get(name), inputs, external_node_path_default().join(workDir, 'package')));
-        })()
-    ]);
-    if (login_.status === 'rejected')
-        throw login_.reason;
-    if (built.status === 'rejected')
-        throw built.reason;
-    return built.value;
 }
 async function run() {
     try {
@@ -32170,55 +32180,43 @@ async function run() {
         const plan = await planRelease(inputs);
         if (inputs.plan) {
             core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan)));
-            core/* info */.pq(plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n'));
+            for (const { chart, release } of plan.selected)
+                core/* info */.pq(`${chart.meta.name} ${release.version} (${chart.input})`);
             return;
         }
-        const registry = (0,src_registry/* parseRegistry */.l5)(inputs.registry, plan.charts.map(({ chart }) => chart.meta.name));
+        const registry = (0,src_registry/* parseRegistry */.l5)(inputs.registry, plan.selected.map(({ chart }) => chart.meta.name));
+        // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
         const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts)));
-        for (const { chart, release } of prepared) {
-            core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${(0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version).url}`);
+        const selectedNames = new Set(plan.selected.map(({ chart }) => chart.meta.name));
+        const selected = prepared.filter(({ chart }) => selectedNames.has(chart.meta.name));
+        for (const { chart, release } of selected) {
+            const { url } = (0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version);
+            core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${url}`);
         }
         const { helm, workDir } = await setUpHelm(inputs.runnerTemp);
         await phase('Chart.yaml', async (log) => {
             for (const chart of prepared)
                 log(await writePrepared(chart));
         });
-        const built = await buildAll(helm, inputs, prepared, registry, workDir);
-        const failures = [];
-        for (const { chart, release } of prepared) {
-            const result = built.get(chart.meta.name);
-            if (result.status === 'done')
-                continue;
-            const status = result.status === 'failed' ? result.error.message : `skipped: ${result.reason}`;
-            failures.push({ chartName: chart.meta.name, version: release.version, status });
-            core/* error */.z3(`${chart.meta.name}: ${status}`);
+        const loggedIn = login(helm, inputs, registry);
+        const [built] = await Promise.all([
+            buildAll(helm, inputs, selected, registry, loggedIn, external_node_path_default().join(workDir, 'package')),
+            loggedIn
+        ]);
+        const failed = built.filter(outcome => outcome.problem);
+        if (failed.length) {
+            for (const outcome of failed)
+                core/* error */.z3(`${outcome.chartName}: ${outcome.problem}`);
+            await writeSummary(built);
+            throw new Error(built.length === 1
+                ? failed[0].problem
+                : `${failed.length} of ${built.length} charts did not build (${failed.map(o => o.chartName).join(', ')}); nothing was pushed.`);
         }
-        if (failures.length) {
-            await writeSummary([], failures);
-            throw new Error(prepared.length === 1
-                ? failures[0].status
-                : `${failures.length} of ${prepared.length} charts did not build (${failures.map(f => f.chartName).join(', ')}); nothing was pushed.`);
-        }
-        const slot = limiter(inputs.parallel);
-        const outcomes = await Promise.all(prepared.map(async ({ chart, release, appVersion }) => {
-            const built_ = built.get(chart.meta.name);
-            const packagePath = built_.status === 'done' ? built_.value : '';
-            const digest = inputs.push ? await slot(() => pushChart(helm, chart, packagePath, registry, inputs)) : '';
-            return {
-                chartName: chart.meta.name,
-                version: release.version,
-                tag: release.tag,
-                appVersion,
-                packagePath,
-                location: (0,src_registry/* locateChart */.NU)(registry, chart.meta.name, release.version),
-                digest,
-                pushed: inputs.push
-            };
-        }));
+        const outcomes = inputs.push ? await pushAll(helm, inputs, built, registry) : built;
         setOutputs(outcomes);
         await writeSummary(outcomes);
         for (const outcome of outcomes) {
-            core/* info */.pq(inputs.push
+            core/* info */.pq(outcome.pushed
                 ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
                 : `Packaged ${outcome.packagePath}; not pushed (push: false).`);
         }

@@ -11,13 +11,8 @@ export interface Outcome {
   /** Empty when nothing was pushed. */
   digest: string
   pushed: boolean
-}
-
-/** A chart that was not released, for the summary: why. */
-export interface Failure {
-  chartName: string
-  version: string
-  status: string
+  /** Why the chart did not build; any problem stops every push. */
+  problem?: string
 }
 
 export function installCommand(outcome: Outcome): string {
@@ -62,32 +57,29 @@ export function setOutputs(outcomes: Outcome[]): void {
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 
-function heading(outcomes: Outcome[], failures: Failure[]): string {
-  if (failures.length)
-    return `Nothing published: ${failures.length} of ${outcomes.length + failures.length} charts failed`
+function heading(outcomes: Outcome[]): string {
+  const failed = outcomes.filter(outcome => outcome.problem).length
+  if (failed) return `Nothing published: ${failed} of ${outcomes.length} charts did not build`
   const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`
   return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`
 }
 
-export async function writeSummary(outcomes: Outcome[], failures: Failure[] = []): Promise<void> {
+export async function writeSummary(outcomes: Outcome[]): Promise<void> {
   // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const rows = [
-    ...outcomes.map(outcome => [
-      outcome.chartName,
-      outcome.version,
-      outcome.appVersion,
-      outcome.location.ref,
-      outcome.digest || (outcome.pushed ? '' : 'not pushed')
-    ]),
-    ...failures.map(failure => [failure.chartName, failure.version, '', '', failure.status])
-  ]
+  const rows = outcomes.map(outcome => [
+    outcome.chartName,
+    outcome.version,
+    outcome.appVersion,
+    outcome.location.ref,
+    outcome.digest || outcome.problem || 'not pushed'
+  ])
   const summary = core.summary
-    .addHeading(escapeHtml(heading(outcomes, failures)), 2)
+    .addHeading(escapeHtml(heading(outcomes)), 2)
     .addTable([
       ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
       ...rows.map(row => row.map(escapeHtml))
     ])
-  if (!failures.length && outcomes.length) summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
+  if (outcomes.every(outcome => outcome.pushed)) summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
   await summary.write()
 }

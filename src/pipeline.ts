@@ -5,9 +5,11 @@ import { repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from
 import type { Inputs } from './context.js'
 import { Helm, transcript } from './helm.js'
 import { updateLock } from './lock.js'
+import type { Outcome } from './outputs.js'
 import { phase } from './phase.js'
 import type { PlannedChart } from './plan.js'
-import type { Registry } from './registry.js'
+import { locateChart, type Registry } from './registry.js'
+import { limiter, schedule } from './schedule.js'
 
 export interface Prepared extends PlannedChart {
   /** Chart.yaml as the release writes it. */
@@ -81,17 +83,65 @@ export async function buildChart(helm: Helm, prepared: Prepared, inputs: Inputs,
   return packagePath
 }
 
-/** Pushes a package; returns the digest the registry reported. */
-export async function pushChart(
+/**
+ * Builds the charts in dependency order, `parallel` at a time, after the given login when a chart has
+ * oci:// dependencies (they may live in that registry). Every chart gets an outcome: a failure does not stop
+ * the others from being checked, and its dependents are reported as skipped.
+ */
+export async function buildAll(
   helm: Helm,
-  chart: Chart,
-  packagePath: string,
+  inputs: Inputs,
+  charts: Prepared[],
   registry: Registry,
-  inputs: Inputs
-): Promise<string> {
-  return phase(`${chart.meta.name}: push to ${registry.url}`, async log => {
-    const pushed = await helm.push(packagePath, registry.url, inputs.plainHttp)
-    log(transcript(pushed))
-    return pushed.digest
+  loggedIn: Promise<void>,
+  destination: string
+): Promise<Outcome[]> {
+  await addRepositories(
+    helm,
+    charts.map(prepared => prepared.chart)
+  )
+  if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
+    await loggedIn
+  const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]))
+  const results = await schedule(
+    [...byName.keys()],
+    new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])),
+    inputs.parallel,
+    name => buildChart(helm, byName.get(name)!, inputs, destination)
+  )
+  return charts.map(({ chart, release, appVersion }) => {
+    const result = results.get(chart.meta.name)!
+    return {
+      chartName: chart.meta.name,
+      version: release.version,
+      tag: release.tag,
+      appVersion,
+      packagePath: result.status === 'done' ? result.value : '',
+      location: locateChart(registry, chart.meta.name, release.version),
+      digest: '',
+      pushed: false,
+      problem:
+        result.status === 'failed'
+          ? result.error.message
+          : result.status === 'skipped'
+            ? `skipped: ${result.reason}`
+            : undefined
+    }
   })
+}
+
+/** Pushes every built package, `parallel` at a time; fills in the digests the registry reported. */
+export async function pushAll(helm: Helm, inputs: Inputs, outcomes: Outcome[], registry: Registry): Promise<Outcome[]> {
+  const slot = limiter(inputs.parallel)
+  return Promise.all(
+    outcomes.map(outcome =>
+      slot(() =>
+        phase(`${outcome.chartName}: push to ${registry.url}`, async log => {
+          const pushed = await helm.push(outcome.packagePath, registry.url, inputs.plainHttp)
+          log(transcript(pushed))
+          return { ...outcome, digest: pushed.digest, pushed: true }
+        })
+      )
+    )
+  )
 }

@@ -148,8 +148,10 @@ export interface PlannedChart {
 }
 
 export interface Plan {
-  /** In dependency order. */
+  /** Every chart the tag releases, in dependency order: all of them get the release's versions written. */
   charts: PlannedChart[]
+  /** The ones this step builds and pushes: all, or the one input `only` picks. */
+  selected: PlannedChart[]
   /** Every chart the inputs name, released or not. */
   names: string[]
 }
@@ -192,14 +194,12 @@ export async function planRelease(inputs: Inputs): Promise<Plan> {
         `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`
     )
   }
-  let released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all
-  if (inputs.only) {
-    released = released.filter(chart => chart.meta.name === inputs.only)
-    if (released.length === 0) {
-      throw new Error(
-        `Input only is ${show(inputs.only)}, which this tag does not release. It releases: ${names.join(', ')}.`
-      )
-    }
+  const released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all
+  if (inputs.only && !released.some(chart => chart.meta.name === inputs.only)) {
+    const releasedNames = released.map(chart => chart.meta.name).join(', ')
+    throw new Error(
+      `Input only is ${show(inputs.only)}, which this tag does not release. It releases: ${releasedNames}.`
+    )
   }
 
   const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]))
@@ -216,13 +216,14 @@ export async function planRelease(inputs: Inputs): Promise<Plan> {
     })
     return { chart, release, appVersion, dependsOn: edges.get(name)! }
   })
-  return { charts, names }
+  const selected = inputs.only ? charts.filter(({ chart }) => chart.meta.name === inputs.only) : charts
+  return { charts, selected, names }
 }
 
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
 export function planMatrix(plan: Plan): { include: { name: string; chart: string; version: string }[] } {
   return {
-    include: plan.charts.map(({ chart, release }) => ({
+    include: plan.selected.map(({ chart, release }) => ({
       name: chart.meta.name,
       chart: chart.input,
       version: release.version

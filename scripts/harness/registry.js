@@ -100,7 +100,8 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
     async tags(repository) {
       const response = await api(`${repository}/tags/list`)
       if (response.status === 404) return []
-      return (await response.json()).tags ?? []
+      // The registry lists tags in no fixed order.
+      return ((await response.json()).tags ?? []).sort()
     },
     async stop() {
       if (child.exitCode === null) {
