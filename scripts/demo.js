@@ -39,7 +39,7 @@ try {
   console.log('\n── the registry now holds ──')
   console.log(`${registry.host}/sofatutor/llm-proxy tags: ${(await registry.tags('sofatutor/llm-proxy')).join(', ')}`)
   console.log(`manifest digest: ${await registry.manifestDigest('sofatutor/llm-proxy', '1.2.3')}`)
-  console.log(`post step: exit ${result.post?.code}, work dir removed: ${result.workDirGone}`)
+  console.log(`post step: exit ${result.post?.code}, helm home removed: ${result.helmHomesLeft.length === 0}`)
   console.log('\n── next, a user runs ──')
   console.log(`helm install llm-proxy ${result.outputs['chart-url']} --version ${result.outputs.version}`)
 } finally {

@@ -3,29 +3,66 @@ import { mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import { getInputs, type Inputs } from './context.js'
 import { Helm, prepareHelmHome, transcript } from './helm.js'
-import { installCommand, setOutputs, writeSummary } from './outputs.js'
+import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
 import { phase } from './phase.js'
-import { buildAll, prepareChart, pushAll, writePrepared } from './pipeline.js'
+import { buildAll, prepareChart, pushAll, writePrepared, type Prepared } from './pipeline.js'
 import { planMatrix, planRelease } from './plan.js'
+import { cleanUp, type Session } from './post.js'
 import { locateChart, parseRegistry, type Registry } from './registry.js'
-import { STATE } from './post.js'
+import { STATE } from './state.js'
 
-async function setUpHelm(runnerTemp: string): Promise<{ helm: Helm; workDir: string }> {
+/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
+async function openSession(runnerTemp: string): Promise<{ helm: Helm; session: Session; packages: string }> {
   await mkdir(runnerTemp, { recursive: true })
   const workDir = await mkdtemp(path.join(runnerTemp, 'helm-release-'))
-  core.saveState(STATE.workDir, workDir)
-  const helm = await Helm.find(await prepareHelmHome(workDir))
+  const home = path.join(workDir, 'helm')
+  core.saveState(STATE.helmHome, home)
+  const helm = await Helm.find(await prepareHelmHome(home))
   core.saveState(STATE.helm, helm.bin)
-  return { helm, workDir }
+  // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
+  return { helm, session: { home, helmBin: helm.bin, host: '' }, packages: path.join(workDir, 'package') }
 }
 
-async function login(helm: Helm, inputs: Inputs, registry: Registry): Promise<void> {
+async function login(helm: Helm, inputs: Inputs, registry: Registry, session: Session): Promise<void> {
   if (!inputs.push || !inputs.password) return
-  // Saved before the attempt: even a login that fails halfway may have stored something to log out of.
+  // Recorded before the attempt: even a login that fails halfway may have stored something to log out of.
+  session.host = registry.host
   core.saveState(STATE.registryHost, registry.host)
   await phase(`Log in to ${registry.host}`, async log => {
     log(transcript(await helm.registryLogin(registry.host, inputs.username, inputs.password, inputs.plainHttp)))
   })
+}
+
+/**
+ * Writes every released chart's files, builds the selected ones (logging in meanwhile) and, when all of them
+ * built, pushes them.
+ */
+async function release(inputs: Inputs, prepared: Prepared[], registry: Registry): Promise<Outcome[]> {
+  const { helm, session, packages } = await openSession(inputs.runnerTemp)
+  try {
+    await phase('Chart.yaml', async log => {
+      for (const chart of prepared) log(await writePrepared(chart))
+    })
+    const charts = prepared.filter(chart => chart.selected)
+    const loggedIn = login(helm, inputs, registry, session)
+    const [built] = await Promise.all([buildAll(helm, inputs, charts, registry, loggedIn, packages), loggedIn])
+    const failed = built.filter(outcome => outcome.problem)
+    if (failed.length) {
+      for (const outcome of failed) core.error(`${outcome.chartName}: ${outcome.problem}`)
+      await writeSummary(built)
+      const names = failed.map(outcome => outcome.chartName).join(', ')
+      throw new Error(
+        built.length === 1
+          ? failed[0].problem
+          : `${failed.length} of ${built.length} charts did not build (${names}); nothing was pushed.`
+      )
+    }
+    return inputs.push ? await pushAll(helm, inputs, built, registry) : built
+  } finally {
+    await cleanUp(session)
+    // Nothing left for the post step, which then does not even load.
+    core.saveState(STATE.helmHome, '')
+  }
 }
 
 export async function run(): Promise<void> {
@@ -35,44 +72,21 @@ export async function run(): Promise<void> {
     const plan = await planRelease(inputs)
     if (inputs.plan) {
       core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
-      for (const { chart, release } of plan.selected)
-        core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
+      for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
       return
     }
     const registry = parseRegistry(
       inputs.registry,
-      plan.selected.map(({ chart }) => chart.meta.name)
+      plan.charts.filter(({ selected }) => selected).map(({ chart }) => chart.meta.name)
     )
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
     const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts)))
-    const selectedNames = new Set(plan.selected.map(({ chart }) => chart.meta.name))
-    const selected = prepared.filter(({ chart }) => selectedNames.has(chart.meta.name))
-    for (const { chart, release } of selected) {
+    for (const { chart, release } of plan.charts.filter(({ selected }) => selected)) {
       const { url } = locateChart(registry, chart.meta.name, release.version)
       core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${url}`)
     }
 
-    const { helm, workDir } = await setUpHelm(inputs.runnerTemp)
-    await phase('Chart.yaml', async log => {
-      for (const chart of prepared) log(await writePrepared(chart))
-    })
-    const loggedIn = login(helm, inputs, registry)
-    const [built] = await Promise.all([
-      buildAll(helm, inputs, selected, registry, loggedIn, path.join(workDir, 'package')),
-      loggedIn
-    ])
-    const failed = built.filter(outcome => outcome.problem)
-    if (failed.length) {
-      for (const outcome of failed) core.error(`${outcome.chartName}: ${outcome.problem}`)
-      await writeSummary(built)
-      throw new Error(
-        built.length === 1
-          ? failed[0].problem
-          : `${failed.length} of ${built.length} charts did not build (${failed.map(o => o.chartName).join(', ')}); nothing was pushed.`
-      )
-    }
-
-    const outcomes = inputs.push ? await pushAll(helm, inputs, built, registry) : built
+    const outcomes = await release(inputs, prepared, registry)
     setOutputs(outcomes)
     await writeSummary(outcomes)
     for (const outcome of outcomes) {

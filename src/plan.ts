@@ -145,13 +145,13 @@ export interface PlannedChart {
   appVersion: string
   /** Released charts of this run that this chart depends on through file://. */
   dependsOn: string[]
+  /** Built and pushed by this step: every released chart, or the one input `only` picks. */
+  selected: boolean
 }
 
 export interface Plan {
   /** Every chart the tag releases, in dependency order: all of them get the release's versions written. */
   charts: PlannedChart[]
-  /** The ones this step builds and pushes: all, or the one input `only` picks. */
-  selected: PlannedChart[]
   /** Every chart the inputs name, released or not. */
   names: string[]
 }
@@ -214,16 +214,16 @@ export async function planRelease(inputs: Inputs): Promise<Plan> {
       minor: String(release.minor),
       patch: String(release.patch)
     })
-    return { chart, release, appVersion, dependsOn: edges.get(name)! }
+    const selected = !inputs.only || inputs.only === name
+    return { chart, release, appVersion, dependsOn: edges.get(name)!, selected }
   })
-  const selected = inputs.only ? charts.filter(({ chart }) => chart.meta.name === inputs.only) : charts
-  return { charts, selected, names }
+  return { charts, names }
 }
 
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
 export function planMatrix(plan: Plan): { include: { name: string; chart: string; version: string }[] } {
   return {
-    include: plan.selected.map(({ chart, release }) => ({
+    include: plan.charts.map(({ chart, release }) => ({
       name: chart.meta.name,
       chart: chart.input,
       version: release.version

@@ -93,7 +93,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
 
       expect(result.post?.code).toBe(0)
       expect(result.post?.stdout).not.toContain('::warning::')
-      expect(result.workDirGone).toBe(true)
+      expect(result.helmHomesLeft).toEqual([])
       expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
       expect(visible(result.everything)).not.toContain(registry.password)
     } finally {
@@ -145,7 +145,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       })
       expect(result.code).toBe(0)
       expect(result.outputs).toMatchObject({ version: '0.1.0', tag: 'v0.1.0', pushed: 'false', digest: '' })
-      expect(existsSync(result.outputs['package-path'])).toBe(false) // removed with the work dir by the post step
+      expect(existsSync(result.outputs['package-path'])).toBe(true) // kept for later steps of the job
       expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
       expect(await registry.tags('dry-run/llm-proxy')).toEqual([])
       expect(result.stdout).not.toContain('registry login')
@@ -218,7 +218,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(result.stdout).toContain('::error::helm registry login failed')
       expect(await registry.tags('refused/llm-proxy')).toEqual([])
       expect(visible(result.everything)).not.toContain(wrong)
-      expect(result.workDirGone).toBe(true)
+      expect(result.helmHomesLeft).toEqual([])
     } finally {
       await workspace.remove()
     }

@@ -3,7 +3,7 @@
 // GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -129,6 +129,7 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     everything: [main.stdout, main.stderr, postStep?.stdout, postStep?.stderr, summary, JSON.stringify(outputs)].join(
       '\n'
     ),
-    workDirGone: state['work-dir'] ? !existsSync(state['work-dir']) : true
+    /** The run's helm homes (credentials, repositories) still on disk after both steps: should be none. */
+    helmHomesLeft: (await readdir(runnerTemp)).map(dir => path.join(runnerTemp, dir, 'helm')).filter(home => existsSync(home))
   }
 }
