@@ -1,5 +1,5 @@
 # The commands in the README. `test` and `demo` install what they need first, each piece only when missing.
-.PHONY: all install tools test unit e2e lint dist demo clean
+.PHONY: all install tools test unit e2e lint dist demo bench clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -33,6 +33,9 @@ dist: install
 
 demo: install tools
 	.tools/node-24/bin/node scripts/demo.js
+
+bench: install tools
+	.tools/node-24/bin/node scripts/bench.js
 
 clean:
 	rm -rf node_modules .tools coverage

@@ -130,6 +130,8 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
       '\n'
     ),
     /** The run's helm homes (credentials, repositories) still on disk after both steps: should be none. */
-    helmHomesLeft: (await readdir(runnerTemp)).map(dir => path.join(runnerTemp, dir, 'helm')).filter(home => existsSync(home))
+    helmHomesLeft: (await readdir(runnerTemp))
+      .map(dir => path.join(runnerTemp, dir, 'helm'))
+      .filter(home => existsSync(home))
   }
 }
