@@ -727,29 +727,32 @@ async function addRepositories(helm, charts) {
             log((0,src_helm/* transcript */.fk)(await helm.repoAdd(repository.name, repository.url)));
     });
 }
-/** Dependencies, then lint and package side by side; returns the package's path. */
+/**
+ * Dependencies, then lint and package side by side (they read the same files and write nothing into the
+ * chart); one log group per chart. Returns the package's path.
+ */
 async function buildChart(helm, prepared, inputs, destination) {
     const { chart, release } = prepared;
-    const label = (step) => `${chart.meta.name}: ${step}`;
-    if (chart.meta.dependencies.length) {
-        await phase(label('dependencies'), async (log) => {
-            if (prepared.relock) {
-                log(`Chart.lock pins in-repo charts this release moves and could not be updated in place; helm regenerates it.`);
-                log((0,src_helm/* transcript */.fk)(await helm.dependencyUpdate(chart.dir)));
-            }
-            else {
-                log((0,src_helm/* transcript */.fk)(await helm.dependencyBuild(chart.dir)));
-            }
-        });
-    }
-    const [, packagePath] = await Promise.all([
-        phase(label('lint'), async (log) => log((0,src_helm/* transcript */.fk)(await helm.lint(chart.dir, inputs.lintStrict)))),
-        phase(label('package'), async (log) => {
-            log((0,src_helm/* transcript */.fk)(await helm.packageChart(chart.dir, destination)));
-            return external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
-        })
-    ]);
-    return packagePath;
+    return phase(`${chart.meta.name}: build`, async (log) => {
+        if (chart.meta.dependencies.length && prepared.relock) {
+            log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.');
+            log((0,src_helm/* transcript */.fk)(await helm.dependencyUpdate(chart.dir)));
+        }
+        else if (chart.meta.dependencies.length) {
+            log((0,src_helm/* transcript */.fk)(await helm.dependencyBuild(chart.dir)));
+        }
+        const results = await Promise.allSettled([
+            helm.lint(chart.dir, inputs.lintStrict),
+            helm.packageChart(chart.dir, destination)
+        ]);
+        for (const result of results)
+            if (result.status === 'fulfilled')
+                log((0,src_helm/* transcript */.fk)(result.value));
+        for (const result of results)
+            if (result.status === 'rejected')
+                throw result.reason;
+        return external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
+    });
 }
 /**
  * Builds the charts in dependency order, `parallel` at a time, after the given login when a chart has

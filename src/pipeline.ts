@@ -59,28 +59,27 @@ export async function addRepositories(helm: Helm, charts: Chart[]): Promise<void
   })
 }
 
-/** Dependencies, then lint and package side by side; returns the package's path. */
+/**
+ * Dependencies, then lint and package side by side (they read the same files and write nothing into the
+ * chart); one log group per chart. Returns the package's path.
+ */
 export async function buildChart(helm: Helm, prepared: Prepared, inputs: Inputs, destination: string): Promise<string> {
   const { chart, release } = prepared
-  const label = (step: string) => `${chart.meta.name}: ${step}`
-  if (chart.meta.dependencies.length) {
-    await phase(label('dependencies'), async log => {
-      if (prepared.relock) {
-        log(`Chart.lock pins in-repo charts this release moves and could not be updated in place; helm regenerates it.`)
-        log(transcript(await helm.dependencyUpdate(chart.dir)))
-      } else {
-        log(transcript(await helm.dependencyBuild(chart.dir)))
-      }
-    })
-  }
-  const [, packagePath] = await Promise.all([
-    phase(label('lint'), async log => log(transcript(await helm.lint(chart.dir, inputs.lintStrict)))),
-    phase(label('package'), async log => {
-      log(transcript(await helm.packageChart(chart.dir, destination)))
-      return path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
-    })
-  ])
-  return packagePath
+  return phase(`${chart.meta.name}: build`, async log => {
+    if (chart.meta.dependencies.length && prepared.relock) {
+      log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.')
+      log(transcript(await helm.dependencyUpdate(chart.dir)))
+    } else if (chart.meta.dependencies.length) {
+      log(transcript(await helm.dependencyBuild(chart.dir)))
+    }
+    const results = await Promise.allSettled([
+      helm.lint(chart.dir, inputs.lintStrict),
+      helm.packageChart(chart.dir, destination)
+    ])
+    for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
+    for (const result of results) if (result.status === 'rejected') throw result.reason
+    return path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
+  })
 }
 
 /**

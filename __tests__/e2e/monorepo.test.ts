@@ -54,12 +54,8 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     }
     // Single-chart outputs would be ambiguous with three charts.
     expect(first.outputs.version).toBeUndefined()
-    expect(first.stdout.indexOf('::group::common: package')).toBeLessThan(
-      first.stdout.indexOf('::group::api: dependencies')
-    )
-    expect(first.stdout.indexOf('::group::common: package')).toBeLessThan(
-      first.stdout.indexOf('::group::worker: dependencies')
-    )
+    expect(first.stdout.indexOf('::group::common: build')).toBeLessThan(first.stdout.indexOf('::group::api: build'))
+    expect(first.stdout.indexOf('::group::common: build')).toBeLessThan(first.stdout.indexOf('::group::worker: build'))
 
     const api = charts.find((chart: { name: string }) => chart.name === 'api')
     expect(await packagedChartYaml(api['package-path'], 'api/charts/common/Chart.yaml')).toContain('version: 1.2.3')
@@ -129,8 +125,10 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     const result = await release('failing', 'v1.2.3', { parallel: '1' }, workspace.dir)
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('::error::worker: helm lint failed')
-    expect(result.stdout).toContain('::group::api: lint')
-    expect(result.stdout).toContain('::group::api: package')
+    expect(result.stdout).toContain('::group::api: build')
+    expect(result.stdout).toMatch(
+      /::group::api: build[^\n]*\n\$ helm dependency build[^]*\$ helm lint[^]*\$ helm package/
+    )
     expect(result.stdout).toContain('1 of 3 charts did not build (worker); nothing was pushed.')
     expect(result.summary).toContain('<td>worker</td>')
     expect(result.summary).toContain('<td>api</td>')

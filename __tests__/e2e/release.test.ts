@@ -176,7 +176,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         post: false
       })
       expect(result.code).toBe(0)
-      expect(result.stdout).toContain('::group::app: dependencies')
+      expect(result.stdout).toContain('::group::app: build')
       expect(server.requests).toEqual(expect.arrayContaining(['/index.yaml', '/remote-0.3.0.tgz']))
       const { stdout: files } = await run('tar', ['-tzf', result.outputs['package-path']])
       expect(files.split('\n')).toEqual(
