@@ -2,19 +2,21 @@ import * as core from '@actions/core'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import { readChart, repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from './chart.js'
-import { getInputs, type Inputs } from './context.js'
-import { renderTemplate, show } from './format.js'
+import { getGitHubContext, getInputs, type GitHubContext, type Inputs } from './context.js'
+import { resolveDockerMeta } from './docker.js'
+import { placeholders, renderTemplate, show } from './format.js'
+import { checkReleasable, publishRelease } from './github-release.js'
 import { Helm, prepareHelmHome, transcript } from './helm.js'
 import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
 import { phase } from './phase.js'
 import { locateChart, parseRegistry, type Registry } from './registry.js'
 import { STATE } from './post.js'
+import { imageTagEdit } from './values.js'
 import { parseStrictSemver, resolveRelease, type Release } from './version.js'
 
 /** The release the tag names; a dry run on an untagged ref (a pull request) takes the chart's own version. */
-function releaseFor(inputs: Inputs, chart: Chart): Release {
-  const release = resolveRelease(inputs)
-  if (release) return release
+function releaseFor(inputs: Inputs, chart: Chart, tagged: Release | undefined): Release {
+  if (tagged) return tagged
   if (inputs.push) {
     throw new Error(
       `Tag ${show(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
@@ -55,19 +57,40 @@ async function lintAndPackage(helm: Helm, inputs: Inputs, chart: Chart, workDir:
   return packaged
 }
 
+async function githubRelease(inputs: Inputs, github: GitHubContext, outcome: Outcome): Promise<string> {
+  return phase('GitHub Release', async log => {
+    if (!inputs.push) {
+      log('Not creating a release: push is false, so there is no published chart to point it at.')
+      return ''
+    }
+    const spec = {
+      tag: outcome.tag,
+      sha: github.sha,
+      prerelease: Boolean(outcome.tagged?.prerelease),
+      makeLatest: outcome.docker.isLatest,
+      install: installCommand(outcome),
+      chartRef: outcome.location.ref,
+      digest: outcome.digest,
+      packagePath: outcome.packagePath
+    }
+    return publishRelease(github, inputs.githubToken, spec, log)
+  })
+}
+
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
     const inputs = getInputs()
     const chart = await readChart(inputs.chartDir, inputs.chart)
-    const release = releaseFor(inputs, chart)
-    const appVersion = renderTemplate('app-version', inputs.appVersion, {
-      version: release.version,
-      tag: release.tag,
-      major: String(release.major),
-      minor: String(release.minor),
-      patch: String(release.patch)
-    })
+    const github = getGitHubContext()
+    const tagged = resolveRelease(inputs)
+    const release = releaseFor(inputs, chart, tagged)
+    const docker = await resolveDockerMeta(inputs, github, tagged)
+    const values = placeholders(release, docker.shaShort)
+    const appVersion = renderTemplate('app-version', inputs.appVersion, values)
+    const imageTag = inputs.imageTagPath.length ? renderTemplate('image-tag', inputs.imageTag, values) : ''
+    const valuesEdit = imageTag ? await imageTagEdit(inputs.valuesFile, inputs.imageTagPath, imageTag) : undefined
+    if (inputs.createRelease && inputs.push) checkReleasable(github, inputs.githubToken)
     const registry = parseRegistry(inputs.registry, chart.meta.name)
     const location = locateChart(registry, chart.meta.name, release.version)
     core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
@@ -83,6 +106,10 @@ export async function run(): Promise<void> {
     await phase('Chart.yaml', async log => {
       await writeFileAtomic(chart.file, setChartVersions(chart.source, chart.file, versions))
       log(`${chart.file}: version ${release.version}, appVersion ${appVersion}`)
+      if (valuesEdit) {
+        await writeFileAtomic(valuesEdit.file, valuesEdit.text)
+        log(`${valuesEdit.file}: ${inputs.imageTagPath.join('.')} ${imageTag}`)
+      }
     })
 
     const loggedIn = inputs.push && inputs.password ? login(helm, inputs, registry) : Promise.resolve()
@@ -113,8 +140,12 @@ export async function run(): Promise<void> {
       packagePath,
       location,
       digest,
-      pushed: inputs.push
+      pushed: inputs.push,
+      tagged,
+      docker,
+      releaseUrl: ''
     }
+    if (inputs.createRelease) outcome.releaseUrl = await githubRelease(inputs, github, outcome)
     setOutputs(outcome)
     await writeSummary(outcome)
     core.info(

@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
+import type { DockerMeta } from './docker.js'
 import type { ChartLocation } from './registry.js'
+import type { Release } from './version.js'
 
 export interface Outcome {
   chartName: string
@@ -11,16 +13,44 @@ export interface Outcome {
   /** Empty when nothing was pushed. */
   digest: string
   pushed: boolean
+
+  /** The release the tag (or input version) names; undefined on a branch or pull request. */
+  tagged: Release | undefined
+  docker: DockerMeta
+  /** The GitHub Release's page; empty when none was made. */
+  releaseUrl: string
 }
 
 export function installCommand(outcome: Outcome): string {
   return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`
 }
 
+/** Empty on a ref that is no tag: the chart is packaged at its own version, but nothing is released. */
+export function versionOutputs(release: Release | undefined): Record<string, string> {
+  return {
+    version: release?.version ?? '',
+    tag: release?.tag ?? '',
+    major: release ? String(release.major) : '',
+    minor: release ? String(release.minor) : '',
+    patch: release ? String(release.patch) : '',
+    prerelease: release?.prerelease ?? '',
+    'is-prerelease': String(Boolean(release?.prerelease)),
+    'major-minor': release ? `${release.major}.${release.minor}` : ''
+  }
+}
+
+export function dockerOutputs(docker: DockerMeta): Record<string, string> {
+  return {
+    'sha-short': docker.shaShort,
+    'is-latest': String(docker.isLatest),
+    'docker-tags': docker.tags.join('\n'),
+    'docker-labels': docker.labels.join('\n')
+  }
+}
+
 export function setOutputs(outcome: Outcome): void {
   const outputs: Record<string, string> = {
-    version: outcome.version,
-    tag: outcome.tag,
+    ...versionOutputs(outcome.tagged),
     'chart-name': outcome.chartName,
     'chart-version': outcome.version,
     'app-version': outcome.appVersion,
@@ -28,7 +58,9 @@ export function setOutputs(outcome: Outcome): void {
     'chart-url': outcome.location.url,
     'chart-ref': outcome.location.ref,
     digest: outcome.digest,
-    pushed: String(outcome.pushed)
+    pushed: String(outcome.pushed),
+    ...dockerOutputs(outcome.docker),
+    'release-url': outcome.releaseUrl
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
@@ -42,7 +74,7 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
   const heading = outcome.pushed
     ? `Published ${outcome.chartName} ${outcome.version}`
     : `Packaged ${outcome.chartName} ${outcome.version} (not pushed)`
-  await core.summary
+  core.summary
     .addHeading(heading, 2)
     .addTable([
       [
@@ -57,5 +89,6 @@ export async function writeSummary(outcome: Outcome): Promise<void> {
       )
     ])
     .addCodeBlock(installCommand(outcome), 'shell')
-    .write()
+  if (outcome.releaseUrl) core.summary.addLink(`GitHub Release ${outcome.tag}`, outcome.releaseUrl)
+  await core.summary.write()
 }

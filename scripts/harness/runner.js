@@ -58,6 +58,8 @@ function execute(file, env, cwd) {
 
 export const DEFAULT_GITHUB = {
   ref: 'refs/tags/v1.2.3',
+  sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
+  repository: 'SofaTutor/llm-proxy',
   repository_owner: 'SofaTutor',
   actor: 'release-bot',
   token: 'ghs_test-token-not-a-secret-of-anyones'
@@ -98,6 +100,8 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_REF: context.ref,
+    GITHUB_SHA: context.sha,
+    GITHUB_REPOSITORY: context.repository,
     GITHUB_REPOSITORY_OWNER: context.repository_owner,
     GITHUB_ACTOR: context.actor,
     RUNNER_TEMP: runnerTemp,
