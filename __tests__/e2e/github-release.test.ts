@@ -4,16 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { startGitHubApi } from '../../scripts/harness/github-api.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
+import { DEFAULT_GITHUB, runAction, visible } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const TOKEN = DEFAULT_GITHUB.token
-const visible = (text: string) =>
-  text
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>

@@ -7,20 +7,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
+import { DEFAULT_GITHUB, runAction, visible } from '../../scripts/harness/runner.js'
 import { serveDirectory } from '../../scripts/harness/static-server.js'
 import { HELM_VERSIONS, helmDir, ROOT } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, FIXTURE_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const run = promisify(execFile)
 const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml')
-
-/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
-const visible = (text: string) =>
-  text
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>

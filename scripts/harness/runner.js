@@ -56,6 +56,14 @@ function execute(file, env, cwd) {
   })
 }
 
+/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
+export function visible(text) {
+  return text
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+}
+
 export const DEFAULT_GITHUB = {
   ref: 'refs/tags/v1.2.3',
   sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
