@@ -16,7 +16,9 @@ try {
     registry: `oci://${registry.host}/sofatutor`,
     username: registry.username,
     password: registry.password,
-    'plain-http': 'true'
+    'plain-http': 'true',
+    image: 'ghcr.io/sofatutor/llm-proxy',
+    'image-tag-path': 'image.tag'
   }
   console.log(
     [
@@ -33,7 +35,9 @@ try {
   if (result.code !== 0) throw new Error(`the action failed with exit code ${result.code}`)
 
   console.log('\n── outputs ──')
-  for (const [name, value] of Object.entries(result.outputs)) console.log(`${name.padEnd(14)} ${value}`)
+  for (const [name, value] of Object.entries(result.outputs)) {
+    console.log(`${name.padEnd(14)} ${value.replaceAll('\n', `\n${' '.repeat(15)}`)}`)
+  }
   console.log('\n── job summary (markdown/HTML the runner renders) ──')
   console.log(result.summary.trim())
   console.log('\n── the registry now holds ──')
