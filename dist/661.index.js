@@ -6,8 +6,9 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ show),
-/* harmony export */   X: () => (/* binding */ renderTemplate)
+/* harmony export */   Ft: () => (/* binding */ placeholders),
+/* harmony export */   WU: () => (/* binding */ show),
+/* harmony export */   Xm: () => (/* binding */ renderTemplate)
 /* harmony export */ });
 /** Quotes a user value for an error message so that blanks, control characters and length stay visible. */
 function show(value) {
@@ -28,6 +29,17 @@ function renderTemplate(input, template, values) {
         }
         return values[name];
     });
+}
+/** The placeholders of the app-version and image-tag templates; `sha` is 7 hex, as docker/metadata-action has it. */
+function placeholders(release, shaShort) {
+    return {
+        version: release.version,
+        tag: release.tag,
+        major: String(release.major),
+        minor: String(release.minor),
+        patch: String(release.patch),
+        sha: shaShort.replace(/^sha-/, '')
+    };
 }
 
 
@@ -243,12 +255,15 @@ async function post() {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   NU: () => (/* binding */ locateChart),
+/* harmony export */   SH: () => (/* binding */ PATH_COMPONENT),
+/* harmony export */   jg: () => (/* binding */ HOST),
 /* harmony export */   l5: () => (/* binding */ parseRegistry),
-/* harmony export */   m: () => (/* binding */ parseDigest)
+/* harmony export */   m: () => (/* binding */ parseDigest),
+/* harmony export */   uR: () => (/* binding */ ociTag)
 /* harmony export */ });
-/* unused harmony export ociTag */
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6264);
 
+// Host and path rules of OCI references, shared with image names (docker.ts).
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
@@ -262,7 +277,7 @@ function parseRegistry(input, chartNames) {
     if (trimmed === '')
         throw new Error(`Input registry is empty. ${fix}`);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && !/^oci:\/\//i.test(trimmed)) {
-        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} has a scheme other than oci://. ${fix}`);
+        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(input)} has a scheme other than oci://. ${fix}`);
     }
     const bare = trimmed
         .replace(/^oci:\/\//i, '')
@@ -270,15 +285,15 @@ function parseRegistry(input, chartNames) {
         .toLowerCase();
     const [host, ...segments] = bare.split('/');
     if (!HOST.test(host))
-        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} does not start with a valid host name. ${fix}`);
+        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(input)} does not start with a valid host name. ${fix}`);
     const bad = segments.find(segment => !PATH_COMPONENT.test(segment));
     if (bad !== undefined) {
-        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} has the invalid path part ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(bad)}. ${fix}`);
+        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(input)} has the invalid path part ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(bad)}. ${fix}`);
     }
     const chartName = chartNames.find(name => name === segments.at(-1));
     if (chartName !== undefined) {
         const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/');
-        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(input)} already ends in the chart name ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .W)(chartName)}, and helm appends the ` +
+        throw new Error(`Input registry ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(input)} already ends in the chart name ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .show */ .WU)(chartName)}, and helm appends the ` +
             `chart name itself: the chart would land at ${bare}/${chartName}. Set registry to ${parent} instead.`);
     }
     const namespace = segments.join('/');

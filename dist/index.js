@@ -11,7 +11,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // step loads its code only when the main step left something to clean up (it cleans up after itself when it
 // succeeds), so that it costs no more than starting Node.
 if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.isPost))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(110), __nccwpck_require__.e(713)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7713))).run();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(574), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4769))).run();
 else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome))
     await (await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(661)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6661))).post();
 
@@ -344,7 +344,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml'
-import { applyEdits, replaceScalar, type Edit } from './chart.js'
+import { applyEdits, replaceScalar, type Edit } from './yaml.js'
 import { show } from './format.js'
 
 type Requirement = Record<string, unknown>
@@ -82,9 +82,9 @@ export function updateLock(
     const version = isMap(item) ? item.get('version', true) : undefined
     if (!Object.hasOwn(moved, name)) return
     if (!isScalar(version)) throw new Error(`${lockFile}: dependency ${show(name)} has no version.`)
-    edits.push(replaceScalar(version, moved[name]))
+    edits.push(replaceScalar(lockSource, version, moved[name]))
     relocked[index].version = moved[name]
   })
-  edits.push(replaceScalar(digestNode, lockDigest(requirementsOf(chartAfter), relocked)))
+  edits.push(replaceScalar(lockSource, digestNode, lockDigest(requirementsOf(chartAfter), relocked)))
   return applyEdits(lockSource, edits)
 }

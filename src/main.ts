@@ -1,9 +1,11 @@
 import * as core from '@actions/core'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import { getInputs, type Inputs } from './context.js'
+import { getGitHubContext, getInputs, type GitHubContext, type Inputs } from './context.js'
+import { resolveDockerMeta, shortSha } from './docker.js'
+import { checkReleasable, publishRelease } from './github-release.js'
 import { Helm, prepareHelmHome, transcript } from './helm.js'
-import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
+import { installCommand, setOutputs, writeSummary, type Outcome, type RunOutcome } from './outputs.js'
 import { phase } from './phase.js'
 import { buildAll, prepareChart, pushAll, writePrepared, type Prepared } from './pipeline.js'
 import { planMatrix, planRelease } from './plan.js'
@@ -41,7 +43,7 @@ async function release(inputs: Inputs, prepared: Prepared[], registry: Registry)
   const { helm, session, packages } = await openSession(inputs.runnerTemp)
   try {
     await phase('Chart.yaml', async log => {
-      for (const chart of prepared) log(await writePrepared(chart))
+      for (const chart of prepared) log(await writePrepared(chart, inputs))
     })
     const charts = prepared.filter(chart => chart.selected)
     const loggedIn = login(helm, inputs, registry, session)
@@ -65,30 +67,61 @@ async function release(inputs: Inputs, prepared: Prepared[], registry: Registry)
   }
 }
 
+/** The GitHub Release for the tag, pointing at every pushed chart; none for a dry run. */
+async function githubRelease(inputs: Inputs, github: GitHubContext, run: RunOutcome, outcomes: Outcome[]) {
+  return phase('GitHub Release', async log => {
+    if (!inputs.push || !run.tagged) {
+      const why = inputs.push ? 'the ref is no tag' : 'push is false'
+      log(`Not creating a release: ${why}, so there is no published chart to point it at.`)
+      return ''
+    }
+    const charts = outcomes.map(outcome => ({
+      install: installCommand(outcome),
+      chartRef: outcome.location.ref,
+      digest: outcome.digest,
+      packagePath: outcome.packagePath
+    }))
+    const spec = {
+      tag: run.tagged.tag,
+      sha: github.sha,
+      prerelease: run.tagged.prerelease !== '',
+      makeLatest: run.docker.isLatest,
+      charts
+    }
+    return publishRelease(github, inputs.githubToken, spec, log)
+  })
+}
+
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
     const inputs = getInputs()
-    const plan = await planRelease(inputs)
+    const github = getGitHubContext()
+    const plan = await planRelease(inputs, shortSha(github.sha))
     if (inputs.plan) {
       core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
       for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
       return
     }
+    const selected = plan.charts.filter(chart => chart.selected)
     const registry = parseRegistry(
       inputs.registry,
-      plan.charts.filter(({ selected }) => selected).map(({ chart }) => chart.meta.name)
+      selected.map(({ chart }) => chart.meta.name)
     )
+    const docker = await resolveDockerMeta(inputs, github, plan.tagged)
+    if (inputs.createRelease && inputs.push) checkReleasable(github, inputs.githubToken)
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
-    const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts)))
-    for (const { chart, release } of plan.charts.filter(({ selected }) => selected)) {
+    const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts, inputs)))
+    for (const { chart, release } of selected) {
       const { url } = locateChart(registry, chart.meta.name, release.version)
       core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${url}`)
     }
 
     const outcomes = await release(inputs, prepared, registry)
-    setOutputs(outcomes)
-    await writeSummary(outcomes)
+    const run: RunOutcome = { tagged: plan.tagged, docker, releaseUrl: '' }
+    if (inputs.createRelease) run.releaseUrl = await githubRelease(inputs, github, run, outcomes)
+    setOutputs(outcomes, run)
+    await writeSummary(outcomes, run)
     for (const outcome of outcomes) {
       core.info(
         outcome.pushed

@@ -1,6 +1,9 @@
 import * as core from '@actions/core'
+import type { DockerMeta } from './docker.js'
 import type { ChartLocation } from './registry.js'
+import type { Release } from './version.js'
 
+/** One chart of the run. */
 export interface Outcome {
   chartName: string
   version: string
@@ -13,6 +16,15 @@ export interface Outcome {
   pushed: boolean
   /** Why the chart did not build; any problem stops every push. */
   problem?: string
+}
+
+/** What the run as a whole stands for: the tag, the Docker image's tags, the GitHub Release. */
+export interface RunOutcome {
+  /** The release the tag (or input version) names; undefined on a branch or pull request. */
+  tagged: Release | undefined
+  docker: DockerMeta
+  /** The GitHub Release's page; empty when none was made. */
+  releaseUrl: string
 }
 
 export function installCommand(outcome: Outcome): string {
@@ -34,14 +46,32 @@ export function chartsOutput(outcomes: Outcome[]): string {
   )
 }
 
-/** `charts` always; the single-chart outputs when exactly one chart was released, as they mean one chart. */
-export function setOutputs(outcomes: Outcome[]): void {
-  core.setOutput('charts', chartsOutput(outcomes))
-  if (outcomes.length !== 1) return
-  const [outcome] = outcomes
-  const outputs: Record<string, string> = {
-    version: outcome.version,
-    tag: outcome.tag,
+/** Empty on a ref that is no tag: the chart is packaged at its own version, but nothing is released. */
+export function versionOutputs(release: Release | undefined): Record<string, string> {
+  return {
+    version: release?.version ?? '',
+    tag: release?.tag ?? '',
+    major: release ? String(release.major) : '',
+    minor: release ? String(release.minor) : '',
+    patch: release ? String(release.patch) : '',
+    prerelease: release?.prerelease ?? '',
+    'is-prerelease': String(Boolean(release?.prerelease)),
+    'major-minor': release ? `${release.major}.${release.minor}` : ''
+  }
+}
+
+export function dockerOutputs(docker: DockerMeta): Record<string, string> {
+  return {
+    'sha-short': docker.shaShort,
+    'is-latest': String(docker.isLatest),
+    'docker-tags': docker.tags.join('\n'),
+    'docker-labels': docker.labels.join('\n')
+  }
+}
+
+/** The chart's own outputs; set when exactly one chart was released, as they mean one chart. */
+export function chartOutputs(outcome: Outcome): Record<string, string> {
+  return {
     'chart-name': outcome.chartName,
     'chart-version': outcome.version,
     'app-version': outcome.appVersion,
@@ -50,6 +80,16 @@ export function setOutputs(outcomes: Outcome[]): void {
     'chart-ref': outcome.location.ref,
     digest: outcome.digest,
     pushed: String(outcome.pushed)
+  }
+}
+
+export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
+  const outputs: Record<string, string> = {
+    ...versionOutputs(run.tagged),
+    ...dockerOutputs(run.docker),
+    ...(outcomes.length === 1 ? chartOutputs(outcomes[0]) : {}),
+    charts: chartsOutput(outcomes),
+    'release-url': run.releaseUrl
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
@@ -64,7 +104,7 @@ function heading(outcomes: Outcome[]): string {
   return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`
 }
 
-export async function writeSummary(outcomes: Outcome[]): Promise<void> {
+export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promise<void> {
   // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = outcomes.map(outcome => [
@@ -81,5 +121,6 @@ export async function writeSummary(outcomes: Outcome[]): Promise<void> {
       ...rows.map(row => row.map(escapeHtml))
     ])
   if (outcomes.every(outcome => outcome.pushed)) summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
+  if (run?.releaseUrl) summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl)
   await summary.write()
 }

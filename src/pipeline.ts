@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from './chart.js'
-import type { Inputs } from './context.js'
+import { resolveValuesFile, type Inputs } from './context.js'
+import { renderTemplate } from './format.js'
 import { Helm, transcript } from './helm.js'
 import { updateLock } from './lock.js'
 import type { Outcome } from './outputs.js'
@@ -10,12 +11,15 @@ import { phase } from './phase.js'
 import type { PlannedChart } from './plan.js'
 import { locateChart, type Registry } from './registry.js'
 import { limiter, schedule } from './schedule.js'
+import { imageTagEdit } from './values.js'
 
 export interface Prepared extends PlannedChart {
   /** Chart.yaml as the release writes it. */
   chartYaml: string
   /** Chart.lock with moved in-repo versions, when there is one to move. */
   chartLock?: string
+  /** values.yaml with the image tag set, when image-tag-path asks for it. */
+  values?: { file: string; text: string; tag: string }
   /** Set when Chart.lock pins a moved in-repo chart and cannot be moved in place: helm regenerates it. */
   relock: boolean
 }
@@ -25,7 +29,7 @@ export interface Prepared extends PlannedChart {
  * in-repo dependency whose version this release moves, since helm checks a file:// chart against it.
  * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
  */
-export async function prepareChart(planned: PlannedChart, all: PlannedChart[]): Promise<Prepared> {
+export async function prepareChart(planned: PlannedChart, all: PlannedChart[], inputs: Inputs): Promise<Prepared> {
   const { chart, release, appVersion } = planned
   const moved: Record<string, string> = {}
   for (const name of planned.dependsOn) {
@@ -37,17 +41,29 @@ export async function prepareChart(planned: PlannedChart, all: PlannedChart[]): 
     appVersion,
     dependencies: moved
   })
+  const values = inputs.imageTagPath.length ? await imageTag(planned, inputs) : undefined
   const lockFile = path.join(chart.dir, 'Chart.lock')
-  if (Object.keys(moved).length === 0 || !existsSync(lockFile)) return { ...planned, chartYaml, relock: false }
+  if (Object.keys(moved).length === 0 || !existsSync(lockFile)) return { ...planned, chartYaml, values, relock: false }
   const chartLock = updateLock(await readFile(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved)
-  return { ...planned, chartYaml, chartLock, relock: chartLock === undefined }
+  return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined }
 }
 
-export async function writePrepared(prepared: Prepared): Promise<string> {
+async function imageTag(planned: PlannedChart, inputs: Inputs): Promise<Prepared['values']> {
+  const file = resolveValuesFile(inputs.workspace, planned.chart.dir, inputs.valuesFile)
+  const tag = renderTemplate('image-tag', inputs.imageTag, planned.placeholders)
+  return { ...(await imageTagEdit(file, inputs.imageTagPath, tag)), tag }
+}
+
+export async function writePrepared(prepared: Prepared, inputs: Inputs): Promise<string> {
   const { chart } = prepared
   if (prepared.chartLock !== undefined) await writeFileAtomic(path.join(chart.dir, 'Chart.lock'), prepared.chartLock)
   await writeFileAtomic(chart.file, prepared.chartYaml)
-  return `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}`
+  const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}`]
+  if (prepared.values) {
+    await writeFileAtomic(prepared.values.file, prepared.values.text)
+    lines.push(`${prepared.values.file}: ${inputs.imageTagPath.join('.')} ${prepared.values.tag}`)
+  }
+  return lines.join('\n')
 }
 
 /** Adds the http(s) repositories every chart's dependencies name, once, before any dependency build. */

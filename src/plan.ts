@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { readChart, type Chart } from './chart.js'
 import { resolveChartDir, type Inputs } from './context.js'
-import { renderTemplate, show } from './format.js'
+import { placeholders, renderTemplate, show } from './format.js'
 import { parseStrictSemver, resolveChartRelease, type Release } from './version.js'
 
 const GLOB = /[*?[]/
@@ -143,6 +143,8 @@ export interface PlannedChart {
   chart: Chart
   release: Release
   appVersion: string
+  /** What the templates (app-version, image-tag) fill in for this chart. */
+  placeholders: Record<string, string>
   /** Released charts of this run that this chart depends on through file://. */
   dependsOn: string[]
   /** Built and pushed by this step: every released chart, or the one input `only` picks. */
@@ -152,6 +154,8 @@ export interface PlannedChart {
 export interface Plan {
   /** Every chart the tag releases, in dependency order: all of them get the release's versions written. */
   charts: PlannedChart[]
+  /** The release the tag (or input version) names; undefined on a branch or pull request. */
+  tagged: Release | undefined
   /** Every chart the inputs name, released or not. */
   names: string[]
 }
@@ -184,7 +188,7 @@ function ownRelease(chart: Chart, tagPrefix: string): Release {
  * Which charts the tag releases at which version, in dependency order. A dry run on a ref that is no tag (a
  * pull request) takes every chart at its own version.
  */
-export async function planRelease(inputs: Inputs): Promise<Plan> {
+export async function planRelease(inputs: Inputs, shaShort: string): Promise<Plan> {
   const all = await readCharts(inputs)
   const names = all.map(chart => chart.meta.name)
   const resolved = resolveChartRelease(inputs, names)
@@ -207,17 +211,12 @@ export async function planRelease(inputs: Inputs): Promise<Plan> {
   const charts = order.map(name => {
     const chart = released.find(candidate => candidate.meta.name === name)!
     const release = resolved?.release ?? ownRelease(chart, inputs.tagPrefix)
-    const appVersion = renderTemplate('app-version', inputs.appVersion, {
-      version: release.version,
-      tag: release.tag,
-      major: String(release.major),
-      minor: String(release.minor),
-      patch: String(release.patch)
-    })
+    const values = placeholders(release, shaShort)
+    const appVersion = renderTemplate('app-version', inputs.appVersion, values)
     const selected = !inputs.only || inputs.only === name
-    return { chart, release, appVersion, dependsOn: edges.get(name)!, selected }
+    return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name)!, selected }
   })
-  return { charts, names }
+  return { charts, tagged: resolved?.release, names }
 }
 
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */

@@ -7,20 +7,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { runAction } from '../../scripts/harness/runner.js'
+import { DEFAULT_GITHUB, runAction, visible } from '../../scripts/harness/runner.js'
 import { serveDirectory } from '../../scripts/harness/static-server.js'
 import { HELM_VERSIONS, helmDir, ROOT } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, FIXTURE_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const run = promisify(execFile)
 const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml')
-
-/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
-const visible = (text: string) =>
-  text
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -61,7 +54,23 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
         digest,
         pushed: 'true',
-        charts: expect.any(String)
+        charts: expect.any(String),
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: '',
+        'is-prerelease': 'false',
+        'major-minor': '1.2',
+        'sha-short': 'sha-5114f85',
+        // The workspace is no git repository, so auto falls back to "stable → latest".
+        'is-latest': 'true',
+        'docker-tags': '',
+        'docker-labels': [
+          'org.opencontainers.image.version=v1.2.3',
+          `org.opencontainers.image.revision=${DEFAULT_GITHUB.sha}`,
+          'org.opencontainers.image.source=https://github.com/SofaTutor/llm-proxy'
+        ].join('\n'),
+        'release-url': ''
       })
       expect(JSON.parse(result.outputs.charts)).toEqual([
         {
@@ -141,10 +150,22 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         workspace: workspace.dir,
         helm,
         github: { ref: 'refs/pull/7/merge' },
-        inputs: inputs('dry-run', { chart: 'chart', push: 'false' })
+        inputs: inputs('dry-run', { chart: 'chart', push: 'false', image: 'ghcr.io/SofaTutor/llm-proxy' })
       })
       expect(result.code).toBe(0)
-      expect(result.outputs).toMatchObject({ version: '0.1.0', tag: 'v0.1.0', pushed: 'false', digest: '' })
+      // No tag, no release: the chart is packaged at its own version, the version outputs stay empty.
+      expect(result.outputs).toMatchObject({
+        'chart-version': '0.1.0',
+        version: '',
+        tag: '',
+        major: '',
+        'major-minor': '',
+        'is-prerelease': 'false',
+        'is-latest': 'false',
+        'docker-tags': 'ghcr.io/sofatutor/llm-proxy:sha-5114f85',
+        pushed: 'false',
+        digest: ''
+      })
       expect(existsSync(result.outputs['package-path'])).toBe(true) // kept for later steps of the job
       expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
       expect(await registry.tags('dry-run/llm-proxy')).toEqual([])

@@ -91,6 +91,13 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
       const response = await api(`${repository}/blobs/${manifest.config.digest}`)
       return { mediaType: manifest.config.mediaType, ...(await response.json()) }
     },
+    /** The chart archive (.tgz) of repository:tag, as helm pushed it. */
+    async chartLayer(repository, tag) {
+      const manifest = await this.manifest(repository, tag)
+      if (!manifest) return undefined
+      const response = await api(`${repository}/blobs/${manifest.layers[0].digest}`)
+      return Buffer.from(await response.arrayBuffer())
+    },
     /** Every repository the registry holds. */
     async catalog() {
       const response = await api('_catalog')

@@ -56,8 +56,18 @@ function execute(file, env, cwd) {
   })
 }
 
+/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
+export function visible(text) {
+  return text
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+}
+
 export const DEFAULT_GITHUB = {
   ref: 'refs/tags/v1.2.3',
+  sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
+  repository: 'SofaTutor/llm-proxy',
   repository_owner: 'SofaTutor',
   actor: 'release-bot',
   token: 'ghs_test-token-not-a-secret-of-anyones'
@@ -98,6 +108,8 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_REF: context.ref,
+    GITHUB_SHA: context.sha,
+    GITHUB_REPOSITORY: context.repository,
     GITHUB_REPOSITORY_OWNER: context.repository_owner,
     GITHUB_ACTOR: context.actor,
     RUNNER_TEMP: runnerTemp,
