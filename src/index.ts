@@ -1,7 +1,7 @@
 import { STATE, stateOf } from './state.js'
 
 // One bundle serves both steps of action.yml; the main step leaves isPost behind for the post step. The post
-// step loads its code only when the main step left something to clean up (it cleans up after itself when it
-// succeeds), so that it costs no more than starting Node.
-if (!stateOf(STATE.isPost)) await (await import('./main.js')).run()
-else if (stateOf(STATE.helmHome)) await (await import('./post.js')).post()
+// step runs its code only when the main step left something to clean up (the main step cleans up after
+// itself), so that it costs little more than starting Node. Eager: one file, each module once.
+if (!stateOf(STATE.isPost)) await (await import(/* webpackMode: "eager" */ './main.js')).run()
+else if (stateOf(STATE.helmHome)) await (await import(/* webpackMode: "eager" */ './post.js')).post()
