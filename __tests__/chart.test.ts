@@ -23,6 +23,25 @@ describe('setChartVersions against golden files', () => {
     expect(parseChart(written, 'Chart.yaml')).toMatchObject({ version, appVersion })
   })
 
+  test('moves the constraints of in-repo dependencies released in lockstep, and no others', () => {
+    const written = setChartVersions(read('dependency-moved', 'Chart.yaml'), 'Chart.yaml', {
+      version: '1.2.3',
+      appVersion: '1.2.3',
+      dependencies: { common: '1.2.3', metrics: '1.2.3' }
+    })
+    expect(written).toBe(read('dependency-moved', 'expected.yaml'))
+  })
+
+  test('refuses to move a dependency that has no version', () => {
+    expect(() =>
+      setChartVersions('apiVersion: v2\nname: x\nversion: 0.1.0\ndependencies:\n  - name: common\n', 'Chart.yaml', {
+        version: '1.0.0',
+        appVersion: '1.0.0',
+        dependencies: { common: '1.0.0' }
+      })
+    ).toThrow('Chart.yaml: dependency "common" needs a version to set it to 1.0.0.')
+  })
+
   test('changes nothing but the two values', () => {
     const source = read('llm-proxy', 'Chart.yaml')
     const written = setChartVersions(source, 'Chart.yaml', { version: '9.9.9', appVersion: '9.9.9' })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -9,7 +9,9 @@ import {
   parseIfExists,
   parseMirror,
   parseRetries,
-  resolveChartDir
+  readDefaultBranch,
+  resolveChartDir,
+  resolveValuesFile
 } from '../src/context.js'
 
 describe('parseBoolean', () => {
@@ -70,6 +72,58 @@ describe('resolveChartDir', () => {
       `Input chart "charts/nope": directory ${workspace}/charts/nope does not exist`
     )
   })
+})
+
+describe('resolveValuesFile', () => {
+  let workspace: string
+  beforeAll(() => {
+    workspace = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'values-')))
+    mkdirSync(path.join(workspace, 'chart', 'env'), { recursive: true })
+    writeFileSync(path.join(workspace, 'chart', 'values.yaml'), 'image: {}\n')
+    writeFileSync(path.join(workspace, 'chart', 'env', 'prod.yaml'), 'image: {}\n')
+  })
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }))
+
+  test.each([
+    ['values.yaml', 'chart/values.yaml'],
+    ['env/prod.yaml', 'chart/env/prod.yaml']
+  ])('%j is relative to the chart', (file, relative) => {
+    expect(resolveValuesFile(workspace, path.join(workspace, 'chart'), file)).toBe(path.join(workspace, relative))
+  })
+
+  test('names a file that does not exist', () => {
+    expect(() => resolveValuesFile(workspace, path.join(workspace, 'chart'), 'value.yaml')).toThrow(
+      `Input values-file "value.yaml": file ${workspace}/chart/value.yaml does not exist. Give the values file relative to the chart directory.`
+    )
+  })
+
+  test('refuses a file outside the workspace', () => {
+    expect(() => resolveValuesFile(workspace, path.join(workspace, 'chart'), '/etc/hostname')).toThrow(
+      'Input values-file "/etc/hostname" resolves to /etc/hostname, outside the workspace'
+    )
+  })
+})
+
+describe('readDefaultBranch', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'event-'))
+    writeFileSync(path.join(dir, 'push.json'), JSON.stringify({ repository: { default_branch: 'trunk' } }))
+    writeFileSync(path.join(dir, 'no-repository.json'), JSON.stringify({ ref: 'refs/heads/main' }))
+    writeFileSync(path.join(dir, 'broken.json'), '{')
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test.each([
+    ['push.json', 'trunk'],
+    ['no-repository.json', ''],
+    ['broken.json', ''],
+    ['missing.json', '']
+  ])('%s → %j', (file, branch) => {
+    expect(readDefaultBranch(path.join(dir, file))).toBe(branch)
+  })
+
+  test('no event file, no default branch', () => expect(readDefaultBranch(undefined)).toBe(''))
 })
 
 describe('parseIfExists', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { formatDuration, renderTemplate, show } from '../src/format.js'
+import { formatDuration, placeholders, renderTemplate, show } from '../src/format.js'
 
-const values = { version: '1.2.3', tag: 'v1.2.3', major: '1', minor: '2', patch: '3' }
+const values = placeholders({ version: '1.2.3', tag: 'v1.2.3', major: 1, minor: 2, patch: 3 }, 'sha-5114f85')
 
 describe('renderTemplate', () => {
   test.each([
@@ -10,6 +10,8 @@ describe('renderTemplate', () => {
     ['{{ tag }}', 'v1.2.3'],
     ['{{major}}.{{minor}}', '1.2'],
     ['release-{{major}}-{{patch}}', 'release-1-3'],
+    ['{{tag}}-{{sha}}', 'v1.2.3-5114f85'],
+    ['sha-{{ sha }}', 'sha-5114f85'],
     ['static', 'static'],
     ['', '']
   ])('%j → %j', (template, expected) => {
@@ -17,8 +19,8 @@ describe('renderTemplate', () => {
   })
 
   test('refuses an unknown placeholder, naming it and the known ones', () => {
-    expect(() => renderTemplate('app-version', 'v{{sha}}', values)).toThrow(
-      'Input app-version "v{{sha}}" uses the unknown placeholder {{sha}}; known: {{version}}, {{tag}}, {{major}}, {{minor}}, {{patch}}.'
+    expect(() => renderTemplate('image-tag', 'v{{semver}}', values)).toThrow(
+      'Input image-tag "v{{semver}}" uses the unknown placeholder {{semver}}; known: {{version}}, {{tag}}, {{major}}, {{minor}}, {{patch}}, {{sha}}.'
     )
   })
 

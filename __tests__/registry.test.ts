@@ -13,7 +13,7 @@ describe('parseRegistry', () => {
     ['localhost:5000', 'localhost:5000', ''],
     ['oci://registry.example.test/team_a/helm-charts', 'registry.example.test', 'team_a/helm-charts']
   ])('%j → host %s, namespace %s', (input, host, namespace) => {
-    expect(parseRegistry(input, 'llm-proxy')).toEqual({
+    expect(parseRegistry(input, ['llm-proxy'])).toEqual({
       host,
       namespace,
       url: `oci://${[host, namespace].filter(Boolean).join('/')}`
@@ -31,11 +31,11 @@ describe('parseRegistry', () => {
     ['oci://ghcr.io/-org', 'has the invalid path part "-org"'],
     ['oci://ghcr.io/org;id', 'has the invalid path part "org;id"']
   ])('refuses %j', (input, message) => {
-    expect(() => parseRegistry(input, 'llm-proxy')).toThrow(message)
+    expect(() => parseRegistry(input, ['llm-proxy'])).toThrow(message)
   })
 
   test('refuses a namespace that already ends in the chart name, and says what to write', () => {
-    expect(() => parseRegistry('oci://ghcr.io/sofatutor/llm-proxy', 'llm-proxy')).toThrow(
+    expect(() => parseRegistry('oci://ghcr.io/sofatutor/llm-proxy', ['api', 'llm-proxy'])).toThrow(
       'Input registry "oci://ghcr.io/sofatutor/llm-proxy" already ends in the chart name "llm-proxy", and helm ' +
         'appends the chart name itself: the chart would land at ghcr.io/sofatutor/llm-proxy/llm-proxy. ' +
         'Set registry to oci://ghcr.io/sofatutor instead.'
@@ -43,7 +43,7 @@ describe('parseRegistry', () => {
   })
 
   test('every message says what the input should look like', () => {
-    expect(() => parseRegistry('https://x', 'c')).toThrow(
+    expect(() => parseRegistry('https://x', ['c'])).toThrow(
       'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.'
     )
   })
@@ -60,7 +60,7 @@ describe('locateChart', () => {
       'ghcr.io/sofatutor/llm-proxy:1.2.3_build.5'
     ]
   ])('%s %s → %s, %s', (registry, version, url, ref) => {
-    expect(locateChart(parseRegistry(registry, 'llm-proxy'), 'llm-proxy', version)).toEqual({ url, ref })
+    expect(locateChart(parseRegistry(registry, ['llm-proxy']), 'llm-proxy', version)).toEqual({ url, ref })
   })
 
   test('ociTag swaps build metadata\'s "+" for "_"', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { isUntagged, parseStrictSemver, resolveRelease } from '../src/version.js'
+import { isUntagged, parseStrictSemver, resolveChartRelease, resolveRelease } from '../src/version.js'
 
 const fromTag = (tag: string, tagPrefix = 'v') => resolveRelease({ tag, tagPrefix, version: '' })
 
@@ -94,5 +94,41 @@ describe('parseStrictSemver', () => {
     ['1.2', false]
   ])('%s → valid %s', (text, valid) => {
     expect(parseStrictSemver(text) !== undefined).toBe(valid)
+  })
+})
+
+describe('resolveChartRelease', () => {
+  const names = ['api', 'api-gateway', 'worker']
+  const source = (tag: string, tagPrefix = 'v') => ({ tag, tagPrefix, version: '' })
+
+  test.each([
+    ['refs/tags/v1.2.3', undefined, '1.2.3', 'v1.2.3'],
+    ['worker-v1.2.3', 'worker', '1.2.3', 'worker-v1.2.3'],
+    ['refs/tags/api-v2.0.0-rc.1', 'api', '2.0.0-rc.1', 'api-v2.0.0-rc.1'],
+    ['api-gateway-v1.0.0', 'api-gateway', '1.0.0', 'api-gateway-v1.0.0']
+  ])('%s releases %s at %s', (tag, chart, version, releaseTag) => {
+    const resolved = resolveChartRelease(source(tag), names)
+    expect(resolved?.chart).toBe(chart)
+    expect(resolved?.release).toMatchObject({ version, tag: releaseTag })
+  })
+
+  test('with an empty prefix, worker-1.2.3 names worker', () => {
+    expect(resolveChartRelease(source('worker-1.2.3', ''), names)).toMatchObject({ chart: 'worker' })
+  })
+
+  test.each([
+    ['gateway-v1.2.3', 'Tag "gateway-v1.2.3" releases none of the charts api, api-gateway, worker.'],
+    ['v1.2', 'Tag "v1.2" is not "v" followed by a SemVer 2.0 version'],
+    ['worker-v1.2', 'Tag "worker-v1.2" names chart worker, but "1.2" after "worker-v" is not a SemVer 2.0 version.']
+  ])('refuses %s', (tag, message) => {
+    expect(() => resolveChartRelease(source(tag), names)).toThrow(message)
+  })
+
+  test('one chart keeps the plain tag message', () => {
+    expect(() => resolveChartRelease(source('release-1'), ['api'])).toThrow('does not start with the tag prefix "v"')
+  })
+
+  test('an untagged ref names no release', () => {
+    expect(resolveChartRelease(source('refs/heads/main'), names)).toBeUndefined()
   })
 })

@@ -1,5 +1,6 @@
 // make demo: releases examples/charts/llm-proxy from tag v1.2.3 through the committed bundle, run as the
 // Actions runner runs it, to a registry on 127.0.0.1 that it starts here and stops after.
+import { commitAndTag, initRepository } from './harness/git.js'
 import { startRegistry } from './harness/registry.js'
 import { runAction } from './harness/runner.js'
 import { HELM_VERSIONS } from './harness/tools.js'
@@ -9,6 +10,10 @@ const helm = HELM_VERSIONS[0]
 const registry = await startRegistry()
 const workspace = await makeWorkspace({ 'deploy/charts/llm-proxy': EXAMPLE_CHART })
 try {
+  // A repository with an older release, so that `latest` is decided from real tags.
+  await initRepository(workspace.dir)
+  await commitAndTag(workspace.dir, 'v1.1.0')
+  const sha = await commitAndTag(workspace.dir, 'v1.2.3')
   console.log(`Registry: CNCF distribution on ${registry.host}; helm ${helm}; tag v1.2.3\n`)
   console.log('── the step, as in a workflow ──')
   const inputs = {
@@ -16,7 +21,9 @@ try {
     registry: `oci://${registry.host}/sofatutor`,
     username: registry.username,
     password: registry.password,
-    'plain-http': 'true'
+    'plain-http': 'true',
+    image: 'ghcr.io/sofatutor/llm-proxy',
+    'image-tag-path': 'image.tag'
   }
   console.log(
     [
@@ -25,7 +32,7 @@ try {
       ...Object.entries(inputs).map(([name, value]) => `    ${name}: ${name === 'password' ? '***' : value}`)
     ].join('\n')
   )
-  const result = await runAction({ workspace: workspace.dir, helm, inputs, github: { ref: 'refs/tags/v1.2.3' } })
+  const result = await runAction({ workspace: workspace.dir, helm, inputs, github: { ref: 'refs/tags/v1.2.3', sha } })
 
   console.log('\n── the log ──')
   console.log(result.stdout.replace(new RegExp(registry.password, 'g'), '***').trimEnd())
@@ -33,13 +40,15 @@ try {
   if (result.code !== 0) throw new Error(`the action failed with exit code ${result.code}`)
 
   console.log('\n── outputs ──')
-  for (const [name, value] of Object.entries(result.outputs)) console.log(`${name.padEnd(14)} ${value}`)
+  for (const [name, value] of Object.entries(result.outputs)) {
+    console.log(`${name.padEnd(14)} ${value.replaceAll('\n', `\n${' '.repeat(15)}`)}`)
+  }
   console.log('\n── job summary (markdown/HTML the runner renders) ──')
   console.log(result.summary.trim())
   console.log('\n── the registry now holds ──')
   console.log(`${registry.host}/sofatutor/llm-proxy tags: ${(await registry.tags('sofatutor/llm-proxy')).join(', ')}`)
   console.log(`manifest digest: ${await registry.manifestDigest('sofatutor/llm-proxy', '1.2.3')}`)
-  console.log(`post step: exit ${result.post?.code}, work dir removed: ${result.workDirGone}`)
+  console.log(`post step: exit ${result.post?.code}, helm home removed: ${result.helmHomesLeft.length === 0}`)
   console.log('\n── next, a user runs ──')
   console.log(`helm install llm-proxy ${result.outputs['chart-url']} --version ${result.outputs.version}`)
 } finally {

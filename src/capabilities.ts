@@ -13,7 +13,8 @@ export interface HelmNeeds {
   push: boolean
   login: boolean
   plainHttp: boolean
-  version: string
+  /** Every version the run publishes. */
+  versions: string[]
 }
 
 const FIX = 'Set input helm-version (e.g. 4.1.4) to have the action install a suitable helm.'
@@ -51,9 +52,10 @@ export function checkHelmSupports(version: HelmVersion, needs: HelmNeeds): void 
       `Input plain-http with a password needs Helm 3.18 or later: ${helm} has no --plain-http on registry login. ${FIX}`
     )
   }
-  if (version.major === 3 && version.minor === 18 && version.patch === 0 && needs.version.includes('+')) {
+  const withBuild = needs.versions.find(wanted => wanted.includes('+'))
+  if (version.major === 3 && version.minor === 18 && version.patch === 0 && withBuild !== undefined) {
     throw new Error(
-      `${helm} cannot push version ${show(needs.version)}: it fails with "not found" on any version with build ` +
+      `${helm} cannot push version ${show(withBuild)}: it fails with "not found" on any version with build ` +
         `metadata (helm/helm#30881, fixed in 3.18.1). Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.`
     )
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { isMap, isScalar, isSeq, parseDocument, Scalar, stringify, type Document } from 'yaml'
+import { isMap, isScalar, isSeq, Scalar, type Document } from 'yaml'
 import { show } from './format.js'
+import { applyEdits, parseMapping, renderScalar, replaceScalar, stringAt, verifyWritten, type Edit } from './yaml.js'
 
 export interface Dependency {
   name: string
@@ -18,6 +19,8 @@ export interface ChartMeta {
 }
 
 export interface Chart {
+  /** The directory as the inputs named it, relative to the workspace. */
+  input: string
   dir: string
   file: string
   source: string
@@ -27,23 +30,18 @@ export interface Chart {
 export interface ChartVersions {
   version: string
   appVersion: string
+  /** New version constraints of dependencies, by dependency name: in-repo charts released in lockstep. */
+  dependencies?: Record<string, string>
 }
 
 // An OCI repository path component: helm pushes the chart to <namespace>/<name>, so the name must be one.
 const CHART_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/
 
-function parseChartDocument(source: string, file: string): Document.Parsed {
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
-  if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}`)
-  if (!isMap(doc.contents)) throw new Error(`${file} must be a YAML mapping (apiVersion, name, version, …).`)
-  return doc
-}
+const CHART_SHAPE = 'apiVersion, name, version, …'
 
-function stringField(doc: Document.Parsed, key: string): string {
-  const value: unknown = doc.get(key)
-  if (value === undefined || value === null) return ''
-  return String(value)
-}
+const parseChartDocument = (source: string, file: string): Document.Parsed => parseMapping(source, file, CHART_SHAPE)
+
+const stringField = (doc: Document.Parsed, key: string): string => stringAt(doc, [key])
 
 function parseDependencies(doc: Document.Parsed, file: string): Dependency[] {
   const node = doc.get('dependencies', true)
@@ -85,23 +83,9 @@ export function parseChart(source: string, file: string): ChartMeta {
   }
 }
 
-/** Renders a string scalar in the style the file already used, quoting a plain one only where YAML needs it. */
-function renderScalar(value: string, type: Scalar['type']): string {
-  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value)
-  if (type === Scalar.QUOTE_SINGLE) return `'${value.replaceAll("'", "''")}'`
-  // stringify quotes values such as 1.0 or true that would otherwise be read back as a number or boolean.
-  return stringify(value).trimEnd()
-}
-
-interface Edit {
-  start: number
-  end: number
-  text: string
-}
-
 /**
- * Sets version and appVersion by splicing new scalars into the original text at the ranges the yaml
- * Document API reports, so every other byte (comments, key order, quoting, blank lines) stays as it was.
+ * Sets version and appVersion where they stand (see yaml.ts), adding appVersion after version when missing,
+ * and the version constraints of the given dependencies.
  */
 export function setChartVersions(source: string, file: string, versions: ChartVersions): string {
   const doc = parseChartDocument(source, file)
@@ -120,10 +104,6 @@ export function setChartVersions(source: string, file: string, versions: ChartVe
   const version = valueNode('version')
   const appVersion = valueNode('appVersion')
   const edits: Edit[] = []
-  const replace = (node: Scalar, value: string): void => {
-    const [start, end] = node.range as [number, number, number]
-    edits.push({ start, end, text: renderScalar(value, node.type) })
-  }
   const lineEnd = (offset: number): number => {
     const newline = source.indexOf('\n', offset)
     return newline === -1 ? source.length : newline + 1
@@ -133,25 +113,30 @@ export function setChartVersions(source: string, file: string, versions: ChartVe
     edits.push({ start: offset, end: offset, text: `${separator}${key}: ${renderScalar(value, Scalar.PLAIN)}\n` })
   }
 
-  if (version) replace(version, versions.version)
+  if (version) edits.push(replaceScalar(source, version, versions.version))
   else append(source.length, 'version', versions.version)
-  if (appVersion) replace(appVersion, versions.appVersion)
+  if (appVersion) edits.push(replaceScalar(source, appVersion, versions.appVersion))
   else append(version ? lineEnd(version.range![1]) : source.length, 'appVersion', versions.appVersion)
 
-  let result = source
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end)
-  }
+  const dependencies = doc.get('dependencies', true)
+  const moved = Object.entries(versions.dependencies ?? {}).map(([name, constraint]) => {
+    const index = isSeq(dependencies)
+      ? dependencies.items.findIndex(item => isMap(item) && item.get('name') === name)
+      : -1
+    const node = index === -1 ? undefined : doc.getIn(['dependencies', index, 'version'], true)
+    if (!isScalar(node) || !node.range) {
+      throw new Error(`${file}: dependency ${show(name)} needs a version to set it to ${constraint}.`)
+    }
+    edits.push(replaceScalar(source, node, constraint))
+    return { path: ['dependencies', index, 'version'], value: constraint }
+  })
 
-  const written = parseChartDocument(result, file)
-  if (
-    stringField(written, 'version') !== versions.version ||
-    stringField(written, 'appVersion') !== versions.appVersion
-  ) {
-    throw new Error(
-      `${file}: rewriting version and appVersion did not read back as written; the file is left unchanged.`
-    )
-  }
+  const result = applyEdits(source, edits)
+  verifyWritten(result, file, CHART_SHAPE, [
+    { path: ['version'], value: versions.version },
+    { path: ['appVersion'], value: versions.appVersion },
+    ...moved
+  ])
   return result
 }
 
@@ -168,7 +153,7 @@ export async function readChart(dir: string, input: string): Promise<Chart> {
     }
     throw error
   }
-  return { dir, file, source, meta: parseChart(source, file) }
+  return { input, dir, file, source, meta: parseChart(source, file) }
 }
 
 /** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */

@@ -39,6 +39,7 @@ export interface FailureContext {
   host: string
   /** What was being done, for the message: `push`, `log in`, `look up llm-proxy:1.2.3`. */
   operation: string
+  /** Empty for the login. */
   chartName: string
   timeout: string
   /** How many attempts were made, and what helm already retried by itself. */
@@ -59,7 +60,7 @@ export function explainFailure(kind: FailureKind, context: FailureContext): stri
     case 'denied':
       return host === 'ghcr.io'
         ? `ghcr.io denied ${operation} (403). Give the job "permissions: packages: write", and if the package ` +
-            `${context.chartName} already exists it may belong to another repository: grant this repository ` +
+            `${context.chartName || 'of the chart'} already exists it may belong to another repository: grant this repository ` +
             `write access under the package's settings (Manage Actions access).`
         : `${host} denied ${operation} (403): the credentials are valid but may not write there. Check the ` +
             `account's permissions on the namespace in input registry.`

@@ -37,3 +37,18 @@ export function formatDuration(ms: number): string {
   }
   return parts.join('') || '0s'
 }
+
+/** The placeholders of the app-version and image-tag templates; `sha` is 7 hex, as docker/metadata-action has it. */
+export function placeholders(
+  release: { version: string; tag: string; major: number; minor: number; patch: number },
+  shaShort: string
+): Record<string, string> {
+  return {
+    version: release.version,
+    tag: release.tag,
+    major: String(release.major),
+    minor: String(release.minor),
+    patch: String(release.patch),
+    sha: shaShort.replace(/^sha-/, '')
+  }
+}

@@ -150,6 +150,11 @@ export class Helm {
     return this.run(['dependency', 'build', chartDir])
   }
 
+  /** Resolves the dependencies anew and rewrites Chart.lock: for a lock the action cannot move itself. */
+  dependencyUpdate(chartDir: string): Promise<HelmResult> {
+    return this.run(['dependency', 'update', chartDir])
+  }
+
   packageChart(chartDir: string, destination: string): Promise<HelmResult> {
     return this.run(['package', chartDir, '--destination', destination])
   }
@@ -181,14 +186,14 @@ export function transcript(result: HelmResult): string {
 }
 
 /**
- * helm's configuration for this run, all under the run's own work directory: registry credentials never land
+ * helm's configuration for this run, all in the run's own helm home: registry credentials never land
  * in the user's helm config, and repositories the action adds do not linger there.
  */
-export function helmEnv(workDir: string): Record<string, string> {
+export function helmEnv(home: string): Record<string, string> {
   return {
-    HELM_REGISTRY_CONFIG: path.join(workDir, 'registry-config.json'),
-    HELM_REPOSITORY_CONFIG: path.join(workDir, 'repositories.yaml'),
-    HELM_REPOSITORY_CACHE: path.join(workDir, 'repository-cache')
+    HELM_REGISTRY_CONFIG: path.join(home, 'registry-config.json'),
+    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
+    HELM_REPOSITORY_CACHE: path.join(home, 'repository-cache')
   }
 }
 
@@ -202,8 +207,8 @@ function userRepositoryConfig(): string {
  * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
  * that repositories an earlier step added (with their credentials) still resolve dependencies.
  */
-export async function prepareHelmHome(workDir: string): Promise<Record<string, string>> {
-  const env = helmEnv(workDir)
+export async function prepareHelmHome(home: string): Promise<Record<string, string>> {
+  const env = helmEnv(home)
   await mkdir(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 })
   await writeFile(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 })
   await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error: NodeJS.ErrnoException) => {

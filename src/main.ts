@@ -1,132 +1,156 @@
 import * as core from '@actions/core'
 import { mkdir, mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
-import { readChart, repositoriesToAdd, setChartVersions, writeFileAtomic, type Chart } from './chart.js'
-import { getInputs, type Inputs } from './context.js'
-import { renderTemplate, show } from './format.js'
-import { prepareHelmHome, transcript, type Helm } from './helm.js'
-import { installCommand, setOutputs, writeSummary, type Outcome } from './outputs.js'
+import { getGitHubContext, getInputs, type GitHubContext, type Inputs } from './context.js'
+import { resolveDockerMeta, shortSha } from './docker.js'
+import { checkReleasable, publishRelease } from './github-release.js'
+import { prepareHelmHome } from './helm.js'
+import { installCommand, setOutputs, writeSummary, type Outcome, type RunOutcome } from './outputs.js'
 import { phase } from './phase.js'
-import { locateChart, parseRegistry } from './registry.js'
-import { STATE } from './post.js'
+import { buildAll, prepareChart, pushAll, writePrepared, type Prepared } from './pipeline.js'
+import { planMatrix, planRelease } from './plan.js'
+import { cleanUp, type Session } from './post.js'
 import { Publisher } from './publish.js'
+import { locateChart, parseRegistry, type Registry } from './registry.js'
 import { setupHelm } from './setup-helm.js'
-import { parseStrictSemver, resolveRelease, type Release } from './version.js'
+import { STATE } from './state.js'
 
-/** The release the tag names; a dry run on an untagged ref (a pull request) takes the chart's own version. */
-function releaseFor(inputs: Inputs, chart: Chart): Release {
-  const release = resolveRelease(inputs)
-  if (release) return release
-  if (inputs.push) {
-    throw new Error(
-      `Tag ${show(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
-        `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`
-    )
-  }
-  const current = parseStrictSemver(chart.meta.version)
-  if (!current) throw new Error(`${chart.file} has version ${show(chart.meta.version)}, which is not SemVer 2.0.`)
-  return { ...current, tag: `${inputs.tagPrefix}${current.version}` }
-}
-
-async function buildDependencies(helm: Helm, chart: Chart): Promise<void> {
-  await phase('Dependencies', async log => {
-    for (const repository of repositoriesToAdd(chart.meta.dependencies)) {
-      log(transcript(await helm.repoAdd(repository.name, repository.url)))
-    }
-    log(transcript(await helm.dependencyBuild(chart.dir)))
+/**
+ * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in, and the
+ * helm to use (installed when helm-version asks), checked against what the release needs.
+ */
+async function openSession(inputs: Inputs, charts: Prepared[]) {
+  await mkdir(inputs.runnerTemp, { recursive: true })
+  const workDir = await mkdtemp(path.join(inputs.runnerTemp, 'helm-release-'))
+  const home = path.join(workDir, 'helm')
+  core.saveState(STATE.helmHome, home)
+  const { helm, version } = await setupHelm(inputs, await prepareHelmHome(home), {
+    push: inputs.push,
+    login: inputs.push && inputs.password !== '',
+    plainHttp: inputs.plainHttp,
+    versions: charts.map(chart => chart.release.version)
   })
+  core.saveState(STATE.helm, helm.bin)
+  const session: Session = { home, helmBin: helm.bin, host: '' }
+  // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
+  return { helm, version, session, packages: path.join(workDir, 'package') }
 }
 
-async function lintAndPackage(helm: Helm, inputs: Inputs, chart: Chart, workDir: string): Promise<string> {
-  const destination = path.join(workDir, 'package')
-  const [, packaged] = await Promise.all([
-    phase('Lint', async log => log(transcript(await helm.lint(chart.dir, inputs.lintStrict)))),
-    phase('Package', async log => {
-      log(transcript(await helm.packageChart(chart.dir, destination)))
-      return path.join(destination, `${chart.meta.name}-${chart.meta.version}.tgz`)
+async function login(publisher: Publisher | undefined, inputs: Inputs, registry: Registry, session: Session) {
+  if (!publisher || !inputs.password) return
+  // Recorded before the attempt: even a login that fails halfway may have stored something to log out of.
+  session.host = registry.host
+  core.saveState(STATE.registryHost, registry.host)
+  await publisher.login()
+}
+
+/**
+ * Writes every released chart's files, builds the selected ones (logging in meanwhile) and, when all of them
+ * built, pushes them.
+ */
+async function release(inputs: Inputs, prepared: Prepared[], registry: Registry): Promise<Outcome[]> {
+  const charts = prepared.filter(chart => chart.selected)
+  const { helm, version, session, packages } = await openSession(inputs, charts)
+  try {
+    await phase('Chart.yaml', async log => {
+      for (const chart of prepared) log(await writePrepared(chart, inputs))
     })
-  ])
-  return packaged
+    const publisher = inputs.push ? new Publisher(helm, inputs, registry, version) : undefined
+    const loggedIn = login(publisher, inputs, registry, session)
+    // Looked up while the charts build; only a clean "not found" (or if-exists) lets a push go ahead.
+    const existing = publisher
+      ? loggedIn.then(() =>
+          publisher.findExisting(
+            charts.map(({ chart, release }) => ({ chartName: chart.meta.name, version: release.version }))
+          )
+        )
+      : undefined
+    const [built] = await Promise.all([
+      buildAll(helm, inputs, charts, registry, loggedIn, packages),
+      loggedIn,
+      existing
+    ])
+    const failed = built.filter(outcome => outcome.problem)
+    if (failed.length) {
+      for (const outcome of failed) core.error(`${outcome.chartName}: ${outcome.problem}`)
+      await writeSummary(built)
+      const names = failed.map(outcome => outcome.chartName).join(', ')
+      throw new Error(
+        built.length === 1
+          ? failed[0].problem
+          : `${failed.length} of ${built.length} charts did not build (${names}); nothing was pushed.`
+      )
+    }
+    return publisher && existing ? await pushAll(publisher, inputs, built, await existing) : built
+  } finally {
+    await cleanUp(session)
+    // Nothing left for the post step, which then does not even load.
+    core.saveState(STATE.helmHome, '')
+  }
+}
+
+/** The GitHub Release for the tag, pointing at every pushed chart; none for a dry run. */
+async function githubRelease(inputs: Inputs, github: GitHubContext, run: RunOutcome, outcomes: Outcome[]) {
+  return phase('GitHub Release', async log => {
+    if (!inputs.push || !run.tagged) {
+      const why = inputs.push ? 'the ref is no tag' : 'push is false'
+      log(`Not creating a release: ${why}, so there is no published chart to point it at.`)
+      return ''
+    }
+    const charts = outcomes.map(outcome => ({
+      install: installCommand(outcome),
+      chartRef: outcome.location.ref,
+      digest: outcome.digest,
+      packagePath: outcome.packagePath
+    }))
+    const spec = {
+      tag: run.tagged.tag,
+      sha: github.sha,
+      prerelease: run.tagged.prerelease !== '',
+      makeLatest: run.docker.isLatest,
+      charts
+    }
+    return publishRelease(github, inputs.githubToken, spec, log)
+  })
 }
 
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
     const inputs = getInputs()
-    const chart = await readChart(inputs.chartDir, inputs.chart)
-    const release = releaseFor(inputs, chart)
-    const appVersion = renderTemplate('app-version', inputs.appVersion, {
-      version: release.version,
-      tag: release.tag,
-      major: String(release.major),
-      minor: String(release.minor),
-      patch: String(release.patch)
-    })
-    const registry = parseRegistry(inputs.registry, chart.meta.name)
-    const location = locateChart(registry, chart.meta.name, release.version)
-    core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
-
-    await mkdir(inputs.runnerTemp, { recursive: true })
-    const workDir = await mkdtemp(path.join(inputs.runnerTemp, 'helm-release-'))
-    core.saveState(STATE.workDir, workDir)
-    const { helm, version: helmVersion } = await setupHelm(inputs, await prepareHelmHome(workDir), {
-      push: inputs.push,
-      login: inputs.push && inputs.password !== '',
-      plainHttp: inputs.plainHttp,
-      version: release.version
-    })
-    core.saveState(STATE.helm, helm.bin)
-
-    const versions = { version: release.version, appVersion }
-    const rewritten = { ...chart, meta: { ...chart.meta, ...versions } }
-    await phase('Chart.yaml', async log => {
-      await writeFileAtomic(chart.file, setChartVersions(chart.source, chart.file, versions))
-      log(`${chart.file}: version ${release.version}, appVersion ${appVersion}`)
-    })
-
-    const publisher = inputs.push
-      ? new Publisher(
-          helm,
-          inputs,
-          registry,
-          location,
-          { chartName: chart.meta.name, version: release.version },
-          helmVersion
-        )
-      : undefined
-    const loggedIn = publisher && inputs.password ? publisher.login() : Promise.resolve()
-    // Looked up while the chart builds; only a clean "not found" (or if-exists) lets the push go ahead.
-    const existing = publisher ? loggedIn.then(() => publisher.findExisting()) : Promise.resolve(undefined)
-    const build = async (): Promise<string> => {
-      if (chart.meta.dependencies.length) {
-        // oci:// dependencies may live in the registry being logged in to.
-        if (chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))) await loggedIn
-        await buildDependencies(helm, rewritten)
-      }
-      return lintAndPackage(helm, inputs, rewritten, workDir)
+    const github = getGitHubContext()
+    const plan = await planRelease(inputs, shortSha(github.sha))
+    if (inputs.plan) {
+      core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
+      for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
+      return
     }
-    const [packagePath, , existingDigest] = await Promise.all([build(), loggedIn, existing])
-    const { digest, pushed } = publisher
-      ? await publisher.publish(packagePath, existingDigest)
-      : { digest: '', pushed: false }
-
-    const outcome: Outcome = {
-      chartName: chart.meta.name,
-      version: release.version,
-      tag: release.tag,
-      appVersion,
-      packagePath,
-      location,
-      digest,
-      pushed
-    }
-    setOutputs(outcome)
-    await writeSummary(outcome)
-    core.info(
-      pushed
-        ? `Published ${location.ref}@${digest}\nInstall it with: ${installCommand(outcome)}`
-        : `Packaged ${packagePath}; not pushed (${inputs.push ? 'if-exists: skip' : 'push: false'}).`
+    const selected = plan.charts.filter(chart => chart.selected)
+    const registry = parseRegistry(
+      inputs.registry,
+      selected.map(({ chart }) => chart.meta.name)
     )
+    const docker = await resolveDockerMeta(inputs, github, plan.tagged)
+    if (inputs.createRelease && inputs.push) checkReleasable(github, inputs.githubToken)
+    // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
+    const prepared = await Promise.all(plan.charts.map(planned => prepareChart(planned, plan.charts, inputs)))
+    for (const { chart, release } of selected) {
+      const { url } = locateChart(registry, chart.meta.name, release.version)
+      core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${url}`)
+    }
+
+    const outcomes = await release(inputs, prepared, registry)
+    const run: RunOutcome = { tagged: plan.tagged, docker, releaseUrl: '' }
+    if (inputs.createRelease) run.releaseUrl = await githubRelease(inputs, github, run, outcomes)
+    setOutputs(outcomes, run)
+    await writeSummary(outcomes, run)
+    for (const outcome of outcomes) {
+      core.info(
+        outcome.pushed
+          ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
+          : `Packaged ${outcome.packagePath}; not pushed (${inputs.push ? 'if-exists: skip' : 'push: false'}).`
+      )
+    }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }

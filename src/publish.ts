@@ -5,20 +5,14 @@ import type { FailureContext } from './faults.js'
 import { formatDuration } from './format.js'
 import { transcript, type ChartInRegistry, type Helm } from './helm.js'
 import { phase, type Log } from './phase.js'
-import { STATE } from './post.js'
-import type { ChartLocation, Registry } from './registry.js'
+import type { Outcome } from './outputs.js'
+import { locateChart, type Registry } from './registry.js'
 import { describePolicy, RegistryFailure, withRetries, type RetryPolicy } from './retry.js'
 
 /** The chart being published, as Chart.yaml now names it. */
 export interface ChartId {
   chartName: string
   version: string
-}
-
-export interface Published {
-  /** The digest the reference now resolves to: the pushed one, or the one already there (skip). */
-  digest: string
-  pushed: boolean
 }
 
 export type Decision = { push: true; replaces?: string } | { push: false; digest: string }
@@ -49,72 +43,76 @@ export class Publisher {
     private readonly helm: Helm,
     private readonly inputs: Inputs,
     private readonly registry: Registry,
-    private readonly location: ChartLocation,
-    private readonly release: ChartId,
     helmVersion: HelmVersion
   ) {
     this.policy = { retries: inputs.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) }
     core.info(describePolicy(this.policy, `helm ${helmVersion.text}`))
   }
 
-  private attempt<T>(operation: string, log: Log, work: () => Promise<T>): Promise<T> {
-    const context: Omit<FailureContext, 'attempts' | 'helmRetriesHttp'> & { ref: string } = {
+  /** `chart` is undefined for the login, which concerns the account rather than a chart. */
+  private attempt<T>(operation: string, chart: ChartId | undefined, log: Log, work: () => Promise<T>): Promise<T> {
+    const context: Omit<FailureContext, 'attempts' | 'helmRetriesHttp'> & { ref?: string } = {
       host: this.registry.host,
       operation,
-      chartName: this.release.chartName,
+      chartName: chart?.chartName ?? '',
       timeout: formatDuration(this.inputs.timeoutMs),
-      ref: this.location.ref
+      ref: chart && locateChart(this.registry, chart.chartName, chart.version).ref
     }
     return withRetries(this.policy, context, log, work)
   }
 
   async login(): Promise<void> {
     const { host } = this.registry
-    // Saved before the attempt: even a login that fails halfway may have stored something to log out of.
-    core.saveState(STATE.registryHost, host)
     await phase(`Log in to ${host}`, async log => {
       const { username, password, plainHttp } = this.inputs
-      const result = await this.attempt('login', log, () =>
+      const result = await this.attempt('login', undefined, log, () =>
         this.helm.registryLogin(host, username, password, plainHttp)
       )
       log(transcript(result))
     })
   }
 
-  private show(operation: string, log: Log): Promise<ChartInRegistry> {
-    return this.attempt(operation, log, async () => {
-      const result = await this.helm.showChart(this.location.url, this.release.version, this.inputs.plainHttp)
+  private show(operation: string, chart: ChartId, log: Log): Promise<ChartInRegistry> {
+    return this.attempt(operation, chart, log, async () => {
+      const { url } = locateChart(this.registry, chart.chartName, chart.version)
+      const result = await this.helm.showChart(url, chart.version, this.inputs.plainHttp)
       // The command only: the Chart.yaml helm prints is summed up by the caller.
       log(`$ ${result.command}`)
       return result
     })
   }
 
-  /** The digest already published at the reference; undefined only on a clean "not found", never on an error. */
-  async findExisting(): Promise<string | undefined> {
-    return phase(`Look up ${this.location.ref}`, async log => {
-      try {
-        const { digest } = await this.show(`look-up of ${this.location.ref}`, log)
-        log(`${this.location.ref} exists: ${digest}`)
-        return digest
-      } catch (error) {
-        if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
-        log(`${this.location.ref} does not exist yet.`)
-        return undefined
-      }
-    })
+  /** The digest each chart already has at its reference; undefined only on a clean "not found", never on an error. */
+  async findExisting(charts: ChartId[]): Promise<Map<string, string | undefined>> {
+    const found = await Promise.all(
+      charts.map(chart => {
+        const { ref } = locateChart(this.registry, chart.chartName, chart.version)
+        return phase(`${chart.chartName}: look up ${ref}`, async log => {
+          try {
+            const { digest } = await this.show(`look-up of ${ref}`, chart, log)
+            log(`${ref} exists: ${digest}`)
+            return [chart.chartName, digest] as const
+          } catch (error) {
+            if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
+            log(`${ref} does not exist yet.`)
+            return [chart.chartName, undefined] as const
+          }
+        })
+      })
+    )
+    return new Map(found)
   }
 
-  async publish(packagePath: string, existingDigest: string | undefined): Promise<Published> {
-    const { ref, url } = this.location
-    const decision = decide(this.inputs.ifExists, existingDigest, ref)
+  /** Carries out a decision (see decide) for one built chart; returns its outcome with the digest now there. */
+  async publish(outcome: Outcome, decision: Decision): Promise<Outcome> {
+    const { ref } = outcome.location
     if (!decision.push) {
       core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
-      return { digest: decision.digest, pushed: false }
+      return { ...outcome, digest: decision.digest, pushed: false }
     }
-    const digest = await phase(`Push to ${url}`, async log => {
-      const pushed = await this.attempt('push', log, () =>
-        this.helm.push(packagePath, this.registry.url, this.inputs.plainHttp)
+    const digest = await phase(`${outcome.chartName}: push to ${this.registry.url}`, async log => {
+      const pushed = await this.attempt('push', outcome, log, () =>
+        this.helm.push(outcome.packagePath, this.registry.url, this.inputs.plainHttp)
       )
       log(transcript(pushed))
       return pushed.digest
@@ -122,15 +120,15 @@ export class Publisher {
     if (decision.replaces) {
       core.warning(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`)
     }
-    if (this.inputs.verify) await this.verify(digest)
-    return { digest, pushed: true }
+    if (this.inputs.verify) await this.verify(outcome, digest)
+    return { ...outcome, digest, pushed: true }
   }
 
-  private async verify(digest: string): Promise<void> {
-    const { ref } = this.location
-    await phase(`Verify ${ref}`, async log => {
-      const served = await this.show(`verification of ${ref}`, log)
-      const mismatch = verifyMismatch({ digest, name: this.release.chartName, version: this.release.version }, served)
+  private async verify(chart: ChartId, digest: string): Promise<void> {
+    const { ref } = locateChart(this.registry, chart.chartName, chart.version)
+    await phase(`${chart.chartName}: verify ${ref}`, async log => {
+      const served = await this.show(`verification of ${ref}`, chart, log)
+      const mismatch = verifyMismatch({ digest, name: chart.chartName, version: chart.version }, served)
       if (mismatch) {
         throw new Error(
           `Verification failed: ${ref} now resolves to ${mismatch}. Something else may have pushed to it at ` +

@@ -16,15 +16,16 @@ export interface ChartLocation {
   ref: string
 }
 
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
+// Host and path rules of OCI references, shared with image names (docker.ts).
+export const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/
+export const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m
 
 /**
  * Normalises the registry input: `oci://` optional, trailing slashes dropped, lowercased (GHCR refuses
  * uppercase owners, and `${{ github.repository_owner }}` keeps the owner's capitals).
  */
-export function parseRegistry(input: string, chartName: string): Registry {
+export function parseRegistry(input: string, chartNames: string[]): Registry {
   const fix = 'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.'
   const trimmed = input.trim()
   if (trimmed === '') throw new Error(`Input registry is empty. ${fix}`)
@@ -41,7 +42,8 @@ export function parseRegistry(input: string, chartName: string): Registry {
   if (bad !== undefined) {
     throw new Error(`Input registry ${show(input)} has the invalid path part ${show(bad)}. ${fix}`)
   }
-  if (segments.at(-1) === chartName) {
+  const chartName = chartNames.find(name => name === segments.at(-1))
+  if (chartName !== undefined) {
     const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/')
     throw new Error(
       `Input registry ${show(input)} already ends in the chart name ${show(chartName)}, and helm appends the ` +

@@ -85,3 +85,41 @@ export function resolveRelease(source: VersionSource): Release | undefined {
   }
   return { ...release, tag }
 }
+
+export interface ChartRelease {
+  release: Release
+  /** Set when the tag names one chart (`<chart>-v1.2.3`, chart-releaser's convention) rather than all. */
+  chart?: string
+}
+
+/**
+ * The release a tag stands for among several charts: `v1.2.3` releases all of them in lockstep,
+ * `<chart>-v1.2.3` only that one. Undefined when no tag or version names a release.
+ */
+export function resolveChartRelease(source: VersionSource, chartNames: string[]): ChartRelease | undefined {
+  const tag = source.tag.startsWith(TAG_REF) ? source.tag.slice(TAG_REF.length) : source.tag
+  try {
+    const release = resolveRelease(source)
+    return release && { release }
+  } catch (lockstepError) {
+    const longestFirst = [...chartNames].sort((a, b) => b.length - a.length)
+    const chart = longestFirst.find(name => tag.startsWith(`${name}-${source.tagPrefix}`))
+    if (source.version !== '' || tag.length > MAX_TAG_LENGTH) throw lockstepError
+    if (chart === undefined) {
+      if (chartNames.length < 2 || (source.tagPrefix !== '' && tag.startsWith(source.tagPrefix))) throw lockstepError
+      throw new Error(
+        `Tag ${show(tag)} releases none of the charts ${chartNames.join(', ')}. Tag ${source.tagPrefix}1.2.3 ` +
+          `releases them all, ${chartNames[0]}-${source.tagPrefix}1.2.3 only ${chartNames[0]}.`
+      )
+    }
+    const version = tag.slice(chart.length + 1 + source.tagPrefix.length)
+    const release = parseStrictSemver(version)
+    if (!release) {
+      throw new Error(
+        `Tag ${show(tag)} names chart ${chart}, but ${show(version)} after ${show(`${chart}-${source.tagPrefix}`)} ` +
+          `is not a SemVer 2.0 version. Tags for one chart look like ${chart}-${source.tagPrefix}1.2.3.`
+      )
+    }
+    return { release: { ...release, tag }, chart }
+  }
+}

@@ -61,7 +61,7 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
     expect(result.code).toBe(0)
     expect(proxy.requests.filter(line => line.endsWith('-> 503'))).toHaveLength(3)
     expect(await registryState(registry, 'flaky', result)).toBe('complete')
-    expect(result.stdout).toContain('::group::Verify ')
+    expect(result.stdout).toContain('::group::llm-proxy: verify ')
     expect(result.stdout).toContain('retries HTTP 429 (honouring Retry-After) and 5xx five times itself')
   })
 
@@ -75,7 +75,7 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
     // helm's one call with its own five retries; the action does not repeat them (that would be 24).
     expect(proxy.requests.filter(line => line.startsWith('PUT') && line.endsWith('-> 503'))).toHaveLength(6)
     expect(await registryState(registry, 'down', result)).toBe('nothing')
-    expect(result.workDirGone).toBe(true)
+    expect(result.helmHomesLeft).toEqual([])
   })
 
   test('a connection reset mid-upload is retried by the action and the chart lands complete', async () => {

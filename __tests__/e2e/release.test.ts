@@ -7,20 +7,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { runAction } from '../../scripts/harness/runner.js'
+import { DEFAULT_GITHUB, runAction, visible } from '../../scripts/harness/runner.js'
 import { serveDirectory } from '../../scripts/harness/static-server.js'
 import { HELM_VERSIONS, helmDir, ROOT } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, FIXTURE_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const run = promisify(execFile)
 const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml')
-
-/** What a person reading the log would see: the runner hides ::add-mask:: commands, so they are left out. */
-const visible = (text: string) =>
-  text
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -57,8 +50,36 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
         'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
         digest,
-        pushed: 'true'
+        pushed: 'true',
+        charts: expect.any(String),
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: '',
+        'is-prerelease': 'false',
+        'major-minor': '1.2',
+        'sha-short': 'sha-5114f85',
+        // The workspace is no git repository, so auto falls back to "stable → latest".
+        'is-latest': 'true',
+        'docker-tags': '',
+        'docker-labels': [
+          'org.opencontainers.image.version=v1.2.3',
+          `org.opencontainers.image.revision=${DEFAULT_GITHUB.sha}`,
+          'org.opencontainers.image.source=https://github.com/SofaTutor/llm-proxy'
+        ].join('\n'),
+        'release-url': ''
       })
+      expect(JSON.parse(result.outputs.charts)).toEqual([
+        {
+          name: 'llm-proxy',
+          version: '1.2.3',
+          'app-version': '1.2.3',
+          'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
+          digest,
+          pushed: true,
+          'package-path': result.outputs['package-path']
+        }
+      ])
       expect(await registry.tags('sofatutor/llm-proxy')).toEqual(['1.2.3'])
       expect(await registry.chartConfig('sofatutor/llm-proxy', '1.2.3')).toMatchObject({
         mediaType: 'application/vnd.cncf.helm.config.v1+json',
@@ -74,11 +95,11 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         `helm install llm-proxy oci://${registry.host}/sofatutor/llm-proxy --version 1.2.3`
       )
       expect(result.summary).toContain(digest)
-      expect(result.stdout).toContain('::group::Push to oci://')
+      expect(result.stdout).toContain('::group::llm-proxy: push to oci://')
 
       expect(result.post?.code).toBe(0)
       expect(result.post?.stdout).not.toContain('::warning::')
-      expect(result.workDirGone).toBe(true)
+      expect(result.helmHomesLeft).toEqual([])
       expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
       expect(visible(result.everything)).not.toContain(registry.password)
     } finally {
@@ -126,11 +147,23 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         workspace: workspace.dir,
         helm,
         github: { ref: 'refs/pull/7/merge' },
-        inputs: inputs('dry-run', { chart: 'chart', push: 'false' })
+        inputs: inputs('dry-run', { chart: 'chart', push: 'false', image: 'ghcr.io/SofaTutor/llm-proxy' })
       })
       expect(result.code).toBe(0)
-      expect(result.outputs).toMatchObject({ version: '0.1.0', tag: 'v0.1.0', pushed: 'false', digest: '' })
-      expect(existsSync(result.outputs['package-path'])).toBe(false) // removed with the work dir by the post step
+      // No tag, no release: the chart is packaged at its own version, the version outputs stay empty.
+      expect(result.outputs).toMatchObject({
+        'chart-version': '0.1.0',
+        version: '',
+        tag: '',
+        major: '',
+        'major-minor': '',
+        'is-prerelease': 'false',
+        'is-latest': 'false',
+        'docker-tags': 'ghcr.io/sofatutor/llm-proxy:sha-5114f85',
+        pushed: 'false',
+        digest: ''
+      })
+      expect(existsSync(result.outputs['package-path'])).toBe(true) // kept for later steps of the job
       expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
       expect(await registry.tags('dry-run/llm-proxy')).toEqual([])
       expect(result.stdout).not.toContain('registry login')
@@ -161,7 +194,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         post: false
       })
       expect(result.code).toBe(0)
-      expect(result.stdout).toContain('::group::Dependencies')
+      expect(result.stdout).toContain('::group::app: build')
       expect(server.requests).toEqual(expect.arrayContaining(['/index.yaml', '/remote-0.3.0.tgz']))
       const { stdout: files } = await run('tar', ['-tzf', result.outputs['package-path']])
       expect(files.split('\n')).toEqual(
@@ -205,7 +238,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(result.stdout).toContain('helm registry login failed')
       expect(await registry.tags('refused/llm-proxy')).toEqual([])
       expect(visible(result.everything)).not.toContain(wrong)
-      expect(result.workDirGone).toBe(true)
+      expect(result.helmHomesLeft).toEqual([])
     } finally {
       await workspace.remove()
     }

@@ -2,8 +2,10 @@
 // traces: the committed bundle, real helm, a real registry.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
+import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
@@ -16,19 +18,13 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   })
   afterAll(async () => registry?.stop())
 
-  const release = async (
-    namespace: string,
-    extra: Record<string, string> = {},
-    options: { post?: boolean; ref?: string; beforePost?: (state: Record<string, string>) => Promise<void> } = {}
-  ) => {
+  const release = async (namespace: string, extra: Record<string, string> = {}, options: { ref?: string } = {}) => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
     try {
       const result = await runAction({
         workspace: workspace.dir,
         helm,
         github: { ref: options.ref ?? 'refs/tags/v1.2.3' },
-        post: options.post,
-        beforePost: options.beforePost,
         inputs: {
           chart: 'chart',
           ...registry.inputs(namespace),
@@ -115,39 +111,38 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     }
   })
 
-  test('the registry config is a 0600 file of the run, outside $HOME, until the post step removes it', async () => {
-    const result = await release('credentials', {}, { post: false })
-    expect(result.code).toBe(0)
-    const config = path.join(result.state['work-dir'], 'registry-config.json')
-    expect((await stat(config)).mode & 0o777).toBe(0o600)
-    expect(config.startsWith(result.runnerTemp)).toBe(true)
-    expect(await readFile(config, 'utf8')).toContain(registry.host)
-    expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
-  })
+  test('mid-run the registry config is a 0600 file under RUNNER_TEMP; a logout that fails only warns', async () => {
+    const proxy = await startFaultProxy(registry.host)
+    const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'runner-temp-'))
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      // The push hangs on its manifest until the time limit: a window in which the run is logged in.
+      proxy.inject({ method: 'PUT', path: /\/manifests\//, stall: true })
+      const stalled = proxy.faulted('stall')
+      const running = runAction({
+        workspace: workspace.dir,
+        helm,
+        env: { RUNNER_TEMP: runnerTemp },
+        inputs: { chart: 'chart', ...registry.inputs('credentials', proxy.host), timeout: '3s', retries: '0' }
+      })
+      await stalled
+      const [workDir] = await readdir(runnerTemp)
+      const config = path.join(runnerTemp, workDir, 'helm', 'registry-config.json')
+      expect((await stat(config)).mode & 0o777).toBe(0o600)
+      expect(await readFile(config, 'utf8')).toContain(proxy.host)
+      // A config helm cannot read makes `helm registry logout` fail when the step cleans up.
+      await writeFile(config, 'not json')
 
-  test('after a failed main step the post step still removes the run’s files', async () => {
-    const result = await release('failed-login', { password: 'not-the-password-3c9d' })
-    expect(result.code).toBe(1)
-    expect(result.state['registry-host']).toBe(registry.host)
-    expect(result.post?.code).toBe(0)
-    expect(result.workDirGone).toBe(true)
-    expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
-  })
-
-  test('a logout that fails only warns, and the files go all the same', async () => {
-    const result = await release(
-      'failed-logout',
-      {},
-      {
-        // A registry config helm cannot read makes `helm registry logout` fail.
-        beforePost: state => writeFile(path.join(state['work-dir'], 'registry-config.json'), 'not json')
-      }
-    )
-    expect(result.code).toBe(0)
-    expect(result.post?.code).toBe(0)
-    expect(result.post?.stdout).toContain(
-      `::warning::Could not log out of ${registry.host}: helm registry logout failed`
-    )
-    expect(result.workDirGone).toBe(true)
+      const result = await running
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(`::warning::Could not log out of ${proxy.host}: helm registry logout failed`)
+      expect(existsSync(path.join(runnerTemp, workDir, 'helm'))).toBe(false)
+      expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
+      expect(result.post?.code).toBe(0)
+    } finally {
+      await proxy.stop()
+      await workspace.remove()
+      await rm(runnerTemp, { recursive: true, force: true })
+    }
   })
 })

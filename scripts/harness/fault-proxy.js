@@ -23,6 +23,13 @@ export async function startFaultProxy(target) {
   let faults = []
   /** Every request, with the fault it got: `PUT /v2/x/manifests/1.2.3 -> 503`. */
   const requests = []
+  /** Resolvers waiting for the next request that gets a given fault. */
+  let waiting = []
+  const record = (line, fault) => {
+    requests.push(fault ? `${line} -> ${fault}` : line)
+    for (const waiter of waiting.filter(waiter => waiter.fault === fault)) waiter.resolve()
+    waiting = waiting.filter(waiter => waiter.fault !== fault)
+  }
 
   const matching = request =>
     faults.find(
@@ -38,13 +45,13 @@ export async function startFaultProxy(target) {
     if (fault) {
       fault.left--
       if (fault.status) {
-        requests.push(`${line} -> ${fault.status}`)
+        record(line, String(fault.status))
         request.resume()
         request.once('end', () => response.writeHead(fault.status, fault.headers ?? {}).end())
         return
       }
       if (fault.reset) {
-        requests.push(`${line} -> reset`)
+        record(line, 'reset')
         // After the first body chunk, or at once for a request without a body: a reset mid-upload.
         const reset = () => request.socket.resetAndDestroy()
         if (request.headers['content-length'] === '0' || request.method === 'GET' || request.method === 'HEAD') reset()
@@ -52,13 +59,13 @@ export async function startFaultProxy(target) {
         return
       }
       if (fault.stall) {
-        requests.push(`${line} -> stall`)
+        record(line, 'stall')
         request.resume()
         return
       }
     }
     const forwardPath = fault?.rewrite ? request.url.replace(...fault.rewrite) : request.url
-    requests.push(forwardPath === request.url ? line : `${line} -> ${forwardPath}`)
+    record(line, forwardPath === request.url ? undefined : forwardPath)
     const upstream = http.request(
       { host: targetHost, port: targetPort, method: request.method, path: forwardPath, headers: request.headers },
       reply => {
@@ -78,6 +85,10 @@ export async function startFaultProxy(target) {
     inject(...rules) {
       faults = rules.map(rule => ({ ...rule, left: rule.times ?? Infinity }))
       requests.length = 0
+    },
+    /** Resolves when a request gets the given fault (`stall`, `reset`, `503`, …): the test then acts mid-run. */
+    faulted(fault) {
+      return new Promise(resolve => waiting.push({ fault, resolve }))
     },
     stop() {
       server.closeAllConnections()

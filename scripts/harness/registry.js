@@ -91,6 +91,13 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
       const response = await api(`${repository}/blobs/${manifest.config.digest}`)
       return { mediaType: manifest.config.mediaType, ...(await response.json()) }
     },
+    /** The chart archive (.tgz) of repository:tag, as helm pushed it. */
+    async chartLayer(repository, tag) {
+      const manifest = await this.manifest(repository, tag)
+      if (!manifest) return undefined
+      const response = await api(`${repository}/blobs/${manifest.layers[0].digest}`)
+      return Buffer.from(await response.arrayBuffer())
+    },
     /** Every repository the registry holds. */
     async catalog() {
       const response = await api('_catalog')
@@ -100,7 +107,8 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
     async tags(repository) {
       const response = await api(`${repository}/tags/list`)
       if (response.status === 404) return []
-      return (await response.json()).tags ?? []
+      // The registry lists tags in no fixed order.
+      return ((await response.json()).tags ?? []).sort()
     },
     /** The action's inputs for a push to namespace here, through `host` (a proxy in front) when given. */
     inputs(namespace, host = this.host) {

@@ -3,7 +3,7 @@
 // GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -57,8 +57,12 @@ function execute(file, env, cwd) {
   })
 }
 
+export { visible } from './secret-scan.js'
+
 export const DEFAULT_GITHUB = {
   ref: 'refs/tags/v1.2.3',
+  sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
+  repository: 'SofaTutor/llm-proxy',
   repository_owner: 'SofaTutor',
   actor: 'release-bot',
   token: 'ghs_test-token-not-a-secret-of-anyones'
@@ -88,19 +92,9 @@ async function helmOnPath(helm, runnerDir) {
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
  * @param {boolean} [options.post]    run the post step too (default true)
- * @param {(state: Record<string, string>) => Promise<void>} [options.beforePost]  called between the two steps
  * @param {string} [options.entry]    bundle to run (default dist/index.js)
  */
-export async function runAction({
-  workspace,
-  helm,
-  inputs = {},
-  github = {},
-  env = {},
-  post = true,
-  beforePost,
-  entry
-}) {
+export async function runAction({ workspace, helm, inputs = {}, github = {}, env = {}, post = true, entry }) {
   const context = { ...DEFAULT_GITHUB, ...github }
   const runnerDir = await mkdtemp(path.join(os.tmpdir(), 'runner-'))
   const files = {
@@ -129,6 +123,8 @@ export async function runAction({
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_REF: context.ref,
+    GITHUB_SHA: context.sha,
+    GITHUB_REPOSITORY: context.repository,
     GITHUB_REPOSITORY_OWNER: context.repository_owner,
     GITHUB_ACTOR: context.actor,
     RUNNER_TEMP: runnerTemp,
@@ -145,7 +141,6 @@ export async function runAction({
 
   let postStep
   if (post) {
-    await beforePost?.(state)
     const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
     await writeFile(files.GITHUB_STATE, '')
     postStep = await execute(bundle, { ...base, ...stateEnv }, workspace)
@@ -160,7 +155,7 @@ export async function runAction({
     state: JSON.stringify(state),
     'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
   }
-  await saveTranscript(runnerDir, [withDefaults.password], texts)
+  await saveTranscript(runnerDir, [withDefaults.password, withDefaults['github-token']], texts)
   return {
     ...main,
     outputs,
@@ -172,6 +167,9 @@ export async function runAction({
     toolCache,
     /** Everything the run showed or left behind, for scanning. */
     everything: Object.values(texts).join('\n'),
-    workDirGone: state['work-dir'] ? !existsSync(state['work-dir']) : true
+    /** The run's helm homes (credentials, repositories) still on disk after both steps: should be none. */
+    helmHomesLeft: (await readdir(runnerTemp))
+      .map(dir => path.join(runnerTemp, dir, 'helm'))
+      .filter(home => existsSync(home))
   }
 }

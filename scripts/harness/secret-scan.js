@@ -7,12 +7,16 @@ import path from 'node:path'
 
 export const TRANSCRIPTS = 'HELM_RELEASE_TRANSCRIPTS'
 
-/** The runner registers a mask with `::add-mask::<secret>` and never shows that line: it is the one allowed place. */
-const visible = text =>
-  text
+/**
+ * What a person reading the log would see: the runner hides ::add-mask:: commands, the one place a secret
+ * may appear.
+ */
+export function visible(text) {
+  return text
     .split('\n')
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
+}
 
 /**
  * @param {{ name: string, secrets: string[], texts: Record<string, string> }[]} transcripts

@@ -6,6 +6,8 @@ import { ROOT } from './tools.js'
 
 export const EXAMPLE_CHART = path.join(ROOT, 'examples', 'charts', 'llm-proxy')
 export const FIXTURE_CHARTS = path.join(ROOT, '__tests__', '__fixtures__', 'charts')
+/** charts/{api,worker,common}: api and worker depend on common through file://, with committed Chart.lock files. */
+export const MONOREPO_CHARTS = path.join(ROOT, '__tests__', '__fixtures__', 'monorepo', 'charts')
 
 /** A new workspace holding copies of the given chart directories, keyed by their target path inside it. */
 export async function makeWorkspace(charts) {

@@ -1,0 +1,259 @@
+// make bench: the action against the helm commands it replaces, on the same loopback registry, side by side.
+// Prints four figures with their targets and writes them to BENCHMARKS.md. Wall-clock medians; no test asserts
+// on them.
+import { execFile } from 'node:child_process'
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { startRegistry } from './harness/registry.js'
+import { runAction } from './harness/runner.js'
+import { helmDir, node24, ROOT } from './harness/tools.js'
+import { EXAMPLE_CHART, makeWorkspace, MONOREPO_CHARTS } from './harness/workspace.js'
+
+const HELM = '4.1.4'
+const helmBin = path.join(helmDir(HELM), 'helm')
+const dist = path.join(ROOT, 'dist')
+const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const elapsed = async work => {
+  const start = process.hrtime.bigint()
+  await work()
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+const sh = (script, env) =>
+  promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26
+  })
+
+const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-'))
+const registry = await startRegistry()
+let namespaceCount = 0
+const namespace = () => `bench${namespaceCount++}`
+
+/** A helm on PATH that notes when it was first called, then runs the real one. */
+async function markingHelm() {
+  const dir = path.join(scratch, 'marking-helm')
+  await mkdir(dir, { recursive: true })
+  await writeFile(path.join(dir, 'helm'), `#!/bin/sh\ndate +%s%N >> "$HELM_MARKS"\nexec ${helmBin} "$@"\n`)
+  await chmod(path.join(dir, 'helm'), 0o755)
+  return dir
+}
+
+async function startup() {
+  const dir = await markingHelm()
+  const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+  const bare = []
+  const toFirstHelm = []
+  for (let round = 0; round < 15; round++) {
+    bare.push(await elapsed(() => promisify(execFile)(node24(), ['-e', '0'])))
+    const marks = path.join(scratch, `marks-${round}`)
+    const started = BigInt(Date.now()) * 1000000n
+    await runAction({
+      workspace: workspace.dir,
+      helm: HELM,
+      inputs: { chart: 'chart', push: 'false' },
+      github: { ref: 'refs/pull/1/merge' },
+      env: { HELM_MARKS: marks, PATH: `${dir}:${path.dirname(node24())}:/usr/bin:/bin` },
+      post: false
+    })
+    const first = BigInt((await readFile(marks, 'utf8')).split('\n')[0])
+    toFirstHelm.push(Number(first - started) / 1e6)
+  }
+  await workspace.remove()
+  const chunks = (await readdir(dist)).filter(file => file.endsWith('.js'))
+  const sizes = await Promise.all(chunks.map(async file => (await stat(path.join(dist, file))).size))
+  const entry = (await stat(path.join(dist, 'index.js'))).size
+  return { bare: median(bare), action: median(toFirstHelm), bundleBytes: sizes.reduce((a, b) => a + b, 0), entry }
+}
+
+/** The helm commands a person writes by hand for one chart, in sequence. */
+function plainScript(charts, ns, version) {
+  const lines = [
+    `printf %s "$PASSWORD" | helm registry login ${registry.host} --username ${registry.username} --password-stdin --plain-http`
+  ]
+  for (const { dir, name, deps } of charts) {
+    if (deps) lines.push(`helm dependency build ${dir}`)
+    lines.push(`helm lint ${dir}`)
+    lines.push(`helm package ${dir} --version ${version} --app-version ${version} --destination "$OUT"`)
+    lines.push(`helm push "$OUT/${name}-${version}.tgz" oci://${registry.host}/${ns} --plain-http`)
+  }
+  lines.push(`helm registry logout ${registry.host}`)
+  return lines.join('\n')
+}
+
+async function plainRun(charts, workspace) {
+  const home = await mkdtemp(path.join(scratch, 'plain-'))
+  const env = {
+    PATH: `${helmDir(HELM)}:/usr/bin:/bin`,
+    PASSWORD: registry.password,
+    OUT: home,
+    HELM_REGISTRY_CONFIG: path.join(home, 'registry.json'),
+    HELM_REPOSITORY_CONFIG: path.join(home, 'repositories.yaml'),
+    HELM_REPOSITORY_CACHE: path.join(home, 'cache'),
+    HELM_CACHE_HOME: path.join(home, 'helm-cache'),
+    HELM_CONFIG_HOME: path.join(home, 'helm-config')
+  }
+  const dirs = charts.map(chart => ({ ...chart, dir: path.join(workspace, chart.dir) }))
+  return elapsed(() => sh(plainScript(dirs, namespace(), '1.2.3'), env))
+}
+
+async function actionRun(inputs, workspace) {
+  let result
+  const ms = await elapsed(async () => {
+    result = await runAction({
+      workspace,
+      helm: HELM,
+      inputs: {
+        registry: `oci://${registry.host}/${namespace()}`,
+        username: registry.username,
+        password: registry.password,
+        'plain-http': 'true',
+        ...inputs
+      },
+      github: { ref: 'refs/tags/v1.2.3' },
+      env: { NODE_OPTIONS: `--import=${path.join(scratch, 'peak.mjs')}`, PEAK_FILE: path.join(scratch, 'peak') }
+    })
+  })
+  if (result.code !== 0) throw new Error(`the action failed:\n${result.stdout}`)
+  return ms
+}
+
+/** Alternates the two ways `rounds` times on fresh copies of the charts; medians in ms. */
+async function sideBySide(rounds, makeCharts, inputs, plainCharts) {
+  const action = []
+  const plain = []
+  for (let round = 0; round < rounds; round++) {
+    const a = await makeCharts()
+    action.push(await actionRun(inputs, a.dir))
+    await a.remove()
+    const b = await makeCharts()
+    plain.push(await plainRun(plainCharts, b.dir))
+    await b.remove()
+  }
+  return { action: median(action), plain: median(plain) }
+}
+
+/** 20 charts: 4 libraries, 16 applications each depending on one of them through file://. */
+async function twentyCharts() {
+  const dir = await mkdtemp(path.join(scratch, 'twenty-'))
+  const charts = []
+  for (let index = 0; index < 20; index++) {
+    const library = index < 4
+    const name = library ? `lib${index}` : `app${index}`
+    const chartDir = path.join(dir, 'charts', name)
+    await cp(path.join(MONOREPO_CHARTS, library ? 'common' : 'api'), chartDir, { recursive: true })
+    let chartYaml = await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')
+    chartYaml = chartYaml.replace(/^name: .*$/m, `name: ${name}`)
+    if (library) chartYaml = chartYaml.replace('common.labels', `${name}.labels`)
+    else chartYaml = chartYaml.replaceAll('common', `lib${index % 4}`)
+    await writeFile(path.join(chartDir, 'Chart.yaml'), chartYaml)
+    if (library) {
+      const template = path.join(chartDir, 'templates', '_labels.tpl')
+      await writeFile(template, (await readFile(template, 'utf8')).replace('common.labels', `${name}.labels`))
+    } else {
+      await rm(path.join(chartDir, 'Chart.lock'))
+      const template = path.join(chartDir, 'templates', 'configmap.yaml')
+      await writeFile(template, (await readFile(template, 'utf8')).replace('common.labels', `lib${index % 4}.labels`))
+    }
+    charts.push({ dir: `charts/${name}`, name, deps: !library })
+  }
+  return { dir, charts }
+}
+
+const peakHook = `import { writeFileSync } from 'node:fs'
+process.on('exit', () => writeFileSync(process.env.PEAK_FILE, String(process.resourceUsage().maxRSS * 1024)))
+`
+await writeFile(path.join(scratch, 'peak.mjs'), peakHook)
+
+try {
+  console.log(
+    `make bench: helm ${HELM}, Node ${(await promisify(execFile)(node24(), ['--version'])).stdout.trim()}, ${os.cpus().length} cores, registry on ${registry.host}\n`
+  )
+  const start = await startup()
+
+  const singleCharts = [{ dir: 'charts/api', name: 'api', deps: true }]
+  const single = await sideBySide(
+    7,
+    () =>
+      makeWorkspace({
+        'charts/api': path.join(MONOREPO_CHARTS, 'api'),
+        'charts/common': path.join(MONOREPO_CHARTS, 'common')
+      }),
+    { chart: 'charts/api' },
+    singleCharts
+  )
+
+  const template = await twentyCharts()
+  const many = await sideBySide(
+    3,
+    async () => makeWorkspace({ charts: path.join(template.dir, 'charts') }),
+    { charts: 'charts/*' },
+    template.charts
+  )
+  const peak = Number(await readFile(path.join(scratch, 'peak'), 'utf8'))
+
+  const rows = [
+    [
+      '1. start-up to first helm call',
+      `${(start.action - start.bare).toFixed(0)} ms over bare node (${start.action.toFixed(0)} vs ${start.bare.toFixed(0)} ms); bundle ${(start.bundleBytes / 1024).toFixed(0)} KiB in all, entry ${(start.entry / 1024).toFixed(0)} KiB`,
+      '≤ 200 ms',
+      start.action - start.bare <= 200
+    ],
+    [
+      '2. one chart, full release + post',
+      `${(single.action / single.plain).toFixed(2)} (${single.action.toFixed(0)} vs ${single.plain.toFixed(0)} ms)`,
+      'ratio ≤ 1.05',
+      single.action / single.plain <= 1.05
+    ],
+    [
+      '3. 20 charts vs sequential loop',
+      `${(many.action / many.plain).toFixed(2)} (${many.action.toFixed(0)} vs ${many.plain.toFixed(0)} ms)`,
+      'ratio ≤ 0.6',
+      many.action / many.plain <= 0.6
+    ],
+    [
+      '4. peak memory, node process, 20 charts',
+      `${(peak / 1024 / 1024).toFixed(0)} MB`,
+      '≤ 100 MB',
+      peak <= 100 * 1024 * 1024
+    ]
+  ]
+  const table = [
+    '| figure | measured | target | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(([figure, measured, target, met]) => `| ${figure} | ${measured} | ${target} | ${met ? 'yes' : 'no'} |`)
+  ].join('\n')
+  console.log(table)
+  const doc = `# Benchmarks
+
+\`make bench\` (scripts/bench.js) runs the committed bundle through the runner protocol (as the e2e tests do)
+and the plain helm commands it replaces, alternately, on the same CNCF distribution registry on 127.0.0.1,
+with Helm ${HELM} and Node 24, and prints medians. Reproduce with:
+
+\`\`\`sh
+make bench
+\`\`\`
+
+Last run: ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}).
+
+${table}
+
+What is measured:
+1. \`node dist/index.js\` from spawn to its first helm call (a helm on PATH that notes the time, then runs
+   the real one), against \`node -e 0\`; median of 15.
+2. \`charts/api\` (a file:// dependency on \`charts/common\`): the action with its post step (dependency build,
+   lint and package side by side with the login, push, logout and clean-up) against a shell script running
+   \`helm registry login\`, \`dependency build\`, \`lint\`, \`package --version\`, \`push\`, \`registry logout\` in
+   sequence; median of 7 each, alternating.
+3. 20 generated charts (4 libraries, 16 applications each depending on one through file://) with
+   \`charts: charts/*\` against a shell loop of the same helm commands per chart; median of 3 each.
+4. \`process.resourceUsage().maxRSS\` of the action's node process in the 20-chart run (helm's own processes
+   are not counted).
+`
+  await writeFile(path.join(ROOT, 'BENCHMARKS.md'), doc)
+  console.log('\nWritten to BENCHMARKS.md')
+} finally {
+  await registry.stop()
+  await rm(scratch, { recursive: true, force: true })
+}

@@ -1,0 +1,192 @@
+import * as core from '@actions/core'
+import { compare } from 'semver'
+import type { GitHubContext, Inputs } from './context.js'
+import { show } from './format.js'
+import { readTagHistory } from './git.js'
+import { HOST, ociTag, PATH_COMPONENT } from './registry.js'
+import { parseStrictSemver, type Release } from './version.js'
+
+/** What the action hands the Docker build of the same tag: tags and labels, as the release process names them. */
+export interface DockerMeta {
+  /** `sha-` + 7 hex of the commit. */
+  shaShort: string
+  isLatest: boolean
+  /** Full references (`image:tag`), one a line in the output; empty without input image. */
+  tags: string[]
+  /** `key=value`, one a line in the output. */
+  labels: string[]
+}
+
+export type Latest = 'auto' | 'true' | 'false'
+
+export interface LatestDecision {
+  latest: boolean
+  /** Set when auto could not tell and fell back to "stable → latest". */
+  warning?: string
+}
+
+export interface TagHistory {
+  tags: string[]
+  shallow: boolean
+}
+
+const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+export function parseLatest(value: string): Latest {
+  if (value === 'auto' || value === 'true' || value === 'false') return value
+  throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`)
+}
+
+/**
+ * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
+ * the owner's). A tag or digest in it is refused: the action appends the tags itself.
+ */
+export function parseImage(input: string): string {
+  const image = input.trim().toLowerCase()
+  if (image === '') return ''
+  const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.'
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(image)) throw new Error(`Input image ${show(input)} has a scheme. ${fix}`)
+  const [first, ...rest] = image.split('/')
+  if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
+    throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`)
+  }
+  // As Docker reads a reference: the first part is a registry host only if it looks like one.
+  const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost')
+  if (hasHost && !HOST.test(first)) throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`)
+  const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part))
+  if (bad !== undefined) throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`)
+  return image
+}
+
+/** `sha-` + the first 7 hex of the commit, as docker/metadata-action's type=sha names it. */
+export function shortSha(sha: string): string {
+  if (!COMMIT.test(sha)) {
+    throw new Error(`GITHUB_SHA ${show(sha)} is not a commit SHA; the Actions runner sets it for every job.`)
+  }
+  return `sha-${sha.slice(0, 7)}`
+}
+
+/** The highest stable version among tags carrying the prefix; prereleases do not move `latest`. */
+export function newestStable(tags: string[], tagPrefix: string): string | undefined {
+  const versions = tags
+    .filter(tag => tag.startsWith(tagPrefix))
+    .map(tag => parseStrictSemver(tag.slice(tagPrefix.length)))
+    .filter(release => release !== undefined && release.prerelease === '')
+    .map(release => release!.version)
+  return versions.sort(compare).at(-1)
+}
+
+export interface LatestQuestion {
+  mode: Latest
+  /** The release of the tag; undefined on a branch push. */
+  release: Release | undefined
+  tagPrefix: string
+  onDefaultBranch: boolean
+  /** The repository's tags, or why they could not be read. */
+  history: TagHistory | { error: string }
+}
+
+/** Whether the image (and the GitHub Release) is the one `latest` should point at. */
+export function decideLatest(question: LatestQuestion): LatestDecision {
+  const { mode, release, tagPrefix, history } = question
+  if (mode !== 'auto') return { latest: mode === 'true' }
+  if (!release) return { latest: question.onDefaultBranch }
+  if (release.prerelease !== '') return { latest: false }
+
+  const fallback = (why: string): LatestDecision => ({
+    latest: true,
+    warning:
+      `Cannot tell whether ${release.tag} is the newest release: ${why}. Treating it as latest because it is ` +
+      'stable. Check out with fetch-depth: 0 (or fetch-tags: true) to compare with the older tags, or set ' +
+      'input latest to true or false.'
+  })
+  if ('error' in history) return fallback(`the repository's tags could not be read (${history.error})`)
+  const others = history.tags.filter(tag => tag.startsWith(tagPrefix) && tag !== release.tag)
+  if (others.length === 0 && (history.shallow || !history.tags.includes(release.tag))) {
+    return fallback(
+      history.shallow
+        ? `the checkout is shallow and holds no other ${tagPrefix}* tag`
+        : `the repository holds no ${tagPrefix}* tag`
+    )
+  }
+  const newest = newestStable(others, tagPrefix)
+  return { latest: newest === undefined || compare(release.version, newest) >= 0 }
+}
+
+/**
+ * The tag names in the release process's order: the tag, major.minor, the commit, latest. A prerelease gets
+ * its tag and the commit only (and latest only when asked for explicitly); a branch push the commit only.
+ */
+export function dockerTagNames(release: Release | undefined, shaShort: string, latest: boolean): string[] {
+  const names: string[] = []
+  if (release) {
+    names.push(ociTag(release.tag))
+    if (release.prerelease === '') names.push(`${release.major}.${release.minor}`)
+  }
+  names.push(shaShort)
+  if (latest) names.push('latest')
+  return names
+}
+
+export interface LabelSource {
+  /** The first tag, as docker/metadata-action labels the version. */
+  version: string
+  sha: string
+  /** `https://github.com/owner/repo`; empty leaves the label out. */
+  sourceUrl: string
+}
+
+export function dockerLabels({ version, sha, sourceUrl }: LabelSource): string[] {
+  return [
+    `org.opencontainers.image.version=${version}`,
+    `org.opencontainers.image.revision=${sha}`,
+    ...(sourceUrl ? [`org.opencontainers.image.source=${sourceUrl}`] : [])
+  ]
+}
+
+/** Only `auto` on a stable release compares with the other tags; everything else is decided without git. */
+export function needsTagHistory(mode: Latest, release: Release | undefined): boolean {
+  return mode === 'auto' && release !== undefined && release.prerelease === ''
+}
+
+export interface ImageSource {
+  image: string
+  sha: string
+  sourceUrl: string
+}
+
+export function dockerMeta(source: ImageSource, release: Release | undefined, latest: boolean): DockerMeta {
+  const shaShort = shortSha(source.sha)
+  const names = dockerTagNames(release, shaShort, latest)
+  return {
+    shaShort,
+    isLatest: latest,
+    tags: source.image ? names.map(name => `${source.image}:${name}`) : [],
+    labels: dockerLabels({ version: names[0], sha: source.sha, sourceUrl: source.sourceUrl })
+  }
+}
+
+/**
+ * The Docker step's tags and labels for this run. The repository's tags are read (with git) only when
+ * `latest: auto` has a stable release to compare; a fallback warns when someone consumes the result.
+ */
+export async function resolveDockerMeta(
+  inputs: Pick<Inputs, 'image' | 'latest' | 'tagPrefix' | 'createRelease'>,
+  github: GitHubContext,
+  release: Release | undefined
+): Promise<DockerMeta> {
+  const history = needsTagHistory(inputs.latest, release)
+    ? await readTagHistory(github.workspace)
+    : { tags: [], shallow: false }
+  const { latest, warning } = decideLatest({
+    mode: inputs.latest,
+    release,
+    tagPrefix: inputs.tagPrefix,
+    onDefaultBranch: github.defaultBranch !== '' && github.ref === `refs/heads/${github.defaultBranch}`,
+    history
+  })
+  // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
+  if (warning) (inputs.image || inputs.createRelease ? core.warning : core.info)(warning)
+  const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : ''
+  return dockerMeta({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest)
+}

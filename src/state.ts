@@ -1,0 +1,12 @@
+/** Names of what the main step leaves for the post step; the runner hands them back as STATE_<name>. */
+export const STATE = {
+  isPost: 'isPost',
+  helmHome: 'helm-home',
+  helm: 'helm',
+  registryHost: 'registry-host'
+} as const
+
+/** What core.getState returns, read without loading @actions/core: the post step often has nothing to do. */
+export function stateOf(name: string): string {
+  return process.env[`STATE_${name}`] ?? ''
+}

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises'
+import { show } from './format.js'
+import { setScalars } from './yaml.js'
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/
+
+/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
+export function parseKeyPath(input: string, value: string): string[] {
+  const segments = value.split('.')
+  if (!segments.every(segment => SEGMENT.test(segment))) {
+    throw new Error(
+      `Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
+        'down to the image tag, joined by dots, e.g. image.tag.'
+    )
+  }
+  return segments
+}
+
+/**
+ * Writes the image tag into values.yaml where the key already stands. A missing key is an error rather
+ * than added: a typo in the path would otherwise publish a chart whose templates never read the new key.
+ */
+export function setImageTag(source: string, file: string, keyPath: string[], tag: string): string {
+  return setScalars(source, file, 'the chart values', [{ path: keyPath, value: tag, input: 'image-tag-path' }])
+}
+
+/** The values file with the image tag set, ready to write; nothing is written here. */
+export async function imageTagEdit(
+  file: string,
+  keyPath: string[],
+  tag: string
+): Promise<{ file: string; text: string }> {
+  return { file, text: setImageTag(await readFile(file, 'utf8'), file, keyPath, tag) }
+}
