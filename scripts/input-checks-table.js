@@ -14,9 +14,13 @@ export async function readInputChecks() {
   return JSON.parse(await readFile(INPUT_CHECKS, 'utf8'))
 }
 
-/** The cells of one row: the input, the refused value (as a JSON string), the message ("…" stands for a path). */
+/**
+ * The cells of one row: the input, the refused value (as a JSON string, with the other inputs the check needs),
+ * the message ("…" stands for a path of the run).
+ */
 export function inputCheckCells(check) {
-  return [`\`${check.input}\``, `\`${JSON.stringify(check.shown ?? check.value)}\``, check.message]
+  const others = Object.entries(check.with ?? {}).map(([name, value]) => ` with \`${name}: ${value}\``)
+  return [`\`${check.input}\``, `\`${JSON.stringify(check.shown ?? check.value)}\`${others.join('')}`, check.message]
 }
 
 /** The cell texts of the table between the README's markers, header and rule left out. */
@@ -33,15 +37,15 @@ export function readmeTableCells(readme) {
       line
         .slice(1, -1)
         .split(/(?<!\\)\|/)
-        .map((cell, index) => (index === 2 ? cell.trim().replaceAll('\\_', '_') : cell.trim()))
+        .map((cell, index) => (index === 2 ? cell.trim().replace(/\\([_*])/g, '$1') : cell.trim()))
     )
 }
 
 function renderTable(checks) {
   const row = cells => `| ${cells.join(' | ')} |`
-  // The message's underscores escaped, or Markdown (and prettier) would read '_' … '_' as emphasis.
+  // The message's '_' and '*' escaped, or Markdown (and prettier) would read them as emphasis.
   const escaped = check =>
-    inputCheckCells(check).map((cell, index) => (index === 2 ? cell.replaceAll('_', '\\_') : cell))
+    inputCheckCells(check).map((cell, index) => (index === 2 ? cell.replace(/[_*]/g, '\\$&') : cell))
   return [
     row(['input', 'refused value', 'message']),
     row(['---', '---', '---']),

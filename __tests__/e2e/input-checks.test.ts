@@ -18,6 +18,8 @@ interface InputCheck {
   shown?: string
   message: string
   symlinkOut?: boolean
+  /** Other inputs without which the check does not apply. */
+  with?: Record<string, string>
 }
 
 const checks: InputCheck[] = await readInputChecks()
@@ -56,7 +58,7 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
           chart: 'chart',
           ...registry.inputs('checks', proxy.host)
         }
-        if (check.input !== 'Chart.yaml') inputs[check.input] = check.value
+        if (check.input !== 'Chart.yaml') Object.assign(inputs, check.with, { [check.input]: check.value })
         const result = await runAction({ workspace: workspace.dir, helm, inputs })
 
         expect(result.code).toBe(1)
