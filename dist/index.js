@@ -34810,25 +34810,27 @@ var state = __nccwpck_require__(2462);
 
 
 
-/**
- * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in, and the
- * helm to use (installed when helm-version asks), checked against what the release needs.
- */
-async function openSession(inputs, charts) {
-    await (0,promises_.mkdir)(inputs.runnerTemp, { recursive: true });
-    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(inputs.runnerTemp, 'helm-release-'));
+/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
+async function openSession(runnerTemp) {
+    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
     const home = external_node_path_default().join(workDir, 'helm');
     lib_core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
-    const { helm, version } = await setupHelm(inputs, await (0,src_helm/* prepareHelmHome */.th)(home), {
+    const session = { home, helmBin: '', host: '' };
+    // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
+    return { session, env: await (0,src_helm/* prepareHelmHome */.th)(home), packages: external_node_path_default().join(workDir, 'package') };
+}
+/** The helm to use (installed when helm-version asks), checked against what the release needs. */
+async function openHelm(inputs, charts, session, env) {
+    const found = await setupHelm(inputs, env, {
         push: inputs.push,
         login: inputs.push && inputs.password !== '',
         plainHttp: inputs.plainHttp,
         versions: charts.map(chart => chart.release.version)
     });
-    lib_core/* saveState */.LZ(state/* STATE */.c.helm, helm.bin);
-    const session = { home, helmBin: helm.bin, host: '' };
-    // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
-    return { helm, version, session, packages: external_node_path_default().join(workDir, 'package') };
+    session.helmBin = found.helm.bin;
+    lib_core/* saveState */.LZ(state/* STATE */.c.helm, found.helm.bin);
+    return found;
 }
 async function login(publisher, inputs, registry, session) {
     if (!publisher || !inputs.password)
@@ -34844,8 +34846,9 @@ async function login(publisher, inputs, registry, session) {
  */
 async function release(inputs, prepared, registry) {
     const charts = prepared.filter(chart => chart.selected);
-    const { helm, version, session, packages } = await openSession(inputs, charts);
+    const { session, env, packages } = await openSession(inputs.runnerTemp);
     try {
+        const { helm, version } = await openHelm(inputs, charts, session, env);
         await phase('Chart.yaml', async (log) => {
             for (const chart of prepared)
                 log(await writePrepared(chart, inputs));

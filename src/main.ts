@@ -15,25 +15,28 @@ import { locateChart, parseRegistry, type Registry } from './registry.js'
 import { setupHelm } from './setup-helm.js'
 import { STATE } from './state.js'
 
-/**
- * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in, and the
- * helm to use (installed when helm-version asks), checked against what the release needs.
- */
-async function openSession(inputs: Inputs, charts: Prepared[]) {
-  await mkdir(inputs.runnerTemp, { recursive: true })
-  const workDir = await mkdtemp(path.join(inputs.runnerTemp, 'helm-release-'))
+/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
+async function openSession(runnerTemp: string) {
+  await mkdir(runnerTemp, { recursive: true })
+  const workDir = await mkdtemp(path.join(runnerTemp, 'helm-release-'))
   const home = path.join(workDir, 'helm')
   core.saveState(STATE.helmHome, home)
-  const { helm, version } = await setupHelm(inputs, await prepareHelmHome(home), {
+  const session: Session = { home, helmBin: '', host: '' }
+  // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
+  return { session, env: await prepareHelmHome(home), packages: path.join(workDir, 'package') }
+}
+
+/** The helm to use (installed when helm-version asks), checked against what the release needs. */
+async function openHelm(inputs: Inputs, charts: Prepared[], session: Session, env: Record<string, string>) {
+  const found = await setupHelm(inputs, env, {
     push: inputs.push,
     login: inputs.push && inputs.password !== '',
     plainHttp: inputs.plainHttp,
     versions: charts.map(chart => chart.release.version)
   })
-  core.saveState(STATE.helm, helm.bin)
-  const session: Session = { home, helmBin: helm.bin, host: '' }
-  // Packages stay after the step (package-path), until the runner empties RUNNER_TEMP at the end of the job.
-  return { helm, version, session, packages: path.join(workDir, 'package') }
+  session.helmBin = found.helm.bin
+  core.saveState(STATE.helm, found.helm.bin)
+  return found
 }
 
 async function login(publisher: Publisher | undefined, inputs: Inputs, registry: Registry, session: Session) {
@@ -50,8 +53,9 @@ async function login(publisher: Publisher | undefined, inputs: Inputs, registry:
  */
 async function release(inputs: Inputs, prepared: Prepared[], registry: Registry): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
-  const { helm, version, session, packages } = await openSession(inputs, charts)
+  const { session, env, packages } = await openSession(inputs.runnerTemp)
   try {
+    const { helm, version } = await openHelm(inputs, charts, session, env)
     await phase('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs))
     })

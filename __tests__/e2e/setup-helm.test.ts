@@ -91,6 +91,7 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
         )
       )
       expect(existsSync(path.join(result.toolCache, 'helm'))).toBe(false)
+      expect(result.helmHomesLeft).toEqual([])
       expect(result.chartYaml).toContain('version: 0.1.0')
       expect(await registry.tags('bad-checksum/llm-proxy')).toEqual([])
     } finally {
