@@ -161,4 +161,24 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
       'version: 2.0.0'
     )
   })
+
+  test('one chart already published: if-exists fail pushes none of them, skip pushes the others', async () => {
+    const first = await release('partly', 'v2.0.0', { only: 'api' })
+    expect(first.code).toBe(0)
+    const refused = await release('partly', 'v2.0.0')
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(`::error::${registry.host}/partly/api:2.0.0 is already published`)
+    expect(await tagsOf('partly')).toEqual({ common: [], api: ['2.0.0'], worker: [] })
+
+    const skipped = await release('partly', 'v2.0.0', { 'if-exists': 'skip' })
+    expect(skipped.code).toBe(0)
+    const charts = JSON.parse(skipped.outputs.charts)
+    expect(charts.map((chart: { name: string; pushed: boolean }) => [chart.name, chart.pushed])).toEqual([
+      ['common', true],
+      ['api', false],
+      ['worker', true]
+    ])
+    expect(charts[1].digest).toBe(first.outputs.digest)
+    expect(await tagsOf('partly')).toEqual({ common: ['2.0.0'], api: ['2.0.0'], worker: ['2.0.0'] })
+  })
 })

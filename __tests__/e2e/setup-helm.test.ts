@@ -40,12 +40,18 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
   })
   afterAll(async () => registry?.stop())
 
-  const release = async (namespace: string, mirror: string | undefined, helmVersion = version) => {
+  const release = async (
+    namespace: string,
+    mirror: string | undefined,
+    helmVersion = version,
+    env: Record<string, string> = {}
+  ) => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
     try {
       const result = await runAction({
         workspace: workspace.dir,
         helm: null,
+        env,
         inputs: {
           chart: 'chart',
           ...registry.inputs(namespace),
@@ -76,6 +82,25 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
     } finally {
       await server.stop()
       await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('comes from the tool cache on the next run, without a download', async () => {
+    const dir = await makeMirror(version)
+    const server = await serveDirectory(dir)
+    const toolCache = await mkdtemp(path.join(os.tmpdir(), 'tool-cache-'))
+    try {
+      const env = { RUNNER_TOOL_CACHE: toolCache }
+      expect((await release('cached-1', server.url, version, env)).code).toBe(0)
+      expect(server.requests).toHaveLength(2)
+      const again = await release('cached-2', server.url, version, env)
+      expect(again.code).toBe(0)
+      expect(server.requests).toHaveLength(2)
+      expect(again.stdout).toContain(`Helm ${version} from the tool cache: ${path.join(toolCache, 'helm', version)}`)
+    } finally {
+      await server.stop()
+      await rm(dir, { recursive: true, force: true })
+      await rm(toolCache, { recursive: true, force: true })
     }
   })
 
