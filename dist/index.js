@@ -33383,7 +33383,53 @@ async function withRetries(policy, context, log, work) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/schedule.ts
+/** At most `limit` holders at a time; the rest wait in arrival order. */
+function limiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (work) => {
+        if (running >= limit)
+            await new Promise(resolve => waiting.push(resolve));
+        running++;
+        try {
+            return await work();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+/**
+ * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
+ * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
+ * `order` must list every name after the names it depends on.
+ */
+async function schedule(order, dependsOn, limit, work) {
+    const slot = limiter(limit);
+    const tasks = new Map();
+    for (const name of order) {
+        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
+        tasks.set(name, (async () => {
+            const results = await Promise.all(before.map(dep => tasks.get(dep)));
+            const missing = before.filter((_, index) => results[index].status !== 'done');
+            if (missing.length)
+                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
+            try {
+                return { status: 'done', value: await slot(() => work(name)) };
+            }
+            catch (error) {
+                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+            }
+        })());
+    }
+    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
+    return new Map(entries);
+}
+
 ;// CONCATENATED MODULE: ./src/publish.ts
+
 
 
 
@@ -33452,9 +33498,11 @@ class Publisher {
     }
     /** The digest each chart already has at its reference; undefined only on a clean "not found", never on an error. */
     async findExisting(charts) {
+        // `parallel` at a time, like the builds they run beside.
+        const slot = limiter(this.inputs.parallel);
         const found = await Promise.all(charts.map(chart => {
             const { ref } = (0,src_registry/* locateChart */.NU)(this.registry, chart.chartName, chart.version);
-            return phase(`${chart.chartName}: look up ${ref}`, async (log) => {
+            return slot(() => phase(`${chart.chartName}: look up ${ref}`, async (log) => {
                 try {
                     const { digest } = await this.show(`look-up of ${ref}`, chart, log);
                     log(`${ref} exists: ${digest}`);
@@ -33466,7 +33514,7 @@ class Publisher {
                     log(`${ref} does not exist yet.`);
                     return [chart.chartName, undefined];
                 }
-            });
+            }));
         }));
         return new Map(found);
     }
@@ -33501,51 +33549,6 @@ class Publisher {
             log(`${ref} resolves to ${digest}: ${served.name} ${served.version}, as pushed.`);
         });
     }
-}
-
-;// CONCATENATED MODULE: ./src/schedule.ts
-/** At most `limit` holders at a time; the rest wait in arrival order. */
-function limiter(limit) {
-    let running = 0;
-    const waiting = [];
-    return async (work) => {
-        if (running >= limit)
-            await new Promise(resolve => waiting.push(resolve));
-        running++;
-        try {
-            return await work();
-        }
-        finally {
-            running--;
-            waiting.shift()?.();
-        }
-    };
-}
-/**
- * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
- * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
- * `order` must list every name after the names it depends on.
- */
-async function schedule(order, dependsOn, limit, work) {
-    const slot = limiter(limit);
-    const tasks = new Map();
-    for (const name of order) {
-        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
-        tasks.set(name, (async () => {
-            const results = await Promise.all(before.map(dep => tasks.get(dep)));
-            const missing = before.filter((_, index) => results[index].status !== 'done');
-            if (missing.length)
-                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
-            try {
-                return { status: 'done', value: await slot(() => work(name)) };
-            }
-            catch (error) {
-                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
-            }
-        })());
-    }
-    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
-    return new Map(entries);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts

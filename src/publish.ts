@@ -8,6 +8,7 @@ import { phase, type Log } from './phase.js'
 import type { Outcome } from './outputs.js'
 import { locateChart, type Registry } from './registry.js'
 import { describePolicy, RegistryFailure, withRetries, type RetryPolicy } from './retry.js'
+import { limiter } from './schedule.js'
 
 /** The chart being published, as Chart.yaml now names it. */
 export interface ChartId {
@@ -84,20 +85,24 @@ export class Publisher {
 
   /** The digest each chart already has at its reference; undefined only on a clean "not found", never on an error. */
   async findExisting(charts: ChartId[]): Promise<Map<string, string | undefined>> {
+    // `parallel` at a time, like the builds they run beside.
+    const slot = limiter(this.inputs.parallel)
     const found = await Promise.all(
       charts.map(chart => {
         const { ref } = locateChart(this.registry, chart.chartName, chart.version)
-        return phase(`${chart.chartName}: look up ${ref}`, async log => {
-          try {
-            const { digest } = await this.show(`look-up of ${ref}`, chart, log)
-            log(`${ref} exists: ${digest}`)
-            return [chart.chartName, digest] as const
-          } catch (error) {
-            if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
-            log(`${ref} does not exist yet.`)
-            return [chart.chartName, undefined] as const
-          }
-        })
+        return slot(() =>
+          phase(`${chart.chartName}: look up ${ref}`, async log => {
+            try {
+              const { digest } = await this.show(`look-up of ${ref}`, chart, log)
+              log(`${ref} exists: ${digest}`)
+              return [chart.chartName, digest] as const
+            } catch (error) {
+              if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
+              log(`${ref} does not exist yet.`)
+              return [chart.chartName, undefined] as const
+            }
+          })
+        )
       })
     )
     return new Map(found)
