@@ -77,6 +77,7 @@ function plainScript(charts, ns, version) {
     lines.push(`helm lint ${dir}`)
     lines.push(`helm package ${dir} --version ${version} --app-version ${version} --destination "$OUT"`)
     lines.push(`helm push "$OUT/${name}-${version}.tgz" oci://${registry.host}/${ns} --plain-http`)
+    lines.push(`helm show chart oci://${registry.host}/${ns}/${name} --version ${version} --plain-http >/dev/null`)
   }
   lines.push(`helm registry logout ${registry.host}`)
   return lines.join('\n')
@@ -244,8 +245,9 @@ What is measured:
    the real one), against \`node -e 0\`; median of 15.
 2. \`charts/api\` (a file:// dependency on \`charts/common\`): the action with its post step (dependency build,
    lint and package side by side with the login, push, logout and clean-up) against a shell script running
-   \`helm registry login\`, \`dependency build\`, \`lint\`, \`package --version\`, \`push\`, \`registry logout\` in
-   sequence; median of 7 each, alternating.
+   \`helm registry login\`, \`dependency build\`, \`lint\`, \`package --version\`, \`push\`, \`show chart\` (the
+   verification), \`registry logout\` in sequence; median of 7 each, alternating. The action also looks the
+   version up before pushing (if-exists), which the script does not.
 3. 20 generated charts (4 libraries, 16 applications each depending on one through file://) with
    \`charts: charts/*\` against a shell loop of the same helm commands per chart; median of 3 each.
 4. \`process.resourceUsage().maxRSS\` of the action's node process in the 20-chart run (helm's own processes

@@ -4,7 +4,8 @@ import path from 'node:path'
 import { getGitHubContext, getInputs, type GitHubContext, type Inputs } from './context.js'
 import { resolveDockerMeta, shortSha } from './docker.js'
 import { checkReleasable, publishRelease } from './github-release.js'
-import { prepareHelmHome } from './helm.js'
+import { checkHelmSupports } from './capabilities.js'
+import { Helm, prepareHelmHome } from './helm.js'
 import { installCommand, setOutputs, writeSummary, type Outcome, type RunOutcome } from './outputs.js'
 import { phase } from './phase.js'
 import { buildAll, prepareChart, pushAll, writePrepared, type Prepared } from './pipeline.js'
@@ -12,7 +13,7 @@ import { planMatrix, planRelease } from './plan.js'
 import { cleanUp, type Session } from './post.js'
 import { Publisher } from './publish.js'
 import { locateChart, parseRegistry, type Registry } from './registry.js'
-import { setupHelm } from './setup-helm.js'
+import { findHelm, type FoundHelm } from './setup-helm.js'
 import { STATE } from './state.js'
 
 /** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
@@ -26,17 +27,23 @@ async function openSession(runnerTemp: string) {
   return { session, env: await prepareHelmHome(home), packages: path.join(workDir, 'package') }
 }
 
-/** The helm to use (installed when helm-version asks), checked against what the release needs. */
-async function openHelm(inputs: Inputs, charts: Prepared[], session: Session, env: Record<string, string>) {
-  const found = await setupHelm(inputs, env, {
+/** The helm to use, checked against what the release needs before anything changes. */
+async function openHelm(
+  found: FoundHelm,
+  inputs: Inputs,
+  charts: Prepared[],
+  session: Session,
+  env: Record<string, string>
+) {
+  checkHelmSupports(found.version, {
     push: inputs.push,
     login: inputs.push && inputs.password !== '',
     plainHttp: inputs.plainHttp,
     versions: charts.map(chart => chart.release.version)
   })
-  session.helmBin = found.helm.bin
-  core.saveState(STATE.helm, found.helm.bin)
-  return found
+  session.helmBin = found.bin
+  core.saveState(STATE.helm, found.bin)
+  return { helm: new Helm(found.bin, env, inputs.timeoutMs), version: found.version }
 }
 
 async function login(publisher: Publisher | undefined, inputs: Inputs, registry: Registry, session: Session) {
@@ -51,11 +58,16 @@ async function login(publisher: Publisher | undefined, inputs: Inputs, registry:
  * Writes every released chart's files, builds the selected ones (logging in meanwhile) and, when all of them
  * built, pushes them.
  */
-async function release(inputs: Inputs, prepared: Prepared[], registry: Registry): Promise<Outcome[]> {
+async function release(
+  inputs: Inputs,
+  helmFound: Promise<FoundHelm>,
+  prepared: Prepared[],
+  registry: Registry
+): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
   const { session, env, packages } = await openSession(inputs.runnerTemp)
   try {
-    const { helm, version } = await openHelm(inputs, charts, session, env)
+    const { helm, version } = await openHelm(await helmFound, inputs, charts, session, env)
     await phase('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs))
     })
@@ -118,17 +130,24 @@ async function githubRelease(inputs: Inputs, github: GitHubContext, run: RunOutc
   })
 }
 
+/** `plan: true`: which charts the tag releases, for a matrix of jobs; nothing is built or changed. */
+async function setMatrix(inputs: Inputs, github: GitHubContext): Promise<void> {
+  const plan = await planRelease(inputs, shortSha(github.sha))
+  core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
+  for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
+}
+
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
     const inputs = getInputs()
     const github = getGitHubContext()
+    if (inputs.plan) return await setMatrix(inputs, github)
+    // Finding helm and asking its version needs nothing of the release, so it runs while the release is planned.
+    const helmFound = findHelm(inputs)
+    // Awaited in release(); until then this only keeps an early failure from counting as unhandled.
+    helmFound.catch(() => undefined)
     const plan = await planRelease(inputs, shortSha(github.sha))
-    if (inputs.plan) {
-      core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
-      for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
-      return
-    }
     const selected = plan.charts.filter(chart => chart.selected)
     const registry = parseRegistry(
       inputs.registry,
@@ -143,7 +162,7 @@ export async function run(): Promise<void> {
       core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${url}`)
     }
 
-    const outcomes = await release(inputs, prepared, registry)
+    const outcomes = await release(inputs, helmFound, prepared, registry)
     const run: RunOutcome = { tagged: plan.tagged, docker, releaseUrl: '' }
     if (inputs.createRelease) run.releaseUrl = await githubRelease(inputs, github, run, outcomes)
     setOutputs(outcomes, run)

@@ -4,7 +4,7 @@ import * as toolCache from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { checkHelmSupports, type HelmNeeds, type HelmVersion } from './capabilities.js'
+import type { HelmVersion } from './capabilities.js'
 import type { Inputs } from './context.js'
 import { Helm } from './helm.js'
 import { phase } from './phase.js'
@@ -91,15 +91,17 @@ async function installHelm(version: string, mirror: string, log: (text: string) 
   return path.join(dir, path.basename(archive.binary))
 }
 
+export interface FoundHelm {
+  bin: string
+  version: HelmVersion
+}
+
 /**
- * The helm this run uses: the requested release (installed, cached and put on PATH for later steps too), or
- * else the one on PATH; checked to be able to do what the inputs ask before anything changes.
+ * The helm this run uses, the requested release (installed, cached and put on PATH for later steps too) or
+ * else the one on PATH, and its version. It needs nothing of the release, so the action starts it first and
+ * checks it against what the release needs (checkHelmSupports) before anything changes.
  */
-export async function setupHelm(
-  inputs: Inputs,
-  overrides: Record<string, string>,
-  needs: HelmNeeds
-): Promise<{ helm: Helm; version: HelmVersion }> {
+export async function findHelm(inputs: Inputs): Promise<FoundHelm> {
   let bin: string
   if (inputs.helmVersion) {
     bin = await phase(`Install Helm ${inputs.helmVersion}`, log =>
@@ -116,8 +118,5 @@ export async function setupHelm(
     }
     bin = found
   }
-  const helm = new Helm(bin, overrides, inputs.timeoutMs)
-  const version = await helm.version()
-  checkHelmSupports(version, needs)
-  return { helm, version }
+  return { bin, version: await new Helm(bin, {}, inputs.timeoutMs).version() }
 }
