@@ -11,6 +11,8 @@ import { phase } from './phase.js'
 import { buildAll, prepareChart, pushAll, writePrepared, type Prepared } from './pipeline.js'
 import { planMatrix, planRelease } from './plan.js'
 import { cleanUp, type Session } from './post.js'
+
+export { post } from './post.js'
 import { Publisher } from './publish.js'
 import { locateChart, parseRegistry, type Registry } from './registry.js'
 import { findHelm, type FoundHelm } from './setup-helm.js'

@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import { which } from '@actions/io'
-import * as toolCache from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -53,9 +52,12 @@ export function parseChecksumFile(text: string, name: string): string {
   return match[1].toLowerCase()
 }
 
+// Loaded only when a helm is to be installed: most runs use the helm on PATH and would pay its start-up for nothing.
+const loadToolCache = () => import(/* webpackMode: "eager" */ '@actions/tool-cache')
+
 async function download(url: string, what: string): Promise<string> {
   try {
-    return await toolCache.downloadTool(url)
+    return await (await loadToolCache()).downloadTool(url)
   } catch (error) {
     throw new Error(
       `Could not download ${what} from ${url}: ${(error as Error).message}. Check inputs helm-version and helm-mirror.`
@@ -66,6 +68,7 @@ async function download(url: string, what: string): Promise<string> {
 /** Downloads, checks and caches a helm release; returns the binary. A cached copy is used as it is. */
 async function installHelm(version: string, mirror: string, log: (text: string) => void): Promise<string> {
   const archive = helmArchive(version, mirror, process.platform, process.arch)
+  const toolCache = await loadToolCache()
   const cached = toolCache.find('helm', version)
   if (cached) {
     log(`Helm ${version} from the tool cache: ${cached}`)
