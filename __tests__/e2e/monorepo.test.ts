@@ -94,9 +94,7 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Chart.lock pins in-repo charts this release moves and cannot be moved in place')
     expect(result.stdout).toContain('$ helm dependency update')
-    expect(await readFile(lock, 'utf8')).toMatch(
-      /- name: common\n  repository: file:\/\/\.\.\/common\n  version: 1\.2\.3\n/
-    )
+    expect(await readFile(lock, 'utf8')).toContain('- name: common\n  repository: file://../common\n  version: 1.2.3\n')
     expect(await tagsOf('relock')).toEqual({ common: ['1.2.3'], api: ['1.2.3'], worker: ['1.2.3'] })
   })
 
