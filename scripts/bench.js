@@ -256,6 +256,16 @@ What is measured:
    \`charts: charts/*\` against a shell loop of the same helm commands per chart; median of 3 each.
 4. \`process.resourceUsage().maxRSS\` of the action's node process in the 20-chart run (helm's own processes
    are not counted).
+
+Where the time goes, and why 2 and 3 can miss their targets here:
+- The action does more than the script: it asks \`helm version\` (to refuse what the installed helm cannot
+  do before anything changes) and looks every \`<chart>:<version>\` up before pushing (\`if-exists\`), one
+  helm process each, and it starts Node twice (main and post step). What it can run side by side, it does:
+  the login and the look-up beside the dependency build, lint beside package, \`helm version\` beside the
+  planning; a post step with nothing left to clean loads only an 18 KiB entry file.
+- Each helm call costs 25–40 ms of CPU however small the chart, so on 2 cores the 20-chart run is bound by
+  CPU, not by waiting: more \`parallel\` does not help there. The action runs helm with \`GOGC=400\` (a
+  third less CPU per call); the script keeps helm's default, as a person's script would.
 `
   await writeFile(path.join(ROOT, 'BENCHMARKS.md'), doc)
   console.log('\nWritten to BENCHMARKS.md')
