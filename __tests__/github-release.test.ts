@@ -3,7 +3,6 @@ import { checkReleasable, releaseBody, releaseError } from '../src/github-releas
 import type { GitHubContext } from '../src/context.js'
 
 const github: GitHubContext = {
-  workspace: '/w',
   ref: 'refs/tags/v1.2.3',
   sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
   repository: 'sofatutor/llm-proxy',

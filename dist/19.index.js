@@ -183,6 +183,10 @@ function parseStrictSemver(text) {
         prerelease: parsed.prerelease.join('.')
     };
 }
+/** `refs/tags/v1.2.3` → `v1.2.3`; a bare tag name stays as it is. */
+function tagName(ref) {
+    return ref.startsWith(TAG_REF) ? ref.slice(TAG_REF.length) : ref;
+}
 /** True when `ref` names no tag: empty, a branch, or a pull request's merge ref. */
 function isUntagged(ref) {
     return ref === '' || (ref.startsWith('refs/') && !ref.startsWith(TAG_REF));
@@ -208,7 +212,7 @@ function resolveRelease(source) {
     if (ref.length > MAX_TAG_LENGTH) {
         throw new Error(`Tag ${show(ref)} is longer than ${MAX_TAG_LENGTH} characters. Release tags look like ${expected}.`);
     }
-    const tag = ref.startsWith(TAG_REF) ? ref.slice(TAG_REF.length) : ref;
+    const tag = tagName(ref);
     if (!tag.startsWith(tagPrefix)) {
         throw new Error(`Tag ${show(tag)} does not start with the tag prefix ${show(tagPrefix)}. ` +
             `Release tags look like ${expected}; set input tag-prefix if this repository tags differently.`);
@@ -225,7 +229,7 @@ function resolveRelease(source) {
  * `<chart>-v1.2.3` only that one. Undefined when no tag or version names a release.
  */
 function resolveChartRelease(source, chartNames) {
-    const tag = source.tag.startsWith(TAG_REF) ? source.tag.slice(TAG_REF.length) : source.tag;
+    const tag = tagName(source.tag);
     try {
         const release = resolveRelease(source);
         return release && { release };
@@ -373,7 +377,7 @@ function dockerMeta(source, release, latest) {
  */
 async function resolveDockerMeta(inputs, github, release) {
     const history = needsTagHistory(inputs.latest, release)
-        ? await readTagHistory(github.workspace)
+        ? await readTagHistory(inputs.workspace)
         : { tags: [], shallow: false };
     const { latest, warning } = decideLatest({
         mode: inputs.latest,
@@ -625,7 +629,6 @@ function readDefaultBranch(eventPath) {
 function getGitHubContext() {
     const env = process.env;
     return {
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
         ref: env.GITHUB_REF || '',
         sha: env.GITHUB_SHA || '',
         repository: env.GITHUB_REPOSITORY || '',
@@ -1967,7 +1970,7 @@ async function planRelease(inputs, shaShort) {
         const selected = !inputs.only || inputs.only === name;
         return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name), selected };
     });
-    return { charts, tagged: resolved?.release, names };
+    return { charts, tagged: resolved?.release };
 }
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
 function planMatrix(plan) {

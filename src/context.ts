@@ -54,7 +54,6 @@ export interface Inputs {
 
 /** What the runner tells every step about the run, beyond the inputs. */
 export interface GitHubContext {
-  workspace: string
   ref: string
   sha: string
   /** owner/name; may be empty outside a runner. */
@@ -205,7 +204,6 @@ export function readDefaultBranch(eventPath: string | undefined): string {
 export function getGitHubContext(): GitHubContext {
   const env = process.env
   return {
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
     ref: env.GITHUB_REF || '',
     sha: env.GITHUB_SHA || '',
     repository: env.GITHUB_REPOSITORY || '',

@@ -171,12 +171,12 @@ export function dockerMeta(source: ImageSource, release: Release | undefined, la
  * `latest: auto` has a stable release to compare; a fallback warns when someone consumes the result.
  */
 export async function resolveDockerMeta(
-  inputs: Pick<Inputs, 'image' | 'latest' | 'tagPrefix' | 'createRelease'>,
+  inputs: Pick<Inputs, 'image' | 'latest' | 'tagPrefix' | 'createRelease' | 'workspace'>,
   github: GitHubContext,
   release: Release | undefined
 ): Promise<DockerMeta> {
   const history = needsTagHistory(inputs.latest, release)
-    ? await readTagHistory(github.workspace)
+    ? await readTagHistory(inputs.workspace)
     : { tags: [], shallow: false }
   const { latest, warning } = decideLatest({
     mode: inputs.latest,

@@ -156,8 +156,6 @@ export interface Plan {
   charts: PlannedChart[]
   /** The release the tag (or input version) names; undefined on a branch or pull request. */
   tagged: Release | undefined
-  /** Every chart the inputs name, released or not. */
-  names: string[]
 }
 
 async function readCharts(inputs: Inputs): Promise<Chart[]> {
@@ -216,7 +214,7 @@ export async function planRelease(inputs: Inputs, shaShort: string): Promise<Pla
     const selected = !inputs.only || inputs.only === name
     return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name)!, selected }
   })
-  return { charts, tagged: resolved?.release, names }
+  return { charts, tagged: resolved?.release }
 }
 
 /** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */

@@ -41,6 +41,11 @@ export function parseStrictSemver(text: string): Omit<Release, 'tag'> | undefine
   }
 }
 
+/** `refs/tags/v1.2.3` → `v1.2.3`; a bare tag name stays as it is. */
+function tagName(ref: string): string {
+  return ref.startsWith(TAG_REF) ? ref.slice(TAG_REF.length) : ref
+}
+
 /** True when `ref` names no tag: empty, a branch, or a pull request's merge ref. */
 export function isUntagged(ref: string): boolean {
   return ref === '' || (ref.startsWith('refs/') && !ref.startsWith(TAG_REF))
@@ -69,7 +74,7 @@ export function resolveRelease(source: VersionSource): Release | undefined {
   if (ref.length > MAX_TAG_LENGTH) {
     throw new Error(`Tag ${show(ref)} is longer than ${MAX_TAG_LENGTH} characters. Release tags look like ${expected}.`)
   }
-  const tag = ref.startsWith(TAG_REF) ? ref.slice(TAG_REF.length) : ref
+  const tag = tagName(ref)
   if (!tag.startsWith(tagPrefix)) {
     throw new Error(
       `Tag ${show(tag)} does not start with the tag prefix ${show(tagPrefix)}. ` +
@@ -97,7 +102,7 @@ export interface ChartRelease {
  * `<chart>-v1.2.3` only that one. Undefined when no tag or version names a release.
  */
 export function resolveChartRelease(source: VersionSource, chartNames: string[]): ChartRelease | undefined {
-  const tag = source.tag.startsWith(TAG_REF) ? source.tag.slice(TAG_REF.length) : source.tag
+  const tag = tagName(source.tag)
   try {
     const release = resolveRelease(source)
     return release && { release }
