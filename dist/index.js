@@ -11,9 +11,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // step loads the rest of the bundle (one chunk, shared with the main step) only when the main step left
 // something to clean up, which it does only when it was killed; otherwise it costs no more than starting Node.
 if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.isPost))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(19)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9019))).run();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6274))).run();
 else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(19)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9019))).post();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6274))).post();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -13,7 +13,7 @@ import { runAction } from '../../scripts/harness/runner.js'
 import { serveDirectory } from '../../scripts/harness/static-server.js'
 import { HELM_VERSIONS, helmDir } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
-import { helmArchive } from '../../src/setup-helm.js'
+import { helmArchive } from '../../src/helm/install.js'
 
 const run = promisify(execFile)
 

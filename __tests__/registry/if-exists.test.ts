@@ -1,0 +1,38 @@
+import { describe, expect, test } from '@jest/globals'
+import { decide, verifyMismatch } from '../../src/registry/if-exists.js'
+
+const ref = 'ghcr.io/sofatutor/llm-proxy:1.2.3'
+const digest = `sha256:${'a'.repeat(64)}`
+const other = `sha256:${'b'.repeat(64)}`
+
+describe('decide', () => {
+  test.each([
+    ['fail', undefined, { push: true }],
+    ['skip', undefined, { push: true }],
+    ['overwrite', undefined, { push: true }],
+    ['skip', digest, { push: false, digest }],
+    ['overwrite', digest, { push: true, replaces: digest }]
+  ] as const)('if-exists %s with %s → %j', (ifExists, existing, decision) => {
+    expect(decide(ifExists, existing, ref)).toEqual(decision)
+  })
+
+  test('fail stops on a published version, naming the reference and the inputs that allow a re-run', () => {
+    expect(() => decide('fail', digest, ref)).toThrow(
+      `${ref} is already published (${digest}); a released version is not pushed again by default. If this is a ` +
+        're-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.'
+    )
+  })
+})
+
+describe('verifyMismatch', () => {
+  const pushed = { digest, name: 'llm-proxy', version: '1.2.3+build.5' }
+  test.each([
+    [{}, undefined],
+    [{ digest: other }, `digest ${other} instead of ${digest}`],
+    [{ name: 'other' }, 'name other instead of llm-proxy'],
+    [{ version: '1.2.3' }, 'version 1.2.3 instead of 1.2.3+build.5'],
+    [{ name: 'x', version: '9.9.9' }, 'name x instead of llm-proxy, version 9.9.9 instead of 1.2.3+build.5']
+  ])('served %j → %j', (served, mismatch) => {
+    expect(verifyMismatch(pushed, { ...pushed, ...served })).toBe(mismatch)
+  })
+})

@@ -1,0 +1,2368 @@
+export const id = 274;
+export const ids = [274];
+export const modules = {
+
+/***/ 6274:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  post: () => (/* reexport */ post),
+  run: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/text.ts
+/** Quotes a user value for an error message so that blanks, control characters and length stay visible. */
+function show(value) {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}… (${value.length} characters)` : value;
+    return JSON.stringify(shown);
+}
+/** A YAML or JSON field as the text a reader of the file would take it for; empty when missing or null. */
+function textOf(value) {
+    return value === undefined || value === null ? '' : String(value);
+}
+/** What a caught value says: anything can be thrown, and the step's error shows only the message. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Milliseconds the way the timeout input is written: `5m`, `1m30s`, `2s`, `1500ms`. */
+function formatDuration(ms) {
+    if (ms % 1000)
+        return `${ms}ms`;
+    const parts = [];
+    let seconds = ms / 1000;
+    for (const [unit, size] of [
+        ['h', 3600],
+        ['m', 60],
+        ['s', 1]
+    ]) {
+        if (seconds >= size) {
+            parts.push(`${Math.floor(seconds / size)}${unit}`);
+            seconds %= size;
+        }
+    }
+    return parts.join('') || '0s';
+}
+
+;// CONCATENATED MODULE: ./src/helm/capabilities.ts
+
+const FIX = 'Set input helm-version (e.g. 4.1.4) to have the action install a suitable helm.';
+/** Reads `helm version --template {{.Version}}`: `v3.18.0`, also with a `+g1234abc` or `-rc.1` suffix. */
+function parseHelmVersionOutput(output) {
+    const match = /^v?([0-9]+)\.([0-9]+)\.([0-9]+)\S*$/.exec(output.trim());
+    if (!match)
+        return undefined;
+    return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), text: output.trim() };
+}
+const atLeast = (version, major, minor) => version.major > major || (version.major === major && version.minor >= minor);
+/**
+ * Helm 3.18 moved to oras-go v2, whose transport retries HTTP 429 (honouring Retry-After) and 5xx five times
+ * by itself; a refused or reset connection it does not retry.
+ */
+function helmRetriesHttp(version) {
+    return atLeast(version, 3, 18);
+}
+/** Refuses, before anything changes, a run the installed helm cannot carry out, and says which helm can. */
+function checkHelmSupports(version, needs) {
+    const helm = `helm ${version.text}`;
+    if (!atLeast(version, 3, 8)) {
+        throw new Error(`${helm} cannot push to OCI registries; that needs Helm 3.8 or later. ${FIX}`);
+    }
+    if (!needs.push)
+        return;
+    if (needs.plainHttp && !atLeast(version, 3, 13)) {
+        throw new Error(`Input plain-http needs Helm 3.13 or later (helm push --plain-http); ${helm} lacks it. ${FIX}`);
+    }
+    if (needs.plainHttp && needs.login && !atLeast(version, 3, 18)) {
+        throw new Error(`Input plain-http with a password needs Helm 3.18 or later: ${helm} has no --plain-http on registry login. ${FIX}`);
+    }
+    const withBuild = needs.versions.find(wanted => wanted.includes('+'));
+    if (version.major === 3 && version.minor === 18 && version.patch === 0 && withBuild !== undefined) {
+        throw new Error(`${helm} cannot push version ${show(withBuild)}: it fails with "not found" on any version with build ` +
+            `metadata (helm/helm#30881, fixed in 3.18.1). Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/helm/helm.ts
+
+
+
+
+const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo']);
+const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
+/** The input timeout's default; also what the post step allows its logout. */
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+class HelmError extends Error {
+    subcommand;
+    exitCode;
+    stderr;
+    /** Killed at the time limit rather than failed by itself. */
+    timedOut;
+    /** `stoppedAfter`: the time limit (`5m`) when helm was killed at it. */
+    constructor(subcommand, exitCode, stdout, stderr, stoppedAfter) {
+        const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)';
+        super(stoppedAfter
+            ? `helm ${subcommand} did not finish within ${stoppedAfter} (input timeout) and was stopped. It had said:\n${detail}`
+            : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`);
+        this.name = 'HelmError';
+        this.subcommand = subcommand;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.timedOut = stoppedAfter !== undefined;
+    }
+}
+/**
+ * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
+ * stalled on a registry that never answers is killed at the time limit.
+ */
+function execute(bin, args, env, stdin, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
+        child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+        child.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.once('close', code => {
+            clearTimeout(timer);
+            resolve({ exitCode: code ?? -1, stdout, stderr, timedOut });
+        });
+        // helm may exit without reading stdin (a failed lookup before login); that is not an error of ours.
+        child.stdin.once('error', () => undefined);
+        child.stdin.end(stdin);
+    });
+}
+/** The one way the action runs helm: argv arrays, output captured, a time limit, failures as HelmError. */
+class Helm {
+    bin;
+    env;
+    timeoutMs;
+    /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
+    constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS) {
+        this.bin = bin;
+        const inherited = Object.entries(process.env).filter((entry) => entry[1] !== undefined);
+        this.env = { ...Object.fromEntries(inherited), ...overrides };
+        this.timeoutMs = timeoutMs;
+    }
+    async run(args, options = {}) {
+        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs);
+        if (output.exitCode !== 0 || output.timedOut) {
+            const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1);
+            const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined;
+            throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, stoppedAfter);
+        }
+        return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr };
+    }
+    async version() {
+        const { stdout } = await this.run(['version', '--template', '{{.Version}}']);
+        const version = parseHelmVersionOutput(stdout);
+        if (!version)
+            throw new Error(`${this.bin} does not look like helm: \`helm version\` printed ${show(stdout)}.`);
+        return version;
+    }
+    /**
+     * The chart's metadata and manifest digest as the registry holds them (`helm show chart` pulls the chart
+     * and prints the same Digest line as a pull).
+     */
+    async showChart(chartUrl, version, plainHttp) {
+        const args = ['show', 'chart', chartUrl, '--version', version];
+        const result = await this.run(plainHttp ? [...args, '--plain-http'] : args);
+        const digest = parseDigest(result.stdout, result.stderr);
+        // Newer helm prints its Pulled/Digest notes on stdout too, ahead of the Chart.yaml that starts at apiVersion.
+        const meta = (0,dist/* parse */.qg)(result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m))));
+        const field = (key) => textOf(meta && typeof meta === 'object' ? meta[key] : undefined);
+        if (!digest)
+            throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`);
+        return { ...result, digest, name: field('name'), version: field('version') };
+    }
+    lint(chartDir, strict) {
+        return this.run(['lint', chartDir, ...(strict ? ['--strict'] : [])]);
+    }
+    repoAdd(name, url) {
+        return this.run(['repo', 'add', name, url, '--force-update']);
+    }
+    dependencyBuild(chartDir) {
+        return this.run(['dependency', 'build', chartDir]);
+    }
+    /** Resolves the dependencies anew and rewrites Chart.lock: for a lock the action cannot move itself. */
+    dependencyUpdate(chartDir) {
+        return this.run(['dependency', 'update', chartDir]);
+    }
+    packageChart(chartDir, destination) {
+        return this.run(['package', chartDir, '--destination', destination]);
+    }
+    registryLogin(host, username, password, plainHttp) {
+        const args = ['registry', 'login', host, '--username', username, '--password-stdin'];
+        return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password });
+    }
+    registryLogout(host) {
+        return this.run(['registry', 'logout', host]);
+    }
+    async push(packagePath, registryUrl, plainHttp) {
+        const result = await this.run(['push', packagePath, registryUrl, ...(plainHttp ? ['--plain-http'] : [])]);
+        const digest = parseDigest(result.stdout, result.stderr);
+        if (!digest) {
+            throw new Error(`helm push reported no "Digest:" line, so the pushed digest is unknown. helm said:\n${result.stderr}${result.stdout}`);
+        }
+        return { ...result, digest };
+    }
+}
+/** What a phase prints of a helm call: the command, then helm's own output. */
+function transcript(result) {
+    return [`$ ${result.command}`, result.stdout.trimEnd(), result.stderr.trimEnd()].filter(Boolean).join('\n');
+}
+/** The digest helm prints after a push or pull; helm 4.2.0 and older print it on stderr, later ones on stdout. */
+function parseDigest(stdout, stderr) {
+    return DIGEST_LINE.exec(`${stdout}\n${stderr}`)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/log-group.ts
+
+/**
+ * A log group whose lines are held until the work ends, so that groups running at the same time still print
+ * as one unbroken group each, titled with how long the work took. The group is printed on failure too, with
+ * what it had logged.
+ */
+async function logGroup(title, work) {
+    const lines = [];
+    const start = performance.now();
+    try {
+        return await work(text => lines.push(text));
+    }
+    finally {
+        core/* startGroup */.Oh(`${title} (${Math.round(performance.now() - start)} ms)`);
+        for (const line of lines)
+            core/* info */.pq(line);
+        core/* endGroup */.N4();
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/build/repositories.ts
+
+
+
+/**
+ * The http(s) repositories the dependencies name, each under a name derived from its URL, so that
+ * `helm dependency build` finds them without a `helm repo add` step of the user's. oci:// and file://
+ * dependencies need no repository entry.
+ */
+function repositoriesToAdd(dependencies) {
+    const urls = new Set(dependencies.map(dep => dep.repository).filter(url => /^https?:\/\//i.test(url)));
+    return [...urls].map(url => ({
+        name: `helm-release-${(0,external_node_crypto_.createHash)('sha256').update(url).digest('hex').slice(0, 12)}`,
+        url
+    }));
+}
+/** Adds the http(s) repositories every chart's dependencies name, once, before any dependency build. */
+async function addRepositories(helm, charts) {
+    const repositories = repositoriesToAdd(charts.flatMap(chart => chart.meta.dependencies));
+    if (repositories.length === 0)
+        return;
+    await logGroup('Chart repositories', async (log) => {
+        for (const repository of repositories)
+            log(transcript(await helm.repoAdd(repository.name, repository.url)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/schedule.ts
+/** At most `limit` holders at a time; the rest wait in arrival order. */
+function limiter(limit) {
+    let running = 0;
+    const waiting = [];
+    return async (work) => {
+        if (running >= limit)
+            await new Promise(resolve => waiting.push(resolve));
+        running++;
+        try {
+            return await work();
+        }
+        finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+/**
+ * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
+ * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
+ * `order` must list every name after the names it depends on.
+ */
+async function schedule(order, dependsOn, limit, work) {
+    const slot = limiter(limit);
+    const tasks = new Map();
+    for (const name of order) {
+        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
+        tasks.set(name, (async () => {
+            const results = await Promise.all(before.map(dep => tasks.get(dep)));
+            const missing = before.filter((_, index) => results[index].status !== 'done');
+            if (missing.length)
+                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
+            try {
+                return { status: 'done', value: await slot(() => work(name)) };
+            }
+            catch (error) {
+                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+            }
+        })());
+    }
+    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
+    return new Map(entries);
+}
+
+;// CONCATENATED MODULE: ./src/build/build.ts
+
+
+
+
+
+function installCommand(outcome) {
+    return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
+}
+/**
+ * Dependencies, then lint and package side by side (they read the same files and write nothing into the
+ * chart); one log group per chart. Returns the package's path.
+ */
+async function buildChart(helm, prepared, lintStrict, destination) {
+    const { chart, release } = prepared;
+    return logGroup(`${chart.meta.name}: build`, async (log) => {
+        if (chart.meta.dependencies.length && prepared.relock) {
+            log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.');
+            log(transcript(await helm.dependencyUpdate(chart.dir)));
+        }
+        else if (chart.meta.dependencies.length) {
+            log(transcript(await helm.dependencyBuild(chart.dir)));
+        }
+        const results = await Promise.allSettled([helm.lint(chart.dir, lintStrict), helm.packageChart(chart.dir, destination)]);
+        for (const result of results)
+            if (result.status === 'fulfilled')
+                log(transcript(result.value));
+        for (const result of results)
+            if (result.status === 'rejected')
+                throw result.reason;
+        return external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
+    });
+}
+/**
+ * Builds the charts (`locations` in the same order) in dependency order, `parallel` at a time, after the given login when a chart has
+ * oci:// dependencies (they may live in that registry). Every chart gets an outcome: a failure does not stop
+ * the others from being checked, and its dependents are reported as skipped.
+ */
+async function buildAll(helm, options, charts, locations, loggedIn, destination) {
+    await addRepositories(helm, charts.map(prepared => prepared.chart));
+    if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
+        await loggedIn;
+    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
+    const results = await schedule([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), options.parallel, name => buildChart(helm, byName.get(name), options.lintStrict, destination));
+    return charts.map(({ chart, release, appVersion }, index) => {
+        const result = results.get(chart.meta.name);
+        return {
+            chartName: chart.meta.name,
+            version: release.version,
+            tag: release.tag,
+            appVersion,
+            packagePath: result.status === 'done' ? result.value : '',
+            location: locations[index],
+            digest: '',
+            pushed: false,
+            problem: result.status === 'failed'
+                ? result.error.message
+                : result.status === 'skipped'
+                    ? `skipped: ${result.reason}`
+                    : undefined
+        };
+    });
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/inputs/paths.ts
+
+
+
+/**
+ * Resolves a path input against `base` and refuses anything that leaves the workspace (`../..`, an absolute
+ * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
+ */
+function resolveInside(workspace, base, [input, given], kind, fix) {
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const wanted = external_node_path_default().resolve(base, given);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(wanted);
+    }
+    catch {
+        throw new Error(`Input ${input} ${show(given)}: ${kind} ${wanted} does not exist. ${fix}`);
+    }
+    const relative = external_node_path_default().relative(root, real);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+        throw new Error(`Input ${input} ${show(given)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
+    }
+    return real;
+}
+function resolveChartDir(workspace, chart, inputName = 'chart') {
+    return resolveInside(workspace, workspace, [inputName, chart], 'directory', 'Point it at the directory that holds Chart.yaml.');
+}
+/** values-file is relative to the chart, like the values.yaml helm reads. */
+function resolveValuesFile(workspace, chartDir, file) {
+    const fix = 'Give the values file relative to the chart directory.';
+    return resolveInside(workspace, chartDir, ['values-file', file], 'file', fix);
+}
+
+;// CONCATENATED MODULE: ./src/version/templates.ts
+
+/**
+ * Fills `{{name}}` placeholders. An unknown placeholder is an error rather than left in place, because a
+ * literal `{{sha}}` in an appVersion or image tag would be published and never noticed.
+ */
+function renderTemplate(input, template, values) {
+    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name) => {
+        if (!Object.hasOwn(values, name)) {
+            const known = Object.keys(values)
+                .map(key => `{{${key}}}`)
+                .join(', ');
+            throw new Error(`Input ${input} ${show(template)} uses the unknown placeholder {{${name}}}; known: ${known}.`);
+        }
+        return values[name];
+    });
+}
+/** The placeholders of the app-version and image-tag templates; `sha` is 7 hex, as docker/metadata-action has it. */
+function placeholders(release, shaShort) {
+    return {
+        version: release.version,
+        tag: release.tag,
+        major: String(release.major),
+        minor: String(release.minor),
+        patch: String(release.patch),
+        sha: shaShort.replace(/^sha-/, '')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/chart-files/yaml-splice.ts
+
+
+/** Parses a file that must hold one YAML mapping; `shape` tells the reader what that mapping should hold. */
+function parseMapping(source, file, shape) {
+    const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length)
+        throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}`);
+    if (!(0,dist/* isMap */.jh)(doc.contents))
+        throw new Error(`${file} must be a YAML mapping (${shape}).`);
+    return doc;
+}
+/** A field as the text a reader of the file would take it for; empty when missing or null. */
+function stringAt(doc, path) {
+    return textOf(doc.getIn(path));
+}
+/** Renders a string scalar in the style the file already used, quoting a plain one only where YAML needs it. */
+function renderScalar(value, type) {
+    if (type === dist/* Scalar */.X5.QUOTE_DOUBLE)
+        return JSON.stringify(value);
+    if (type === dist/* Scalar */.X5.QUOTE_SINGLE)
+        return `'${value.replaceAll("'", "''")}'`;
+    // stringify quotes values such as 1.0 or true that would otherwise be read back as a number or boolean.
+    return (0,dist/* stringify */.As)(value).trimEnd();
+}
+/**
+ * The edit that puts `value` where `node` stands. An empty null (`tag:` or `tag: # comment`) has a range of
+ * length zero, so blanks go around the value where the neighbours would otherwise run into it.
+ */
+function replaceScalar(source, node, value) {
+    const [start, end] = node.range;
+    const text = renderScalar(value, node.type);
+    if (start !== end)
+        return { start, end, text };
+    const before = source[start - 1] === ':' ? ' ' : '';
+    const after = source[end] === '#' ? ' ' : '';
+    return { start, end, text: before + text + after };
+}
+function applyEdits(source, edits) {
+    let result = source;
+    for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+        result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    }
+    return result;
+}
+/** The scalar node at `path`, or a thrown error naming the path, the file and the fix. */
+function scalarAt(doc, path, file, input) {
+    const dotted = path.join('.');
+    let node = doc.contents;
+    for (const [depth, key] of path.entries()) {
+        if (!(0,dist/* isMap */.jh)(node)) {
+            const parent = path.slice(0, depth).join('.');
+            throw new Error(`${file}: ${parent} is not a mapping, so ${input} ${show(dotted)} cannot be set in it.`);
+        }
+        const pair = node.items.find(item => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === key);
+        if (!pair) {
+            throw new Error(`${file} has no ${dotted} (input ${input} ${show(dotted)}): ${path.slice(0, depth + 1).join('.')} is ` +
+                `missing. Add it to ${file}, or fix the path; the action does not add keys.`);
+        }
+        node = pair.value;
+    }
+    if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
+        throw new Error(`${file}: ${dotted} must be a single value (e.g. ${dotted}: "") to be set from ${input}.`);
+    }
+    return node;
+}
+/** Sets string values at key paths, then reads the result back: a splice that changed meaning is an error. */
+function setScalars(source, file, shape, values) {
+    const doc = parseMapping(source, file, shape);
+    const edits = values.map(({ path, value, input }) => replaceScalar(source, scalarAt(doc, path, file, input), value));
+    const result = applyEdits(source, edits);
+    verifyWritten(result, file, shape, values);
+    return result;
+}
+function verifyWritten(result, file, shape, values) {
+    const written = parseMapping(result, file, shape);
+    const wrong = values.filter(({ path, value }) => stringAt(written, path) !== value);
+    if (wrong.length) {
+        const names = wrong.map(({ path }) => path.join('.')).join(', ');
+        throw new Error(`${file}: rewriting ${names} did not read back as written; the file is left unchanged.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/chart-files/chart-lock.ts
+
+
+
+
+// Go's encoding/json, which helm's digest is taken over: HTML-significant characters are escaped.
+function goString(text) {
+    return JSON.stringify(text)
+        .replaceAll('<', '\\u003c')
+        .replaceAll('>', '\\u003e')
+        .replaceAll('&', '\\u0026')
+        .replaceAll('\u2028', '\\u2028')
+        .replaceAll('\u2029', '\\u2029');
+}
+function goValue(value) {
+    if (value === null || value === undefined)
+        return 'null';
+    if (Array.isArray(value))
+        return `[${value.map(goValue).join(',')}]`;
+    if (typeof value === 'object') {
+        const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${goString(key)}:${goValue(item)}`).join(',')}}`;
+    }
+    return typeof value === 'string' ? goString(value) : JSON.stringify(value);
+}
+/** helm's chart.Dependency as json.Marshal writes it: struct field order, `omitempty` fields left out when empty. */
+function goDependency(requirement) {
+    const text = (key) => textOf(requirement[key]);
+    const fields = [`"name":${goString(text('name'))}`];
+    if (text('version'))
+        fields.push(`"version":${goString(text('version'))}`);
+    fields.push(`"repository":${goString(text('repository'))}`);
+    if (text('condition'))
+        fields.push(`"condition":${goString(text('condition'))}`);
+    const tags = requirement.tags;
+    if (Array.isArray(tags) && tags.length)
+        fields.push(`"tags":${goValue(tags)}`);
+    if (requirement.enabled === true)
+        fields.push('"enabled":true');
+    const importValues = requirement['import-values'];
+    if (Array.isArray(importValues) && importValues.length)
+        fields.push(`"import-values":${goValue(importValues)}`);
+    if (text('alias'))
+        fields.push(`"alias":${goString(text('alias'))}`);
+    return `{${fields.join(',')}}`;
+}
+const goList = (items) => (items ? `[${items.map(goDependency).join(',')}]` : 'null');
+/** The digest helm keeps in Chart.lock: sha256 over the JSON of [Chart.yaml dependencies, locked dependencies]. */
+function lockDigest(requirements, locked) {
+    const data = `[${goList(requirements)},${goList(locked)}]`;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+const requirementsOf = (chartSource) => (0,dist/* parseDocument */.Tp)(chartSource).toJS()?.dependencies;
+/**
+ * Moves the locked versions of the given dependencies and signs the lock anew, so that `helm dependency build`
+ * accepts a committed Chart.lock after a lockstep release moved in-repo charts' versions. Returns undefined when
+ * the digest computed for the files as they were does not match the lock's own: then this model of helm's hash
+ * does not cover the chart (a repository alias, say) or the lock was stale already, and the caller lets helm
+ * regenerate the lock instead.
+ */
+function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
+    const doc = (0,dist/* parseDocument */.Tp)(lockSource);
+    if (doc.errors.length)
+        throw new Error(`${lockFile} is not valid YAML: ${doc.errors[0].message}`);
+    const digestNode = doc.get('digest', true);
+    const dependencies = doc.get('dependencies', true);
+    if (!(0,dist/* isScalar */.jn)(digestNode) || !(0,dist/* isSeq */.oP)(dependencies))
+        return undefined;
+    const locked = doc.toJS().dependencies;
+    if (lockDigest(requirementsOf(chartBefore), locked) !== digestNode.value)
+        return undefined;
+    const edits = [];
+    const relocked = locked.map(entry => ({ ...entry }));
+    dependencies.items.forEach((item, index) => {
+        const name = (0,dist/* isMap */.jh)(item) ? String(item.get('name')) : '';
+        const version = (0,dist/* isMap */.jh)(item) ? item.get('version', true) : undefined;
+        if (!Object.hasOwn(moved, name))
+            return;
+        if (!(0,dist/* isScalar */.jn)(version))
+            throw new Error(`${lockFile}: dependency ${show(name)} has no version.`);
+        edits.push(replaceScalar(lockSource, version, moved[name]));
+        relocked[index].version = moved[name];
+    });
+    edits.push(replaceScalar(lockSource, digestNode, lockDigest(requirementsOf(chartAfter), relocked)));
+    return applyEdits(lockSource, edits);
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+
+// Host and path rules of OCI references, shared with chart names and image names.
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/**
+ * Normalises the registry input: `oci://` optional, trailing slashes dropped, lowercased (GHCR refuses
+ * uppercase owners, and `${{ github.repository_owner }}` keeps the owner's capitals).
+ */
+function parseRegistry(input, chartNames) {
+    const fix = 'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.';
+    const trimmed = input.trim();
+    if (trimmed === '')
+        throw new Error(`Input registry is empty. ${fix}`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && !/^oci:\/\//i.test(trimmed)) {
+        throw new Error(`Input registry ${show(input)} has a scheme other than oci://. ${fix}`);
+    }
+    const bare = trimmed
+        .replace(/^oci:\/\//i, '')
+        .replace(/\/+$/, '')
+        .toLowerCase();
+    const [host, ...segments] = bare.split('/');
+    if (!HOST.test(host))
+        throw new Error(`Input registry ${show(input)} does not start with a valid host name. ${fix}`);
+    const bad = segments.find(segment => !PATH_COMPONENT.test(segment));
+    if (bad !== undefined) {
+        throw new Error(`Input registry ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    }
+    const chartName = chartNames.find(name => name === segments.at(-1));
+    if (chartName !== undefined) {
+        const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/');
+        throw new Error(`Input registry ${show(input)} already ends in the chart name ${show(chartName)}, and helm appends the ` +
+            `chart name itself: the chart would land at ${bare}/${chartName}. Set registry to ${parent} instead.`);
+    }
+    const namespace = segments.join('/');
+    return { host, namespace, url: `oci://${bare}` };
+}
+/** OCI tags cannot hold '+', so helm publishes build metadata with '_' in its place. */
+function ociTag(version) {
+    return version.replaceAll('+', '_');
+}
+function locateChart(registry, name, version) {
+    const repository = [registry.host, registry.namespace, name].filter(part => part !== '').join('/');
+    return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` };
+}
+
+;// CONCATENATED MODULE: ./src/charts/chart.ts
+
+
+
+
+
+
+const CHART_SHAPE = 'apiVersion, name, version, …';
+const parseChartDocument = (source, file) => parseMapping(source, file, CHART_SHAPE);
+const stringField = (doc, key) => stringAt(doc, [key]);
+function parseDependencies(doc, file) {
+    const node = doc.get('dependencies', true);
+    if (node === undefined || node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
+        return [];
+    if (!(0,dist/* isSeq */.oP)(node))
+        throw new Error(`${file}: dependencies must be a list.`);
+    return node.items.map((item, index) => {
+        if (!(0,dist/* isMap */.jh)(item))
+            throw new Error(`${file}: dependencies[${index}] must be a mapping with name and version.`);
+        const field = (key) => textOf(item.get(key));
+        return { name: field('name'), version: field('version'), repository: field('repository') };
+    });
+}
+/** Reads what the action needs from Chart.yaml text and refuses a chart that helm could not publish to OCI. */
+function parseChart(source, file) {
+    const doc = parseChartDocument(source, file);
+    const apiVersion = stringField(doc, 'apiVersion');
+    if (apiVersion !== 'v2') {
+        throw new Error(`${file} has apiVersion ${show(apiVersion)}; OCI registries take Helm 3 charts. Set apiVersion: v2 ` +
+            '(and move requirements.yaml into Chart.yaml dependencies if the chart has one).');
+    }
+    const name = stringField(doc, 'name');
+    if (name === '')
+        throw new Error(`${file} has no name. Add name: <chart-name> to it.`);
+    // helm pushes the chart to <namespace>/<name>, so the name must be an OCI repository path component.
+    if (!PATH_COMPONENT.test(name)) {
+        throw new Error(`${file} has name ${show(name)}, which cannot be an OCI repository name. Use lowercase letters and ` +
+            `digits, with single '-', '_' or '.' between them (e.g. llm-proxy).`);
+    }
+    return {
+        name,
+        version: stringField(doc, 'version'),
+        appVersion: stringField(doc, 'appVersion'),
+        dependencies: parseDependencies(doc, file)
+    };
+}
+async function readChart(dir, input) {
+    const file = external_node_path_default().join(dir, 'Chart.yaml');
+    let source;
+    try {
+        source = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT') {
+            throw new Error(`No Chart.yaml in ${dir} (input chart: ${show(input)}). Point chart at the directory that holds Chart.yaml.`);
+        }
+        throw error;
+    }
+    return { input, dir, file, source, meta: parseChart(source, file) };
+}
+
+;// CONCATENATED MODULE: ./src/chart-files/chart-yaml.ts
+
+
+
+
+/**
+ * Sets version and appVersion where they stand (see yaml-splice.ts), adding appVersion after version when missing,
+ * and the version constraints of the given dependencies.
+ */
+function setChartVersions(source, file, versions) {
+    const doc = parseChartDocument(source, file);
+    const map = doc.contents;
+    if (!(0,dist/* isMap */.jh)(map) || map.flow)
+        throw new Error(`${file} must be a block mapping (one key per line).`);
+    const valueNode = (key) => {
+        const pair = map.items.find(item => (0,dist/* isScalar */.jn)(item.key) && item.key.value === key);
+        if (!pair)
+            return undefined;
+        if (!(0,dist/* isScalar */.jn)(pair.value) || !pair.value.range || pair.value.value === null) {
+            throw new Error(`${file}: ${key} must be a single value (e.g. ${key}: 1.2.3).`);
+        }
+        return pair.value;
+    };
+    const version = valueNode('version');
+    const appVersion = valueNode('appVersion');
+    const edits = [];
+    const lineEnd = (offset) => {
+        const newline = source.indexOf('\n', offset);
+        return newline === -1 ? source.length : newline + 1;
+    };
+    const append = (offset, key, value) => {
+        const separator = offset === source.length && !source.endsWith('\n') ? '\n' : '';
+        edits.push({ start: offset, end: offset, text: `${separator}${key}: ${renderScalar(value, dist/* Scalar */.X5.PLAIN)}\n` });
+    };
+    if (version)
+        edits.push(replaceScalar(source, version, versions.version));
+    else
+        append(source.length, 'version', versions.version);
+    if (appVersion)
+        edits.push(replaceScalar(source, appVersion, versions.appVersion));
+    else
+        append(version ? lineEnd(version.range[1]) : source.length, 'appVersion', versions.appVersion);
+    const dependencies = doc.get('dependencies', true);
+    const moved = Object.entries(versions.dependencies ?? {}).map(([name, constraint]) => {
+        const index = (0,dist/* isSeq */.oP)(dependencies)
+            ? dependencies.items.findIndex(item => (0,dist/* isMap */.jh)(item) && item.get('name') === name)
+            : -1;
+        const node = index === -1 ? undefined : doc.getIn(['dependencies', index, 'version'], true);
+        if (!(0,dist/* isScalar */.jn)(node) || !node.range) {
+            throw new Error(`${file}: dependency ${show(name)} needs a version to set it to ${constraint}.`);
+        }
+        edits.push(replaceScalar(source, node, constraint));
+        return { path: ['dependencies', index, 'version'], value: constraint };
+    });
+    const result = applyEdits(source, edits);
+    verifyWritten(result, file, CHART_SHAPE, [
+        { path: ['version'], value: versions.version },
+        { path: ['appVersion'], value: versions.appVersion },
+        ...moved
+    ]);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/chart-files/values.ts
+
+
+/**
+ * Writes the image tag into values.yaml where the key already stands. A missing key is an error rather
+ * than added: a typo in the path would otherwise publish a chart whose templates never read the new key.
+ */
+function setImageTag(source, file, keyPath, tag) {
+    return setScalars(source, file, 'the chart values', [{ path: keyPath, value: tag, input: 'image-tag-path' }]);
+}
+/** The values file with the image tag set, ready to write; nothing is written here. */
+async function imageTagEdit(file, keyPath, tag) {
+    return { file, text: setImageTag(await (0,promises_.readFile)(file, 'utf8'), file, keyPath, tag) };
+}
+
+;// CONCATENATED MODULE: ./src/chart-files/prepare.ts
+
+
+
+
+
+
+
+
+/**
+ * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, and the constraint on every
+ * in-repo dependency whose version this release moves, since helm checks a file:// chart against it.
+ * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
+ */
+async function prepareChart(planned, all, workspace, options) {
+    const { chart, release, appVersion } = planned;
+    const moved = {};
+    for (const name of planned.dependsOn) {
+        const dependency = all.find(other => other.chart.meta.name === name);
+        if (dependency.release.version !== dependency.chart.meta.version)
+            moved[name] = dependency.release.version;
+    }
+    const chartYaml = setChartVersions(chart.source, chart.file, {
+        version: release.version,
+        appVersion,
+        dependencies: moved
+    });
+    const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined;
+    const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
+    if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile))
+        return { ...planned, chartYaml, values, relock: false };
+    const chartLock = updateLock(await (0,promises_.readFile)(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved);
+    return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined };
+}
+async function imageTag(planned, workspace, options) {
+    const file = resolveValuesFile(workspace, planned.chart.dir, options.valuesFile);
+    const tag = renderTemplate('image-tag', options.imageTag, planned.placeholders);
+    return { ...(await imageTagEdit(file, options.imageTagPath, tag)), tag };
+}
+/** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
+async function writeFileAtomic(file, text) {
+    const temporary = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${process.pid}.tmp`);
+    await (0,promises_.writeFile)(temporary, text);
+    await (0,promises_.rename)(temporary, file);
+}
+/** Writes one chart's prepared files; returns what the log says of them. */
+async function writePrepared(prepared, imageTagPath) {
+    const { chart } = prepared;
+    if (prepared.chartLock !== undefined)
+        await writeFileAtomic(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
+    await writeFileAtomic(chart.file, prepared.chartYaml);
+    const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}`];
+    if (prepared.values) {
+        await writeFileAtomic(prepared.values.file, prepared.values.text);
+        lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`);
+    }
+    return lines.join('\n');
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
+;// CONCATENATED MODULE: ./src/version/version.ts
+
+
+const TAG_REF = 'refs/tags/';
+// Longer than any real release tag; bounds what ends up in error messages.
+const MAX_TAG_LENGTH = 128;
+/**
+ * Strict SemVer 2.0: `semver.parse` accepts a leading `v`/`=` and surrounding blanks and drops build
+ * metadata from `.version`, so the parsed form is rebuilt and must equal the input to the letter.
+ */
+function parseStrictSemver(text) {
+    const parsed = (0,semver.parse)(text, { loose: false });
+    if (!parsed)
+        return undefined;
+    const canonical = parsed.build.length ? `${parsed.version}+${parsed.build.join('.')}` : parsed.version;
+    if (canonical !== text)
+        return undefined;
+    return {
+        version: canonical,
+        major: parsed.major,
+        minor: parsed.minor,
+        patch: parsed.patch,
+        prerelease: parsed.prerelease.join('.')
+    };
+}
+/** `refs/tags/v1.2.3` → `v1.2.3`; a bare tag name stays as it is. */
+function tagName(ref) {
+    return ref.startsWith(TAG_REF) ? ref.slice(TAG_REF.length) : ref;
+}
+/** True when `ref` names no tag: empty, a branch, or a pull request's merge ref. */
+function isUntagged(ref) {
+    return ref === '' || (ref.startsWith('refs/') && !ref.startsWith(TAG_REF));
+}
+/**
+ * The release a tag or an explicit version stands for. Returns undefined when neither names one
+ * (the caller decides whether the chart's own version may stand in); throws on anything malformed.
+ */
+function resolveRelease(source) {
+    const { tagPrefix } = source;
+    if (source.version !== '') {
+        const release = parseStrictSemver(source.version);
+        if (!release) {
+            throw new Error(`Input version ${show(source.version)} is not a SemVer 2.0 version. ` +
+                `Give it as MAJOR.MINOR.PATCH without a prefix, e.g. 1.2.3 or 1.2.3-rc.1.`);
+        }
+        return { ...release, tag: `${tagPrefix}${release.version}` };
+    }
+    const ref = source.tag;
+    if (isUntagged(ref))
+        return undefined;
+    const expected = `${tagPrefix}MAJOR.MINOR.PATCH, e.g. ${tagPrefix}1.2.3 or ${tagPrefix}1.2.3-rc.1`;
+    if (ref.length > MAX_TAG_LENGTH) {
+        throw new Error(`Tag ${show(ref)} is longer than ${MAX_TAG_LENGTH} characters. Release tags look like ${expected}.`);
+    }
+    const tag = tagName(ref);
+    if (!tag.startsWith(tagPrefix)) {
+        throw new Error(`Tag ${show(tag)} does not start with the tag prefix ${show(tagPrefix)}. ` +
+            `Release tags look like ${expected}; set input tag-prefix if this repository tags differently.`);
+    }
+    const release = parseStrictSemver(tag.slice(tagPrefix.length));
+    if (!release) {
+        throw new Error(`Tag ${show(tag)} is not ${show(tagPrefix)} followed by a SemVer 2.0 version. ` +
+            `Release tags look like ${expected} (no leading zeros, exactly three numbers).`);
+    }
+    return { ...release, tag };
+}
+/**
+ * The release a tag stands for among several charts: `v1.2.3` releases all of them in lockstep,
+ * `<chart>-v1.2.3` only that one. Undefined when no tag or version names a release.
+ */
+function resolveChartRelease(source, chartNames) {
+    const tag = tagName(source.tag);
+    try {
+        const release = resolveRelease(source);
+        return release && { release };
+    }
+    catch (lockstepError) {
+        const longestFirst = [...chartNames].sort((a, b) => b.length - a.length);
+        const chart = longestFirst.find(name => tag.startsWith(`${name}-${source.tagPrefix}`));
+        if (source.version !== '' || tag.length > MAX_TAG_LENGTH)
+            throw lockstepError;
+        if (chart === undefined) {
+            if (chartNames.length < 2 || (source.tagPrefix !== '' && tag.startsWith(source.tagPrefix)))
+                throw lockstepError;
+            throw new Error(`Tag ${show(tag)} releases none of the charts ${chartNames.join(', ')}. Tag ${source.tagPrefix}1.2.3 ` +
+                `releases them all, ${chartNames[0]}-${source.tagPrefix}1.2.3 only ${chartNames[0]}.`);
+        }
+        const version = tag.slice(chart.length + 1 + source.tagPrefix.length);
+        const release = parseStrictSemver(version);
+        if (!release) {
+            throw new Error(`Tag ${show(tag)} names chart ${chart}, but ${show(version)} after ${show(`${chart}-${source.tagPrefix}`)} ` +
+                `is not a SemVer 2.0 version. Tags for one chart look like ${chart}-${source.tagPrefix}1.2.3.`);
+        }
+        return { release: { ...release, tag }, chart };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/charts/dependency-order.ts
+
+/** Names of the given charts that `chart` depends on through file://, by resolving each path. */
+function inRepoDependencies(chart, charts) {
+    return chart.meta.dependencies
+        .filter(dep => dep.repository.startsWith('file://'))
+        .map(dep => charts.find(other => other.dir === external_node_path_default().resolve(chart.dir, dep.repository.slice('file://'.length))))
+        .filter((other) => other !== undefined)
+        .map(other => other.meta.name);
+}
+function findCycle(edges) {
+    const state = new Map();
+    const trail = [];
+    const visit = (name) => {
+        if (state.get(name) === 'done')
+            return undefined;
+        if (state.get(name) === 'open')
+            return [...trail.slice(trail.indexOf(name)), name];
+        state.set(name, 'open');
+        trail.push(name);
+        for (const next of edges.get(name) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        trail.pop();
+        state.set(name, 'done');
+        return undefined;
+    };
+    for (const name of edges.keys()) {
+        const cycle = visit(name);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+/**
+ * Orders chart names so that every chart comes after the charts it depends on; among charts that are free to
+ * go, the input order is kept. A cycle is an error that names it.
+ */
+function dependencyOrder(edges) {
+    const cycle = findCycle(edges);
+    if (cycle)
+        throw new Error(`The charts depend on each other in a cycle: ${cycle.join(' → ')}. Break it in Chart.yaml.`);
+    const order = [];
+    const placed = new Set();
+    while (order.length < edges.size) {
+        for (const [name, dependsOn] of edges) {
+            if (!placed.has(name) && dependsOn.every(dep => placed.has(dep) || !edges.has(dep))) {
+                order.push(name);
+                placed.add(name);
+                break;
+            }
+        }
+    }
+    return order;
+}
+
+;// CONCATENATED MODULE: ./src/charts/patterns.ts
+
+
+
+const GLOB = /[*?[]/;
+/** A glob segment as a RegExp: `*` and `?` stay within the segment, `[…]` is a character class. */
+function segmentPattern(segment) {
+    let source = '';
+    for (let index = 0; index < segment.length; index++) {
+        const char = segment[index];
+        if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else if (char === '[') {
+            const close = segment.indexOf(']', index + 1);
+            if (close === -1)
+                source += '\\[';
+            else {
+                source += `[${segment
+                    .slice(index + 1, close)
+                    .replace(/^!/, '^')
+                    .replaceAll('\\', '\\\\')}]`;
+                index = close;
+            }
+        }
+        else
+            source += char.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+async function subdirectories(dir) {
+    const entries = await (0,promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
+    // Hidden directories and node_modules hold no charts of the repository's own.
+    return entries
+        .filter(entry => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+        .map(entry => entry.name)
+        .sort();
+}
+async function hasChartYaml(dir) {
+    return (await (0,promises_.readdir)(dir).catch(() => [])).includes('Chart.yaml');
+}
+/** Directories a glob names below `root`, with `**` for any depth. */
+async function expandGlob(root, segments) {
+    if (segments.length === 0)
+        return [root];
+    const [head, ...rest] = segments;
+    if (head === '**') {
+        const deeper = await Promise.all((await subdirectories(root)).map(name => expandGlob(external_node_path_default().join(root, name), segments)));
+        return [...(await expandGlob(root, rest)), ...deeper.flat()];
+    }
+    if (!GLOB.test(head))
+        return expandGlob(external_node_path_default().join(root, head), rest);
+    const pattern = segmentPattern(head);
+    const matches = (await subdirectories(root)).filter(name => pattern.test(name));
+    return (await Promise.all(matches.map(name => expandGlob(external_node_path_default().join(root, name), rest)))).flat();
+}
+/**
+ * The chart directories the `charts` input names, in its order, each once. A literal entry is taken as it is
+ * (a missing Chart.yaml is reported when it is read); a glob keeps only directories holding a Chart.yaml and
+ * must match at least one.
+ */
+async function expandChartPatterns(workspace, patterns) {
+    const found = [];
+    for (const pattern of patterns) {
+        if (!GLOB.test(pattern)) {
+            found.push(pattern);
+            continue;
+        }
+        const base = external_node_path_default().isAbsolute(pattern) ? external_node_path_default().parse(pattern).root : workspace;
+        const segments = external_node_path_default().relative(base, external_node_path_default().resolve(base, pattern)).split((external_node_path_default()).sep).filter(Boolean);
+        const dirs = [];
+        for (const dir of await expandGlob(base, segments))
+            if (await hasChartYaml(dir))
+                dirs.push(dir);
+        if (dirs.length === 0) {
+            throw new Error(`Input charts: ${show(pattern)} matches no directory holding a Chart.yaml in ${workspace}.`);
+        }
+        found.push(...dirs.map(dir => external_node_path_default().relative(workspace, dir) || '.'));
+    }
+    return [...new Set(found)];
+}
+
+;// CONCATENATED MODULE: ./src/charts/plan.ts
+
+
+
+
+
+
+
+async function readCharts(workspace, options) {
+    const dirs = await expandChartPatterns(workspace, options.chartPatterns);
+    const charts = await Promise.all(dirs.map(dir => readChart(resolveChartDir(workspace, dir, options.chartsInput), dir)));
+    const seen = new Map();
+    for (const chart of charts) {
+        const other = seen.get(chart.meta.name);
+        if (other && other.dir !== chart.dir) {
+            throw new Error(`Two charts are named ${chart.meta.name}: ${other.file} and ${chart.file}. Chart names must be unique.`);
+        }
+        seen.set(chart.meta.name, chart);
+    }
+    return [...seen.values()];
+}
+function ownRelease(chart, tagPrefix) {
+    const current = parseStrictSemver(chart.meta.version);
+    if (!current)
+        throw new Error(`${chart.file} has version ${show(chart.meta.version)}, which is not SemVer 2.0.`);
+    return { ...current, tag: `${tagPrefix}${current.version}` };
+}
+/**
+ * Which charts the tag releases at which version, in dependency order. A dry run on a ref that is no tag (a
+ * pull request) takes every chart at its own version.
+ */
+async function planRelease(workspace, inputs, shaShort) {
+    const all = await readCharts(workspace, inputs);
+    const names = all.map(chart => chart.meta.name);
+    const resolved = resolveChartRelease(inputs, names);
+    if (!resolved && inputs.push) {
+        throw new Error(`Tag ${show(inputs.tag)} is not a tag, so there is no version to publish. Run the action on a tag push ` +
+            `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`);
+    }
+    const released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all;
+    if (inputs.only && !released.some(chart => chart.meta.name === inputs.only)) {
+        const releasedNames = released.map(chart => chart.meta.name).join(', ');
+        throw new Error(`Input only is ${show(inputs.only)}, which this tag does not release. It releases: ${releasedNames}.`);
+    }
+    const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]));
+    const order = dependencyOrder(edges);
+    const charts = order.map(name => {
+        const chart = released.find(candidate => candidate.meta.name === name);
+        const release = resolved?.release ?? ownRelease(chart, inputs.tagPrefix);
+        const values = placeholders(release, shaShort);
+        const appVersion = renderTemplate('app-version', inputs.appVersion, values);
+        const selected = !inputs.only || inputs.only === name;
+        return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name), selected };
+    });
+    return { charts, tagged: resolved?.release };
+}
+/** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
+function planMatrix(plan) {
+    return {
+        include: plan.charts.map(({ chart, release }) => ({
+            name: chart.meta.name,
+            chart: chart.input,
+            version: release.version
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github-release/github-release.ts
+
+
+/** Refuses, before anything changes, a release the action could not create. */
+function checkReleasable(repository, token) {
+    const [owner, repo, ...rest] = repository.split('/');
+    if (!owner || !repo || rest.length) {
+        throw new Error(`create-release needs GITHUB_REPOSITORY as owner/name, and it is ${JSON.stringify(repository)}; ` +
+            'the Actions runner sets it for every job.');
+    }
+    if (token === '') {
+        throw new Error('Input github-token is empty, and create-release needs a token with the contents: write permission. ' +
+            'Leave github-token at its default (github.token) or pass one.');
+    }
+    return { owner, repo };
+}
+/** The release body leads with what users need to install the chart; GitHub's generated notes follow. */
+function releaseBody(spec, notes) {
+    const references = spec.charts.flatMap(chart => spec.charts.length === 1
+        ? [`Chart: \`${chart.chartRef}\``, `Digest: \`${chart.digest}\``]
+        : [`- \`${chart.chartRef}\` \`${chart.digest}\``]);
+    return [
+        '```shell',
+        ...spec.charts.map(chart => chart.install),
+        '```',
+        '',
+        ...references,
+        ...(notes.trim() ? ['', notes.trim()] : []),
+        ''
+    ].join('\n');
+}
+/** Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise. */
+function releaseError(failure, what, repo, tag, apiUrl) {
+    const where = `${repo.owner}/${repo.repo} at ${apiUrl}`;
+    if (failure.status === 403) {
+        return new Error(`GitHub refused to ${what} for ${tag} in ${where} (HTTP 403: ${failure.message}). The token lacks the ` +
+            'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
+            'it as github-token. The chart is already pushed; a re-run updates the release instead of adding one.');
+    }
+    const status = failure.status ? `HTTP ${failure.status}: ` : '';
+    return new Error(`Could not ${what} for ${tag} in ${where} (${status}${failure.message}).`);
+}
+/**
+ * Creates the release for the tag, or updates the one a previous run made, and attaches the packaged chart,
+ * replacing an asset of the same name. Returns the release's web URL.
+ */
+async function createGitHubRelease(repository, token, spec, log) {
+    const repo = checkReleasable(repository, token);
+    // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
+    const { getOctokit } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const octokit = getOctokit(token);
+    const apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
+    const attempt = async (what, call) => {
+        try {
+            return await call();
+        }
+        catch (error) {
+            throw releaseError(error, what, repo, spec.tag, apiUrl);
+        }
+    };
+    const existing = await attempt('look up the release', async () => {
+        try {
+            return (await octokit.rest.repos.getReleaseByTag({ ...repo, tag: spec.tag })).data;
+        }
+        catch (error) {
+            if (error.status === 404)
+                return undefined;
+            throw error;
+        }
+    });
+    const notes = await attempt('generate release notes', async () => {
+        const generated = await octokit.rest.repos.generateReleaseNotes({
+            ...repo,
+            tag_name: spec.tag,
+            target_commitish: spec.sha
+        });
+        return generated.data.body;
+    });
+    const fields = {
+        ...repo,
+        tag_name: spec.tag,
+        name: spec.tag,
+        body: releaseBody(spec, notes),
+        prerelease: spec.prerelease,
+        make_latest: spec.makeLatest && !spec.prerelease ? 'true' : 'false'
+    };
+    const release = existing
+        ? await attempt('update the release', async () => {
+            log(`Updating release ${existing.html_url}`);
+            return (await octokit.rest.repos.updateRelease({ ...fields, release_id: existing.id })).data;
+        })
+        : await attempt('create the release', async () => {
+            const created = (await octokit.rest.repos.createRelease({ ...fields, target_commitish: spec.sha })).data;
+            log(`Created release ${created.html_url}`);
+            return created;
+        });
+    for (const { packagePath } of spec.charts) {
+        const name = external_node_path_default().basename(packagePath);
+        for (const asset of release.assets.filter(asset => asset.name === name)) {
+            await attempt('replace the chart asset', () => octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id }));
+            log(`Deleted the previous ${name}`);
+        }
+        const data = await (0,promises_.readFile)(packagePath);
+        await attempt('upload the chart asset', () => 
+        // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
+        octokit.request({
+            method: 'POST',
+            url: release.upload_url,
+            name,
+            data,
+            headers: { 'content-type': 'application/gzip' }
+        }));
+        log(`Attached ${name} (${data.length} bytes)`);
+    }
+    return release.html_url;
+}
+
+;// CONCATENATED MODULE: ./src/github-release/release-step.ts
+
+
+
+/** The GitHub Release for the tag, pointing at every pushed chart; none for a dry run. Returns its URL. */
+async function githubRelease(inputs, context, run, outcomes) {
+    return logGroup('GitHub Release', async (log) => {
+        if (!inputs.push || !run.tagged) {
+            const why = inputs.push ? 'the ref is no tag' : 'push is false';
+            log(`Not creating a release: ${why}, so there is no published chart to point it at.`);
+            return '';
+        }
+        const charts = outcomes.map(outcome => ({
+            install: installCommand(outcome),
+            chartRef: outcome.location.ref,
+            digest: outcome.digest,
+            packagePath: outcome.packagePath
+        }));
+        const spec = {
+            tag: run.tagged.tag,
+            sha: context.sha,
+            prerelease: run.tagged.prerelease !== '',
+            makeLatest: run.image.isLatest,
+            charts
+        };
+        return createGitHubRelease(context.repository, inputs.githubToken, spec, log);
+    });
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __webpack_require__(8701);
+;// CONCATENATED MODULE: ./src/helm/install.ts
+
+
+
+
+
+
+
+const PLATFORMS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
+const ARCHES = { x64: 'amd64', arm64: 'arm64' };
+function helmArchive(version, mirror, platform, arch) {
+    const os = PLATFORMS[platform];
+    const cpu = ARCHES[arch];
+    if (!os || !cpu) {
+        throw new Error(`The action installs helm on linux, darwin and windows with x64 or arm64, not ${platform}/${arch}. ` +
+            'Install helm in an earlier step and leave input helm-version empty.');
+    }
+    const zip = os === 'windows';
+    const name = `helm-v${version}-${os}-${cpu}.${zip ? 'zip' : 'tar.gz'}`;
+    return {
+        name,
+        url: `${mirror}/${name}`,
+        checksumUrl: `${mirror}/${name}.sha256sum`,
+        binary: external_node_path_default().posix.join(`${os}-${cpu}`, zip ? 'helm.exe' : 'helm'),
+        zip
+    };
+}
+/** A `.sha256sum` file: `<hex>  <file name>`, as sha256sum writes it (the name may be missing). */
+function parseChecksumFile(text, name) {
+    const match = /^([0-9a-fA-F]{64})(?:[ \t]+\*?(\S+))?[ \t]*$/m.exec(text);
+    if (!match || (match[2] !== undefined && match[2] !== name)) {
+        throw new Error(`The checksum file of ${name} does not hold a SHA-256 for it: ${JSON.stringify(text.slice(0, 200))}`);
+    }
+    return match[1].toLowerCase();
+}
+// Loaded only when a helm is to be installed: most runs use the helm on PATH and would pay its start-up for nothing.
+const loadToolCache = () => Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 9805));
+async function download(url, what) {
+    try {
+        return await (await loadToolCache()).downloadTool(url);
+    }
+    catch (error) {
+        throw new Error(`Could not download ${what} from ${url}: ${error.message}. Check inputs helm-version and helm-mirror.`);
+    }
+}
+/** Downloads, checks and caches a helm release; returns the binary. A cached copy is used as it is. */
+async function installHelm(version, mirror, log) {
+    const archive = helmArchive(version, mirror, process.platform, process.arch);
+    const toolCache = await loadToolCache();
+    const cached = toolCache.find('helm', version);
+    if (cached) {
+        log(`Helm ${version} from the tool cache: ${cached}`);
+        return external_node_path_default().join(cached, external_node_path_default().basename(archive.binary));
+    }
+    const [file, checksumFile] = await Promise.all([
+        download(archive.url, `Helm ${version}`),
+        download(archive.checksumUrl, `the checksum of Helm ${version}`)
+    ]);
+    const expected = parseChecksumFile(await (0,promises_.readFile)(checksumFile, 'utf8'), archive.name);
+    const actual = (0,external_node_crypto_.createHash)('sha256')
+        .update(await (0,promises_.readFile)(file))
+        .digest('hex');
+    if (actual !== expected) {
+        throw new Error(`${archive.url} has SHA-256 ${actual}, but ${archive.checksumUrl} says ${expected}. Helm was not ` +
+            'installed; check input helm-mirror (a proxy or mirror may have served a different file).');
+    }
+    log(`${archive.url}: SHA-256 ${actual} matches ${archive.checksumUrl}`);
+    const unpacked = archive.zip ? await toolCache.extractZip(file) : await toolCache.extractTar(file);
+    const dir = await toolCache.cacheDir(external_node_path_default().join(unpacked, external_node_path_default().dirname(archive.binary)), 'helm', version);
+    return external_node_path_default().join(dir, external_node_path_default().basename(archive.binary));
+}
+/**
+ * The helm this run uses, the requested release (installed, cached and put on PATH for later steps too) or
+ * else the one on PATH, and its version. It needs nothing of the release, so the action starts it first and
+ * checks it against what the release needs (checkHelmSupports) before anything changes.
+ */
+async function findHelm(inputs) {
+    let bin;
+    if (inputs.helmVersion) {
+        bin = await logGroup(`Install Helm ${inputs.helmVersion}`, log => installHelm(inputs.helmVersion, inputs.helmMirror, log));
+        core/* addPath */.fM(external_node_path_default().dirname(bin));
+    }
+    else {
+        const found = await (0,io/* which */.K7)('helm', false);
+        if (!found) {
+            throw new Error('helm was not found on PATH. Set input helm-version (e.g. 4.1.4) to have the action install it, ' +
+                'or install helm in an earlier step.');
+        }
+        bin = found;
+    }
+    return { bin, version: await new Helm(bin, {}, inputs.timeoutMs).version() };
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __webpack_require__(2462);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/helm/home.ts
+
+
+
+/**
+ * helm's configuration for this run, all in the run's own helm home: registry credentials never land
+ * in the user's helm config, and repositories the action adds do not linger there.
+ *
+ * Each helm call lives well under a second, yet with Go's default GOGC=100 spends about a third of its CPU
+ * collecting garbage; GOGC=400 lets the short-lived heap grow instead (helm's live heap is tens of MB). A
+ * GOGC the job sets wins.
+ */
+function helmEnv(home) {
+    return {
+        HELM_REGISTRY_CONFIG: external_node_path_default().join(home, 'registry-config.json'),
+        HELM_REPOSITORY_CONFIG: external_node_path_default().join(home, 'repositories.yaml'),
+        HELM_REPOSITORY_CACHE: external_node_path_default().join(home, 'repository-cache'),
+        GOGC: process.env.GOGC || '400'
+    };
+}
+function userRepositoryConfig() {
+    if (process.env.HELM_REPOSITORY_CONFIG)
+        return process.env.HELM_REPOSITORY_CONFIG;
+    const configHome = process.env.XDG_CONFIG_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.config');
+    return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
+}
+/**
+ * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
+ * that repositories an earlier step added (with their credentials) still resolve dependencies.
+ */
+async function prepareHelmHome(home) {
+    const env = helmEnv(home);
+    await (0,promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
+    await (0,promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
+    await (0,promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
+        if (error.code !== 'ENOENT')
+            throw error;
+    });
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/helm/session.ts
+
+
+
+
+
+
+/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
+async function openSession(runnerTemp) {
+    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
+    const home = external_node_path_default().join(workDir, 'helm');
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
+    return { home, env: await prepareHelmHome(home), packages: external_node_path_default().join(workDir, 'package'), helmBin: '', host: '' };
+}
+/** The session's helm, recorded so that the post step logs out with the same one. */
+function sessionHelm(session, bin, timeoutMs) {
+    session.helmBin = bin;
+    core/* saveState */.LZ(state/* STATE */.c.helm, bin);
+    return new Helm(bin, session.env, timeoutMs);
+}
+/** Recorded before the attempt: even a login that fails halfway may have stored something to log out of. */
+function recordLogin(session, host) {
+    session.host = host;
+    core/* saveState */.LZ(state/* STATE */.c.registryHost, host);
+}
+/**
+ * Whether the credentials may live outside the registry config file: helm hands them to a native credential
+ * helper when the config names one (credsStore, credHelpers). An unreadable config counts as "may".
+ */
+function mayUseCredentialHelper(registryConfig) {
+    if (registryConfig === undefined)
+        return true;
+    try {
+        const config = JSON.parse(registryConfig);
+        return Boolean(config.credsStore) || Object.keys(config.credHelpers ?? {}).length > 0;
+    }
+    catch {
+        return true;
+    }
+}
+/**
+ * Logs out and deletes the run's helm home. Logging out matters beyond the file when helm handed the
+ * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
+ * A failed logout only warns; the files go regardless.
+ */
+async function closeSession(session) {
+    try {
+        const env = helmEnv(session.home);
+        const config = await (0,promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
+        if (session.host && mayUseCredentialHelper(config)) {
+            const helm = new Helm(session.helmBin, env);
+            await helm
+                .registryLogout(session.host)
+                .catch((error) => core/* warning */.$e(`Could not log out of ${session.host}: ${error.message}`));
+        }
+    }
+    finally {
+        await (0,promises_.rm)(session.home, { recursive: true, force: true });
+    }
+    // Nothing left for the post step, which then does not even load.
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
+}
+/** The session a killed main step left behind, as its saved state names it. */
+function savedSession() {
+    return {
+        home: core/* getState */.Gu(state/* STATE */.c.helmHome),
+        helmBin: core/* getState */.Gu(state/* STATE */.c.helm),
+        host: core/* getState */.Gu(state/* STATE */.c.registryHost)
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
+var exec = __webpack_require__(1955);
+;// CONCATENATED MODULE: ./src/image/tag-history.ts
+
+
+async function git(workspace, args) {
+    const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, ...args], { ignoreReturnCode: true, silent: true });
+    if (output.exitCode !== 0) {
+        throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`);
+    }
+    return output.stdout;
+}
+/**
+ * The workspace repository's tags and whether its history is shallow (actions/checkout fetches one commit
+ * and only the pushed tag unless told otherwise). A workspace without git yields the reason instead.
+ */
+async function readTagHistory(workspace) {
+    try {
+        const [shallow, tags] = await Promise.all([
+            git(workspace, ['rev-parse', '--is-shallow-repository']),
+            git(workspace, ['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'])
+        ]);
+        return { shallow: shallow.trim() === 'true', tags: tags.split('\n').filter(Boolean) };
+    }
+    catch (error) {
+        return { error: errorMessage(error) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image/image-metadata.ts
+
+
+
+
+
+
+const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** `sha-` + the first 7 hex of the commit, as docker/metadata-action's type=sha names it. */
+function shortSha(sha) {
+    if (!COMMIT.test(sha)) {
+        throw new Error(`GITHUB_SHA ${show(sha)} is not a commit SHA; the Actions runner sets it for every job, and outside a runner the workspace's git HEAD stands in.`);
+    }
+    return `sha-${sha.slice(0, 7)}`;
+}
+/** The highest stable version among tags carrying the prefix; prereleases do not move `latest`. */
+function newestStable(tags, tagPrefix) {
+    const versions = tags
+        .filter(tag => tag.startsWith(tagPrefix))
+        .map(tag => parseStrictSemver(tag.slice(tagPrefix.length)))
+        .filter(release => release !== undefined && release.prerelease === '')
+        .map(release => release.version);
+    return versions.sort(semver.compare).at(-1);
+}
+/** Whether the image (and the GitHub Release) is the one `latest` should point at. */
+function decideLatest(question) {
+    const { mode, release, tagPrefix, history } = question;
+    if (mode !== 'auto')
+        return { latest: mode === 'true' };
+    if (!release)
+        return { latest: question.onDefaultBranch };
+    if (release.prerelease !== '')
+        return { latest: false };
+    const fallback = (why) => ({
+        latest: true,
+        warning: `Cannot tell whether ${release.tag} is the newest release: ${why}. Treating it as latest because it is ` +
+            'stable. Check out with fetch-depth: 0 (or fetch-tags: true) to compare with the older tags, or set ' +
+            'input latest to true or false.'
+    });
+    if ('error' in history)
+        return fallback(`the repository's tags could not be read (${history.error})`);
+    const others = history.tags.filter(tag => tag.startsWith(tagPrefix) && tag !== release.tag);
+    if (others.length === 0 && (history.shallow || !history.tags.includes(release.tag))) {
+        return fallback(history.shallow
+            ? `the checkout is shallow and holds no other ${tagPrefix}* tag`
+            : `the repository holds no ${tagPrefix}* tag`);
+    }
+    const newest = newestStable(others, tagPrefix);
+    return { latest: newest === undefined || (0,semver.compare)(release.version, newest) >= 0 };
+}
+/**
+ * The tag names in the release process's order: the tag, major.minor, the commit, latest. A prerelease gets
+ * its tag and the commit only (and latest only when asked for explicitly); a branch push the commit only.
+ */
+function imageTagNames(release, shaShort, latest) {
+    const names = [];
+    if (release) {
+        names.push(ociTag(release.tag));
+        if (release.prerelease === '')
+            names.push(`${release.major}.${release.minor}`);
+    }
+    names.push(shaShort);
+    if (latest)
+        names.push('latest');
+    return names;
+}
+function imageLabels({ version, sha, sourceUrl }) {
+    return [
+        `org.opencontainers.image.version=${version}`,
+        `org.opencontainers.image.revision=${sha}`,
+        ...(sourceUrl ? [`org.opencontainers.image.source=${sourceUrl}`] : [])
+    ];
+}
+/** Only `auto` on a stable release compares with the other tags; everything else is decided without git. */
+function needsTagHistory(mode, release) {
+    return mode === 'auto' && release !== undefined && release.prerelease === '';
+}
+function imageMetadata(source, release, latest) {
+    const shaShort = shortSha(source.sha);
+    const names = imageTagNames(release, shaShort, latest);
+    return {
+        shaShort,
+        isLatest: latest,
+        tags: source.image ? names.map(name => `${source.image}:${name}`) : [],
+        labels: imageLabels({ version: names[0], sha: source.sha, sourceUrl: source.sourceUrl })
+    };
+}
+/**
+ * The Docker step's tags and labels for this run. The repository's tags are read (with git) only when
+ * `latest: auto` has a stable release to compare; a fallback warns when someone consumes the result.
+ */
+async function resolveImageMetadata(inputs, github, release) {
+    const history = needsTagHistory(inputs.latest, release)
+        ? await readTagHistory(github.workspace)
+        : { tags: [], shallow: false };
+    const { latest, warning } = decideLatest({
+        mode: inputs.latest,
+        release,
+        tagPrefix: inputs.tagPrefix,
+        onDefaultBranch: github.defaultBranch !== '' && github.ref === `refs/heads/${github.defaultBranch}`,
+        history
+    });
+    // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
+    if (warning)
+        (inputs.image || inputs.createRelease ? core/* warning */.$e : core/* info */.pq)(warning);
+    const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : '';
+    return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+
+
+
+/**
+ * Each input's own check: the value as the step got it (action.yml's default already applied by the runner),
+ * to what the action works with, or an error that names the input, the value and what it takes.
+ */
+const IF_EXISTS = ['fail', 'skip', 'overwrite'];
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(name, value) {
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`);
+}
+function parseIfExists(value) {
+    const found = IF_EXISTS.find(choice => choice === value);
+    if (!found)
+        throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`);
+    return found;
+}
+const MAX_RETRIES = 10;
+function parseRetries(value) {
+    if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
+        throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`);
+    }
+    return Number(value);
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
+function parseDuration(name, value) {
+    const refuse = (why) => new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`);
+    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value))
+        throw refuse('that is not a duration.');
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g))
+        total += Number(amount) * UNIT_MS[unit];
+    if (total < 1000 || total > 6 * UNIT_MS.h)
+        throw refuse('it must lie between 1s and 6h.');
+    return total;
+}
+/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
+function parseHelmVersion(value) {
+    if (value === '')
+        return '';
+    const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value);
+    if (!match) {
+        throw new Error(`Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.18.1 or 4.1.4 (no ranges, no "latest").`);
+    }
+    const [, version, major, minor] = match;
+    if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
+        throw new Error(`Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. 4.1.4.`);
+    }
+    return version;
+}
+function parseMirror(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+        throw new Error(`Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`);
+    }
+    return value.replace(/\/+$/, '');
+}
+function parseParallel(value) {
+    if (value === '')
+        return external_node_os_default().availableParallelism();
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+        throw new Error(`Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
+    }
+    return Number(value);
+}
+function parseLatest(value) {
+    if (value === 'auto' || value === 'true' || value === 'false')
+        return value;
+    throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`);
+}
+/**
+ * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
+ * the owner's). A tag or digest in it is refused: the action appends the tags itself.
+ */
+function parseImage(input) {
+    const image = input.trim().toLowerCase();
+    if (image === '')
+        return '';
+    const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.';
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(image))
+        throw new Error(`Input image ${show(input)} has a scheme. ${fix}`);
+    const [first, ...rest] = image.split('/');
+    if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
+        throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`);
+    }
+    // As Docker reads a reference: the first part is a registry host only if it looks like one.
+    const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (hasHost && !HOST.test(first))
+        throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`);
+    const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part));
+    if (bad !== undefined)
+        throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    return image;
+}
+const KEY = /^[A-Za-z0-9_-]+$/;
+/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
+function parseKeyPath(input, value) {
+    const segments = value.split('.');
+    if (!segments.every(segment => KEY.test(segment))) {
+        throw new Error(`Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
+            'down to the image tag, joined by dots, e.g. image.tag.');
+    }
+    return segments;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
+
+/**
+ * An input that has no meaning when empty. The runner fills in action.yml's default for an input the workflow
+ * leaves out, so only an explicit empty value (often an unset expression) gets here.
+ */
+function nonEmpty(name, example) {
+    const value = core/* getInput */.V4(name);
+    if (value === '')
+        throw new Error(`Input ${name} is empty. Leave it out for its default, or set it, e.g. ${example}.`);
+    return value;
+}
+/** Every input, read and checked once, before the action changes anything; defaults come from action.yml. */
+function getInputs() {
+    const password = core/* getInput */.V4('password');
+    const githubToken = core/* getInput */.V4('github-token');
+    // Registered first, so that no later message or log line can show them.
+    for (const secret of [password, githubToken])
+        if (secret)
+            core/* setSecret */.Pq(secret);
+    const input = (name) => core/* getInput */.V4(name);
+    const flag = (name) => parseBoolean(name, input(name));
+    const charts = core/* getMultilineInput */.q3('charts').filter(line => line !== '' && !line.startsWith('#'));
+    const imageTagPath = input('image-tag-path');
+    return {
+        chartsInput: charts.length ? 'charts' : 'chart',
+        chartPatterns: charts.length ? charts : [input('chart')],
+        only: input('only'),
+        plan: flag('plan'),
+        parallel: parseParallel(input('parallel')),
+        // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
+        tag: core/* getInput */.V4('tag', { trimWhitespace: false }),
+        tagPrefix: input('tag-prefix'),
+        version: core/* getInput */.V4('version', { trimWhitespace: false }),
+        appVersion: nonEmpty('app-version', '{{version}}'),
+        registry: input('registry'),
+        username: input('username'),
+        password,
+        push: flag('push'),
+        lintStrict: flag('lint-strict'),
+        plainHttp: flag('plain-http'),
+        image: parseImage(input('image')),
+        latest: parseLatest(input('latest')),
+        valuesFile: nonEmpty('values-file', 'values.yaml'),
+        imageTagPath: imageTagPath ? parseKeyPath('image-tag-path', imageTagPath) : [],
+        imageTag: nonEmpty('image-tag', '{{tag}}'),
+        createRelease: flag('create-release'),
+        githubToken,
+        ifExists: parseIfExists(input('if-exists')),
+        verify: flag('verify'),
+        retries: parseRetries(input('retries')),
+        timeoutMs: parseDuration('timeout', input('timeout')),
+        helmVersion: parseHelmVersion(input('helm-version')),
+        helmMirror: parseMirror(input('helm-mirror'))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/run-context.ts
+
+
+
+function readDefaultBranch(eventPath) {
+    if (!eventPath)
+        return '';
+    try {
+        const event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const branch = event.repository?.default_branch;
+        return typeof branch === 'string' ? branch : '';
+    }
+    catch {
+        return '';
+    }
+}
+/** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
+function askGit(cwd, args) {
+    try {
+        return (0,external_node_child_process_.execFileSync)('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    }
+    catch {
+        return '';
+    }
+}
+function getRunContext() {
+    const env = process.env;
+    const workspace = env.GITHUB_WORKSPACE || askGit(process.cwd(), ['rev-parse', '--show-toplevel']) || process.cwd();
+    return {
+        workspace,
+        ref: env.GITHUB_REF || '',
+        sha: env.GITHUB_SHA || askGit(workspace, ['rev-parse', 'HEAD']),
+        repository: env.GITHUB_REPOSITORY || '',
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+        defaultBranch: readDefaultBranch(env.GITHUB_EVENT_PATH),
+        runnerTemp: env.RUNNER_TEMP || external_node_os_default().tmpdir()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/outputs/outputs.ts
+
+
+/** The `charts` output: one object per released chart, in release order. */
+function chartsOutput(outcomes) {
+    return JSON.stringify(outcomes.map(outcome => ({
+        name: outcome.chartName,
+        version: outcome.version,
+        'app-version': outcome.appVersion,
+        'chart-url': outcome.location.url,
+        digest: outcome.digest,
+        pushed: outcome.pushed,
+        'package-path': outcome.packagePath
+    })));
+}
+/** Empty on a ref that is no tag: the chart is packaged at its own version, but nothing is released. */
+function versionOutputs(release) {
+    return {
+        version: release?.version ?? '',
+        tag: release?.tag ?? '',
+        major: release ? String(release.major) : '',
+        minor: release ? String(release.minor) : '',
+        patch: release ? String(release.patch) : '',
+        prerelease: release?.prerelease ?? '',
+        'is-prerelease': String(Boolean(release?.prerelease)),
+        'major-minor': release ? `${release.major}.${release.minor}` : ''
+    };
+}
+function imageOutputs(image) {
+    return {
+        'sha-short': image.shaShort,
+        'is-latest': String(image.isLatest),
+        'docker-tags': image.tags.join('\n'),
+        'docker-labels': image.labels.join('\n')
+    };
+}
+/** The chart's own outputs; set when exactly one chart was released, as they mean one chart. */
+function chartOutputs(outcome) {
+    return {
+        'chart-name': outcome.chartName,
+        'chart-version': outcome.version,
+        'app-version': outcome.appVersion,
+        'package-path': outcome.packagePath,
+        'chart-url': outcome.location.url,
+        'chart-ref': outcome.location.ref,
+        digest: outcome.digest,
+        pushed: String(outcome.pushed)
+    };
+}
+function setOutputs(outcomes, run) {
+    const outputs = {
+        ...versionOutputs(run.tagged),
+        ...imageOutputs(run.image),
+        ...(outcomes.length === 1 ? chartOutputs(outcomes[0]) : {}),
+        charts: chartsOutput(outcomes),
+        'release-url': run.releaseUrl
+    };
+    for (const [name, value] of Object.entries(outputs))
+        core/* setOutput */.uH(name, value);
+}
+/** The log's last word on each chart: where it is and how to install it, or why it was not pushed. */
+function logOutcomes(outcomes, push) {
+    for (const outcome of outcomes) {
+        core/* info */.pq(outcome.pushed
+            ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
+            : `Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/outputs/summary.ts
+
+
+const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+function heading(outcomes) {
+    const failed = outcomes.filter(outcome => outcome.problem).length;
+    if (failed)
+        return `Nothing published: ${failed} of ${outcomes.length} charts did not build`;
+    const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`;
+    return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`;
+}
+async function writeSummary(outcomes, run) {
+    // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const rows = outcomes.map(outcome => [
+        outcome.chartName,
+        outcome.version,
+        outcome.appVersion,
+        outcome.location.ref,
+        outcome.digest || outcome.problem || 'not pushed'
+    ]);
+    const summary = core/* summary */.z
+        .addHeading(escapeHtml(heading(outcomes)), 2)
+        .addTable([
+        ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
+        ...rows.map(row => row.map(escapeHtml))
+    ]);
+    if (outcomes.every(outcome => outcome.pushed))
+        summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell');
+    if (run?.releaseUrl)
+        summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl);
+    await summary.write();
+}
+/** When a chart did not build, nothing is pushed: every chart's row goes to the summary and the step fails. */
+async function failOnBuildProblems(built) {
+    const failed = built.filter(outcome => outcome.problem);
+    if (!failed.length)
+        return;
+    for (const outcome of failed)
+        core/* error */.z3(`${outcome.chartName}: ${outcome.problem}`);
+    await writeSummary(built);
+    const names = failed.map(outcome => outcome.chartName).join(', ');
+    throw new Error(built.length === 1
+        ? failed[0].problem
+        : `${failed.length} of ${built.length} charts did not build (${names}); nothing was pushed.`);
+}
+
+;// CONCATENATED MODULE: ./src/registry/if-exists.ts
+/** What to do given what the registry already holds at the reference; `fail` stops here. */
+function decide(ifExists, existingDigest, ref) {
+    if (existingDigest === undefined)
+        return { push: true };
+    if (ifExists === 'skip')
+        return { push: false, digest: existingDigest };
+    if (ifExists === 'overwrite')
+        return { push: true, replaces: existingDigest };
+    throw new Error(`${ref} is already published (${existingDigest}); a released version is not pushed again by default. ` +
+        'If this is a re-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.');
+}
+/** Why what the registry serves after the push is not what was pushed, or undefined when it is. */
+function verifyMismatch(pushed, served) {
+    const differs = ['digest', 'name', 'version'].filter(key => pushed[key] !== served[key]);
+    if (!differs.length)
+        return undefined;
+    return differs.map(key => `${key} ${served[key]} instead of ${pushed[key]}`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/registry/faults.ts
+// Checked in order: auth before "not found", since helm 3.18+ reports a missing login as "basic credential not found".
+const PATTERNS = [
+    ['invalid-reference', /invalid reference/i],
+    ['unauthorized', /status code 401|401 Unauthorized|credential not found|unauthorized: authentication required/i],
+    ['denied', /status code 403|403 Forbidden|\bdenied\b/i],
+    ['unknown-host', /no such host/i],
+    ['refused', /connection refused/i],
+    ['reset', /connection reset|broken pipe|unexpected EOF|: EOF$/im],
+    ['timeout', /i\/o timeout|deadline exceeded|TLS handshake timeout|Client\.Timeout/i],
+    ['throttled', /status code 429|Too Many Requests/i],
+    ['server', /status code 5[0-9]{2}/i]
+];
+/** `ref` is the reference looked up (`host/ns/chart:tag`): helm ends a clean miss with `<ref>: not found`. */
+function classifyFailure(text, ref) {
+    for (const [kind, pattern] of PATTERNS)
+        if (pattern.test(text))
+            return kind;
+    if ((ref && text.includes(`${ref}: not found`)) || /status code 404/.test(text))
+        return 'not-found';
+    return 'other';
+}
+/** The first line of the step's error: host, operation, what went wrong and the fix. */
+function explainFailure(kind, context) {
+    const { host, operation } = context;
+    const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
+    switch (kind) {
+        case 'unauthorized':
+            return (`${host} refused the credentials (401) on ${operation}. Check inputs username and password; ` +
+                `an expired or revoked token reads the same.`);
+        case 'denied':
+            return host === 'ghcr.io'
+                ? `ghcr.io denied ${operation} (403). Give the job "permissions: packages: write", and if the package ` +
+                    `${context.chartName || 'of the chart'} already exists it may belong to another repository: grant this repository ` +
+                    `write access under the package's settings (Manage Actions access).`
+                : `${host} denied ${operation} (403): the credentials are valid but may not write there. Check the ` +
+                    `account's permissions on the namespace in input registry.`;
+        case 'unknown-host':
+            return `${host} is an unknown host (DNS lookup failed) on ${operation}. Check input registry.`;
+        case 'refused':
+            return `Nothing accepted a connection at ${host} on ${operation}${tried}. Check input registry and that the registry is up.`;
+        case 'reset':
+            return `${host} dropped the connection on ${operation}${tried}. Re-run the job; if it persists, check proxies between the runner and the registry.`;
+        case 'timeout':
+            return `${operation} on ${host} did not finish within ${context.timeout}${tried}. Raise input timeout or re-run the job.`;
+        case 'throttled':
+        case 'server': {
+            const what = kind === 'throttled' ? 'kept answering 429 Too Many Requests' : 'kept failing with a server error (5xx)';
+            const retried = context.helmRetriesHttp ? ' after helm retried it five times' : tried;
+            return `${host} ${what} on ${operation}${retried}. The registry is in trouble; re-run the job later.`;
+        }
+        case 'invalid-reference':
+            return `${host} rejected the reference on ${operation} as invalid. Check input registry and the chart's name and version.`;
+        default:
+            return `${operation} on ${host} failed.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/retry.ts
+
+
+const BASE_MS = 1000;
+const MAX_MS = 30_000;
+/** A registry operation that failed for good, with what the failure was. */
+class RegistryFailure extends Error {
+    kind;
+    constructor(kind, message) {
+        super(message);
+        this.name = 'RegistryFailure';
+        this.kind = kind;
+    }
+}
+/**
+ * Connection faults and timeouts are retried here, since helm never retries them. 429 and 5xx only when helm
+ * does not retry them itself, so the attempts add up to at most (retries + 1) or helm's own six, not their product.
+ */
+function isTransient(kind, policy) {
+    if (kind === 'refused' || kind === 'reset' || kind === 'timeout')
+        return true;
+    return (kind === 'throttled' || kind === 'server') && !policy.helmRetriesHttp;
+}
+/** Exponential backoff from 1 s, capped at 30 s, with ±50 % jitter so that parallel jobs do not retry in step. */
+function backoffMs(attempt, random = Math.random) {
+    return Math.round(Math.min(BASE_MS * 2 ** (attempt - 1), MAX_MS) * (0.5 + random()));
+}
+/** The retry budget in words, logged before the first registry call. */
+function describePolicy(policy, helm) {
+    const own = policy.retries
+        ? `up to ${policy.retries} more attempt(s) with backoff after a refused or reset connection or a timeout`
+        : 'no retries (input retries: 0)';
+    const http = policy.helmRetriesHttp
+        ? `${helm} retries HTTP 429 (honouring Retry-After) and 5xx five times itself, so the action does not repeat those`
+        : `the action also retries HTTP 429 and 5xx, since ${helm} does not`;
+    return `Registry retries: ${own}; ${http}.`;
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Runs a registry operation, retrying transient failures; a lasting one becomes a RegistryFailure whose
+ * message leads with the explanation and keeps helm's own words below it.
+ */
+async function withRetries(policy, context, log, work) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await work();
+        }
+        catch (error) {
+            const text = errorMessage(error);
+            const kind = error.timedOut ? 'timeout' : classifyFailure(text, context.ref);
+            if (isTransient(kind, policy) && attempt <= policy.retries) {
+                const wait = backoffMs(attempt);
+                log(`${context.operation}: attempt ${attempt} of ${policy.retries + 1} failed (${kind}); retrying in ${wait} ms`);
+                log(text);
+                await sleep(wait);
+                continue;
+            }
+            const lead = explainFailure(kind, { ...context, attempts: attempt, helmRetriesHttp: policy.helmRetriesHttp });
+            throw new RegistryFailure(kind, `${lead}\n${text}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/registry-step.ts
+
+
+
+
+
+
+
+
+/**
+ * Logs in (when there is a password; `onLogin` records the host first, for the clean-up) and looks up the
+ * charts' versions, both retried under the policy the inputs and the helm version give.
+ */
+function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin) {
+    const policy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) };
+    core/* info */.pq(describePolicy(policy, `helm ${helmVersion.text}`));
+    const slot = limiter(options.parallel);
+    /** `chart` is undefined for the login, which concerns the account rather than a chart. */
+    const attempt = (operation, chart, log, work) => {
+        const context = {
+            host: registry.host,
+            operation,
+            chartName: chart?.chartName ?? '',
+            timeout: formatDuration(options.timeoutMs),
+            ref: chart?.location.ref
+        };
+        return withRetries(policy, context, log, work);
+    };
+    const show = (operation, chart, log) => attempt(operation, chart, log, async () => {
+        const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp);
+        // The command only: the Chart.yaml helm prints is summed up by the caller.
+        log(`$ ${result.command}`);
+        return result;
+    });
+    const logIn = async () => {
+        if (!options.password)
+            return;
+        onLogin(registry.host);
+        await logGroup(`Log in to ${registry.host}`, async (log) => {
+            const result = await attempt('login', undefined, log, () => helm.registryLogin(registry.host, options.username, options.password, options.plainHttp));
+            log(transcript(result));
+        });
+    };
+    /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
+    const lookUp = (chart) => {
+        const { ref } = chart.location;
+        return slot(() => logGroup(`${chart.chartName}: look up ${ref}`, async (log) => {
+            try {
+                const { digest } = await show(`look-up of ${ref}`, chart, log);
+                log(`${ref} exists: ${digest}`);
+                return digest;
+            }
+            catch (error) {
+                if (!(error instanceof RegistryFailure && error.kind === 'not-found'))
+                    throw error;
+                log(`${ref} does not exist yet.`);
+                return undefined;
+            }
+        }));
+    };
+    const verify = (chart, digest) => {
+        const { ref } = chart.location;
+        return logGroup(`${chart.chartName}: verify ${ref}`, async (log) => {
+            const served = await show(`verification of ${ref}`, chart, log);
+            const mismatch = verifyMismatch({ digest, name: chart.chartName, version: chart.version }, served);
+            if (mismatch) {
+                throw new Error(`Verification failed: ${ref} now resolves to ${mismatch}. Something else may have pushed to it at ` +
+                    'the same time; check the registry before re-running.');
+            }
+            log(`${ref} resolves to ${digest}: ${served.name} ${served.version}, as pushed.`);
+        });
+    };
+    const publish = async (outcome, decision) => {
+        const { ref } = outcome.location;
+        if (!decision.push) {
+            core/* warning */.$e(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`);
+            return { ...outcome, digest: decision.digest, pushed: false };
+        }
+        const digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
+            const pushed = await attempt('push', outcome, log, () => helm.push(outcome.packagePath, registry.url, options.plainHttp));
+            log(transcript(pushed));
+            return pushed.digest;
+        });
+        if (decision.replaces) {
+            core/* warning */.$e(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`);
+        }
+        if (options.verify)
+            await verify(outcome, digest);
+        return { ...outcome, digest, pushed: true };
+    };
+    const loggedIn = logIn();
+    const existing = loggedIn.then(() => Promise.all(charts.map(lookUp)));
+    const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])));
+    return {
+        loggedIn,
+        lookedUp: byName.then(() => undefined),
+        async publishAll(built) {
+            const found = await byName;
+            const decisions = built.map(outcome => decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref));
+            return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))));
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+
+/** The safety net: the main step cleans up after itself, so this only runs when it could not (it was killed). */
+async function post() {
+    await closeSession(savedSession());
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// The post step's code rides in the main step's chunk, so that the bundle holds each module once.
+
+/** `plan: true`: which charts the tag releases, for a matrix of jobs; nothing is built or changed. */
+async function setMatrix(inputs, context) {
+    const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
+    core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan)));
+    for (const { chart, release } of plan.charts)
+        core/* info */.pq(`${chart.meta.name} ${release.version} (${chart.input})`);
+}
+/** The release, step by step; every check that can refuse it runs before the first file is written. */
+async function run() {
+    try {
+        core/* saveState */.LZ(state/* STATE */.c.isPost, 'true');
+        const inputs = getInputs();
+        const context = getRunContext();
+        if (inputs.plan)
+            return await setMatrix(inputs, context);
+        // Finding helm needs nothing of the release, so it runs while the release is planned.
+        const helmFound = findHelm(inputs);
+        // Awaited in buildAndPublish(); until then this only keeps an early failure from counting as unhandled.
+        helmFound.catch(() => undefined);
+        const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
+        const names = plan.charts.filter(chart => chart.selected).map(({ chart }) => chart.meta.name);
+        const registry = parseRegistry(inputs.registry, names);
+        const image = await resolveImageMetadata(inputs, context, plan.tagged);
+        if (inputs.createRelease && inputs.push)
+            checkReleasable(context.repository, inputs.githubToken);
+        // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
+        const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, inputs)));
+        const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry);
+        const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' };
+        if (inputs.createRelease)
+            runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes);
+        setOutputs(outcomes, runOutcome);
+        await writeSummary(outcomes, runOutcome);
+        logOutcomes(outcomes, inputs.push);
+    }
+    catch (error) {
+        core/* setFailed */.C1(errorMessage(error));
+    }
+}
+/**
+ * In a helm session of the run's own: writes every released chart's files, builds the selected ones while
+ * the registry step logs in and looks their versions up, then (when all of them built) publishes them.
+ */
+async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry) {
+    const charts = prepared.filter(chart => chart.selected);
+    const targets = charts.map(({ chart, release }) => {
+        const location = locateChart(registry, chart.meta.name, release.version);
+        core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`);
+        return { chartName: chart.meta.name, version: release.version, location };
+    });
+    const session = await openSession(runnerTemp);
+    try {
+        const found = await helmFound;
+        const login = inputs.push && inputs.password !== '';
+        checkHelmSupports(found.version, { ...inputs, login, versions: targets.map(target => target.version) });
+        const helm = sessionHelm(session, found.bin, inputs.timeoutMs);
+        await logGroup('Chart.yaml', async (log) => {
+            for (const chart of prepared)
+                log(await writePrepared(chart, inputs.imageTagPath));
+        });
+        const registryStep = inputs.push
+            ? startRegistryStep(helm, found.version, registry, inputs, targets, host => recordLogin(session, host))
+            : undefined;
+        const loggedIn = registryStep?.loggedIn ?? Promise.resolve();
+        const [built] = await Promise.all([
+            buildAll(helm, inputs, charts, targets.map(target => target.location), loggedIn, session.packages),
+            registryStep?.lookedUp
+        ]);
+        await failOnBuildProblems(built);
+        return registryStep ? await registryStep.publishAll(built) : built;
+    }
+    finally {
+        await closeSession(session);
+    }
+}
+
+
+/***/ })
+
+};

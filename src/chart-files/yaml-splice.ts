@@ -1,0 +1,108 @@
+import { isMap, isScalar, parseDocument, Scalar, stringify, type Document } from 'yaml'
+import { show, textOf } from '../text.js'
+
+/**
+ * How the action rewrites YAML that people wrote (Chart.yaml, values.yaml): new scalars are spliced into the
+ * original text at the ranges the yaml Document API reports, so every other byte (comments, key order,
+ * quoting, blank lines, line endings) stays as it was. Re-serialising the document would lose some of that.
+ */
+
+export interface Edit {
+  start: number
+  end: number
+  text: string
+}
+
+/** Parses a file that must hold one YAML mapping; `shape` tells the reader what that mapping should hold. */
+export function parseMapping(source: string, file: string, shape: string): Document.Parsed {
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
+  if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}`)
+  if (!isMap(doc.contents)) throw new Error(`${file} must be a YAML mapping (${shape}).`)
+  return doc
+}
+
+/** A field as the text a reader of the file would take it for; empty when missing or null. */
+export function stringAt(doc: Document.Parsed, path: readonly (string | number)[]): string {
+  return textOf(doc.getIn(path))
+}
+
+/** Renders a string scalar in the style the file already used, quoting a plain one only where YAML needs it. */
+export function renderScalar(value: string, type: Scalar['type']): string {
+  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value)
+  if (type === Scalar.QUOTE_SINGLE) return `'${value.replaceAll("'", "''")}'`
+  // stringify quotes values such as 1.0 or true that would otherwise be read back as a number or boolean.
+  return stringify(value).trimEnd()
+}
+
+/**
+ * The edit that puts `value` where `node` stands. An empty null (`tag:` or `tag: # comment`) has a range of
+ * length zero, so blanks go around the value where the neighbours would otherwise run into it.
+ */
+export function replaceScalar(source: string, node: Scalar, value: string): Edit {
+  const [start, end] = node.range as [number, number, number]
+  const text = renderScalar(value, node.type)
+  if (start !== end) return { start, end, text }
+  const before = source[start - 1] === ':' ? ' ' : ''
+  const after = source[end] === '#' ? ' ' : ''
+  return { start, end, text: before + text + after }
+}
+
+export function applyEdits(source: string, edits: Edit[]): string {
+  let result = source
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end)
+  }
+  return result
+}
+
+/** The scalar node at `path`, or a thrown error naming the path, the file and the fix. */
+export function scalarAt(doc: Document.Parsed, path: readonly string[], file: string, input: string): Scalar {
+  const dotted = path.join('.')
+  let node: unknown = doc.contents
+  for (const [depth, key] of path.entries()) {
+    if (!isMap(node)) {
+      const parent = path.slice(0, depth).join('.')
+      throw new Error(`${file}: ${parent} is not a mapping, so ${input} ${show(dotted)} cannot be set in it.`)
+    }
+    const pair = node.items.find(item => isScalar(item.key) && String(item.key.value) === key)
+    if (!pair) {
+      throw new Error(
+        `${file} has no ${dotted} (input ${input} ${show(dotted)}): ${path.slice(0, depth + 1).join('.')} is ` +
+          `missing. Add it to ${file}, or fix the path; the action does not add keys.`
+      )
+    }
+    node = pair.value
+  }
+  if (!isScalar(node) || !node.range) {
+    throw new Error(`${file}: ${dotted} must be a single value (e.g. ${dotted}: "") to be set from ${input}.`)
+  }
+  return node
+}
+
+/** Sets string values at key paths, then reads the result back: a splice that changed meaning is an error. */
+export function setScalars(
+  source: string,
+  file: string,
+  shape: string,
+  values: { path: readonly string[]; value: string; input: string }[]
+): string {
+  const doc = parseMapping(source, file, shape)
+  const edits = values.map(({ path, value, input }) => replaceScalar(source, scalarAt(doc, path, file, input), value))
+  const result = applyEdits(source, edits)
+  verifyWritten(result, file, shape, values)
+  return result
+}
+
+export function verifyWritten(
+  result: string,
+  file: string,
+  shape: string,
+  values: { path: readonly (string | number)[]; value: string }[]
+): void {
+  const written = parseMapping(result, file, shape)
+  const wrong = values.filter(({ path, value }) => stringAt(written, path) !== value)
+  if (wrong.length) {
+    const names = wrong.map(({ path }) => path.join('.')).join(', ')
+    throw new Error(`${file}: rewriting ${names} did not read back as written; the file is left unchanged.`)
+  }
+}

@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process'
+import { parse } from 'yaml'
+import { formatDuration, show, textOf } from '../text.js'
+import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
+
+export interface HelmResult {
+  /** The command as it was run, for the log; never holds a secret, since secrets go through stdin. */
+  command: string
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  /** Written to helm's stdin: how passwords reach helm without touching argv. */
+  stdin?: string
+}
+
+const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo'])
+const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m
+/** The input timeout's default; also what the post step allows its logout. */
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000
+
+export class HelmError extends Error {
+  readonly subcommand: string
+  readonly exitCode: number
+  readonly stderr: string
+  /** Killed at the time limit rather than failed by itself. */
+  readonly timedOut: boolean
+
+  /** `stoppedAfter`: the time limit (`5m`) when helm was killed at it. */
+  constructor(subcommand: string, exitCode: number, stdout: string, stderr: string, stoppedAfter?: string) {
+    const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)'
+    super(
+      stoppedAfter
+        ? `helm ${subcommand} did not finish within ${stoppedAfter} (input timeout) and was stopped. It had said:\n${detail}`
+        : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`
+    )
+    this.name = 'HelmError'
+    this.subcommand = subcommand
+    this.exitCode = exitCode
+    this.stderr = stderr
+    this.timedOut = stoppedAfter !== undefined
+  }
+}
+
+interface Execution {
+  exitCode: number
+  stdout: string
+  stderr: string
+  timedOut: boolean
+}
+
+/**
+ * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
+ * stalled on a registry that never answers is killed at the time limit.
+ */
+function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
+  return new Promise<Execution>((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.once('error', error => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('close', code => {
+      clearTimeout(timer)
+      resolve({ exitCode: code ?? -1, stdout, stderr, timedOut })
+    })
+    // helm may exit without reading stdin (a failed lookup before login); that is not an error of ours.
+    child.stdin.once('error', () => undefined)
+    child.stdin.end(stdin)
+  })
+}
+
+export interface ChartInRegistry {
+  digest: string
+  name: string
+  version: string
+}
+
+/** The one way the action runs helm: argv arrays, output captured, a time limit, failures as HelmError. */
+export class Helm {
+  readonly bin: string
+  readonly env: Record<string, string>
+  readonly timeoutMs: number
+
+  /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
+  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    this.bin = bin
+    const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)
+    this.env = { ...Object.fromEntries(inherited), ...overrides }
+    this.timeoutMs = timeoutMs
+  }
+
+  async run(args: string[], options: RunOptions = {}): Promise<HelmResult> {
+    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs)
+    if (output.exitCode !== 0 || output.timedOut) {
+      const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1)
+      const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined
+      throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, stoppedAfter)
+    }
+    return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr }
+  }
+
+  async version(): Promise<HelmVersion> {
+    const { stdout } = await this.run(['version', '--template', '{{.Version}}'])
+    const version = parseHelmVersionOutput(stdout)
+    if (!version) throw new Error(`${this.bin} does not look like helm: \`helm version\` printed ${show(stdout)}.`)
+    return version
+  }
+
+  /**
+   * The chart's metadata and manifest digest as the registry holds them (`helm show chart` pulls the chart
+   * and prints the same Digest line as a pull).
+   */
+  async showChart(chartUrl: string, version: string, plainHttp: boolean): Promise<ChartInRegistry & HelmResult> {
+    const args = ['show', 'chart', chartUrl, '--version', version]
+    const result = await this.run(plainHttp ? [...args, '--plain-http'] : args)
+    const digest = parseDigest(result.stdout, result.stderr)
+    // Newer helm prints its Pulled/Digest notes on stdout too, ahead of the Chart.yaml that starts at apiVersion.
+    const meta: unknown = parse(result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m))))
+    const field = (key: string): string =>
+      textOf(meta && typeof meta === 'object' ? (meta as Record<string, unknown>)[key] : undefined)
+    if (!digest) throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`)
+    return { ...result, digest, name: field('name'), version: field('version') }
+  }
+
+  lint(chartDir: string, strict: boolean): Promise<HelmResult> {
+    return this.run(['lint', chartDir, ...(strict ? ['--strict'] : [])])
+  }
+
+  repoAdd(name: string, url: string): Promise<HelmResult> {
+    return this.run(['repo', 'add', name, url, '--force-update'])
+  }
+
+  dependencyBuild(chartDir: string): Promise<HelmResult> {
+    return this.run(['dependency', 'build', chartDir])
+  }
+
+  /** Resolves the dependencies anew and rewrites Chart.lock: for a lock the action cannot move itself. */
+  dependencyUpdate(chartDir: string): Promise<HelmResult> {
+    return this.run(['dependency', 'update', chartDir])
+  }
+
+  packageChart(chartDir: string, destination: string): Promise<HelmResult> {
+    return this.run(['package', chartDir, '--destination', destination])
+  }
+
+  registryLogin(host: string, username: string, password: string, plainHttp: boolean): Promise<HelmResult> {
+    const args = ['registry', 'login', host, '--username', username, '--password-stdin']
+    return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password })
+  }
+
+  registryLogout(host: string): Promise<HelmResult> {
+    return this.run(['registry', 'logout', host])
+  }
+
+  async push(packagePath: string, registryUrl: string, plainHttp: boolean): Promise<HelmResult & { digest: string }> {
+    const result = await this.run(['push', packagePath, registryUrl, ...(plainHttp ? ['--plain-http'] : [])])
+    const digest = parseDigest(result.stdout, result.stderr)
+    if (!digest) {
+      throw new Error(
+        `helm push reported no "Digest:" line, so the pushed digest is unknown. helm said:\n${result.stderr}${result.stdout}`
+      )
+    }
+    return { ...result, digest }
+  }
+}
+
+/** What a phase prints of a helm call: the command, then helm's own output. */
+export function transcript(result: HelmResult): string {
+  return [`$ ${result.command}`, result.stdout.trimEnd(), result.stderr.trimEnd()].filter(Boolean).join('\n')
+}
+
+/** The digest helm prints after a push or pull; helm 4.2.0 and older print it on stderr, later ones on stdout. */
+export function parseDigest(stdout: string, stderr: string): string | undefined {
+  return DIGEST_LINE.exec(`${stdout}\n${stderr}`)?.[1]
+}

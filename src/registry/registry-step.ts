@@ -1,0 +1,150 @@
+import * as core from '@actions/core'
+import type { Outcome } from '../build/build.js'
+import { limiter } from '../build/schedule.js'
+import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
+import { transcript, type ChartInRegistry, type Helm } from '../helm/helm.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { logGroup, type Log } from '../log-group.js'
+import { formatDuration } from '../text.js'
+import type { FailureContext } from './faults.js'
+import { decide, verifyMismatch, type Decision } from './if-exists.js'
+import type { Registry } from './reference.js'
+import { describePolicy, RegistryFailure, withRetries, type RetryPolicy } from './retry.js'
+
+/** A chart as the registry step sees it: what Chart.yaml names it and where it goes. */
+export type ChartId = Pick<Outcome, 'chartName' | 'version' | 'location'>
+
+export type RegistryOptions = Pick<
+  Inputs,
+  'username' | 'password' | 'plainHttp' | 'retries' | 'timeoutMs' | 'parallel' | 'ifExists' | 'verify'
+>
+
+/** The registry step as the run sees it; started before the build, so that login and look-ups run beside it. */
+export interface RegistryStep {
+  /** Settles once logged in (at once without a password): builds with oci:// dependencies wait for it. */
+  loggedIn: Promise<void>
+  /** Settles once every chart's version is looked up; rejects on any failure but a clean "not found". */
+  lookedUp: Promise<void>
+  /**
+   * Pushes every built chart as if-exists decides given what the look-ups found, `parallel` at a time, and
+   * verifies each push. Every chart is decided before any is pushed, so that a refusal (if-exists: fail)
+   * leaves the registry as it was.
+   */
+  publishAll(built: Outcome[]): Promise<Outcome[]>
+}
+
+/**
+ * Logs in (when there is a password; `onLogin` records the host first, for the clean-up) and looks up the
+ * charts' versions, both retried under the policy the inputs and the helm version give.
+ */
+export function startRegistryStep(
+  helm: Helm,
+  helmVersion: HelmVersion,
+  registry: Registry,
+  options: RegistryOptions,
+  charts: ChartId[],
+  onLogin: (host: string) => void
+): RegistryStep {
+  const policy: RetryPolicy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) }
+  core.info(describePolicy(policy, `helm ${helmVersion.text}`))
+  const slot = limiter(options.parallel)
+
+  /** `chart` is undefined for the login, which concerns the account rather than a chart. */
+  const attempt = <T>(operation: string, chart: ChartId | undefined, log: Log, work: () => Promise<T>) => {
+    const context: Omit<FailureContext, 'attempts' | 'helmRetriesHttp'> & { ref?: string } = {
+      host: registry.host,
+      operation,
+      chartName: chart?.chartName ?? '',
+      timeout: formatDuration(options.timeoutMs),
+      ref: chart?.location.ref
+    }
+    return withRetries(policy, context, log, work)
+  }
+
+  const show = (operation: string, chart: ChartId, log: Log): Promise<ChartInRegistry> =>
+    attempt(operation, chart, log, async () => {
+      const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp)
+      // The command only: the Chart.yaml helm prints is summed up by the caller.
+      log(`$ ${result.command}`)
+      return result
+    })
+
+  const logIn = async (): Promise<void> => {
+    if (!options.password) return
+    onLogin(registry.host)
+    await logGroup(`Log in to ${registry.host}`, async log => {
+      const result = await attempt('login', undefined, log, () =>
+        helm.registryLogin(registry.host, options.username, options.password, options.plainHttp)
+      )
+      log(transcript(result))
+    })
+  }
+
+  /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
+  const lookUp = (chart: ChartId): Promise<string | undefined> => {
+    const { ref } = chart.location
+    return slot(() =>
+      logGroup(`${chart.chartName}: look up ${ref}`, async log => {
+        try {
+          const { digest } = await show(`look-up of ${ref}`, chart, log)
+          log(`${ref} exists: ${digest}`)
+          return digest
+        } catch (error) {
+          if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
+          log(`${ref} does not exist yet.`)
+          return undefined
+        }
+      })
+    )
+  }
+
+  const verify = (chart: ChartId, digest: string): Promise<void> => {
+    const { ref } = chart.location
+    return logGroup(`${chart.chartName}: verify ${ref}`, async log => {
+      const served = await show(`verification of ${ref}`, chart, log)
+      const mismatch = verifyMismatch({ digest, name: chart.chartName, version: chart.version }, served)
+      if (mismatch) {
+        throw new Error(
+          `Verification failed: ${ref} now resolves to ${mismatch}. Something else may have pushed to it at ` +
+            'the same time; check the registry before re-running.'
+        )
+      }
+      log(`${ref} resolves to ${digest}: ${served.name} ${served.version}, as pushed.`)
+    })
+  }
+
+  const publish = async (outcome: Outcome, decision: Decision): Promise<Outcome> => {
+    const { ref } = outcome.location
+    if (!decision.push) {
+      core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
+      return { ...outcome, digest: decision.digest, pushed: false }
+    }
+    const digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
+      const pushed = await attempt('push', outcome, log, () =>
+        helm.push(outcome.packagePath, registry.url, options.plainHttp)
+      )
+      log(transcript(pushed))
+      return pushed.digest
+    })
+    if (decision.replaces) {
+      core.warning(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`)
+    }
+    if (options.verify) await verify(outcome, digest)
+    return { ...outcome, digest, pushed: true }
+  }
+
+  const loggedIn = logIn()
+  const existing = loggedIn.then(() => Promise.all(charts.map(lookUp)))
+  const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])))
+  return {
+    loggedIn,
+    lookedUp: byName.then(() => undefined),
+    async publishAll(built) {
+      const found = await byName
+      const decisions = built.map(outcome =>
+        decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref)
+      )
+      return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))))
+    }
+  }
+}
