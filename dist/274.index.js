@@ -1621,8 +1621,9 @@ function decideLatest(question) {
     return { latest: newest === undefined || (0,semver.compare)(release.version, newest) >= 0 };
 }
 /**
- * The tag names in the release process's order: the tag, major.minor, the commit, latest. A prerelease gets
- * its tag and the commit only (and latest only when asked for explicitly); a branch push the commit only.
+ * The tag names, most specific first since the first one becomes the version label: the tag, major.minor, the
+ * commit, latest. A prerelease gets its tag and the commit only (and latest only when asked for explicitly),
+ * since users pinned to 1.2 must not move to a prerelease; a branch push gets the commit only.
  */
 function imageTagNames(release, shaShort, latest) {
     const names = [];
@@ -2339,8 +2340,12 @@ async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry
     const session = await openSession(runnerTemp);
     try {
         const found = await helmFound;
-        const login = inputs.push && inputs.password !== '';
-        checkHelmSupports(found.version, { ...inputs, login, versions: targets.map(target => target.version) });
+        checkHelmSupports(found.version, {
+            push: inputs.push,
+            login: inputs.push && inputs.password !== '',
+            plainHttp: inputs.plainHttp,
+            versions: targets.map(target => target.version)
+        });
         const helm = sessionHelm(session, found.bin, inputs.timeoutMs);
         await logGroup('Chart.yaml', async (log) => {
             for (const chart of prepared)

@@ -79,8 +79,12 @@ async function buildAndPublish(
   const session = await openSession(runnerTemp)
   try {
     const found = await helmFound
-    const login = inputs.push && inputs.password !== ''
-    checkHelmSupports(found.version, { ...inputs, login, versions: targets.map(target => target.version) })
+    checkHelmSupports(found.version, {
+      push: inputs.push,
+      login: inputs.push && inputs.password !== '',
+      plainHttp: inputs.plainHttp,
+      versions: targets.map(target => target.version)
+    })
     const helm = sessionHelm(session, found.bin, inputs.timeoutMs)
     await logGroup('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs.imageTagPath))

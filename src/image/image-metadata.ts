@@ -8,7 +8,10 @@ import { show } from '../text.js'
 import { parseStrictSemver, type Release } from '../version/version.js'
 import { readTagHistory, type TagHistory } from './tag-history.js'
 
-/** What the action hands the Docker build of the same tag: tags and labels, as the release process names them. */
+/**
+ * What the action hands the Docker build of the same tag, so that the image and the chart carry one version:
+ * tags and OCI labels in docker/metadata-action's format.
+ */
 export interface ImageMetadata {
   /** `sha-` + 7 hex of the commit. */
   shaShort: string
@@ -85,8 +88,9 @@ export function decideLatest(question: LatestQuestion): LatestDecision {
 }
 
 /**
- * The tag names in the release process's order: the tag, major.minor, the commit, latest. A prerelease gets
- * its tag and the commit only (and latest only when asked for explicitly); a branch push the commit only.
+ * The tag names, most specific first since the first one becomes the version label: the tag, major.minor, the
+ * commit, latest. A prerelease gets its tag and the commit only (and latest only when asked for explicitly),
+ * since users pinned to 1.2 must not move to a prerelease; a branch push gets the commit only.
  */
 export function imageTagNames(release: Release | undefined, shaShort: string, latest: boolean): string[] {
   const names: string[] = []
