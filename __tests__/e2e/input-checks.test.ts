@@ -1,12 +1,12 @@
-// Walks the README's table of input checks: every bad input is refused with its message, before any file
-// changes (the chart, the run's temp dir) and before any registry call (a proxy in front of the registry
-// records every request, and must record none).
+// Walks the table of input checks in docs/input-checks.md: every bad input is refused with its message, before
+// any file changes (the chart, the run's temp dir) and before any registry call (a proxy in front of the
+// registry records every request, and must record none).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
-import { inputCheckCells, README, readInputChecks, readmeTableCells } from '../../scripts/input-checks-table.js'
+import { INPUT_CHECKS_DOC, inputCheckCells, inputChecksTableCells, readInputChecks } from '../../scripts/readme.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
@@ -24,8 +24,8 @@ interface InputCheck {
 
 const checks: InputCheck[] = await readInputChecks()
 
-test('the README shows exactly the table the tests walk', async () => {
-  expect(readmeTableCells(await readFile(README, 'utf8'))).toEqual(checks.map(inputCheckCells))
+test('docs/input-checks.md shows exactly the table the tests walk', async () => {
+  expect(inputChecksTableCells(await readFile(INPUT_CHECKS_DOC, 'utf8'))).toEqual(checks.map(inputCheckCells))
 })
 
 describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm => {
