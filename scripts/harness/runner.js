@@ -119,6 +119,8 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
       .filter(Boolean)
       .join(path.delimiter),
     HOME: home,
+    // The machine's, as a runner passes it on: in a test run, the run's root (see test-root.js).
+    TMPDIR: os.tmpdir(),
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
