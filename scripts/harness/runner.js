@@ -1,4 +1,4 @@
-// Runs the committed bundle the way the GitHub Actions runner does: action.yml defaults evaluated against a
+// Runs a bundle of the action the way the GitHub Actions runner does: action.yml defaults evaluated against a
 // github context, INPUT_<NAME> variables (uppercased, hyphens kept), GITHUB_OUTPUT/GITHUB_STATE/
 // GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/pro
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { BUNDLE } from './bundle.js'
 import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
 
@@ -57,6 +58,15 @@ function execute(file, env, cwd) {
   })
 }
 
+/** The bundle to run: the one the e2e setup built from today's src/ in a test run, else the committed dist/. */
+function bundleToRun(entry) {
+  if (entry) return entry
+  if (process.env[BUNDLE]) return process.env[BUNDLE]
+  // Falling back to dist/ here would let a stale dist/ pass for today's src/.
+  if (process.env.JEST_WORKER_ID) throw new Error(`${BUNDLE} is unset: run the e2e tests through jest.config.js.`)
+  return path.join(ROOT, 'dist', 'index.js')
+}
+
 export { visible } from './secret-scan.js'
 
 export const DEFAULT_GITHUB = {
@@ -92,7 +102,7 @@ async function helmOnPath(helm, runnerDir) {
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
  * @param {boolean} [options.post]    run the post step too (default true)
- * @param {string} [options.entry]    bundle to run (default dist/index.js)
+ * @param {string} [options.entry]    bundle to run (default: see bundleToRun)
  */
 export async function runAction({ workspace, helm, inputs = {}, github = {}, env = {}, post = true, entry }) {
   const context = { ...DEFAULT_GITHUB, ...github }
@@ -135,7 +145,7 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     ...inputEnv,
     ...env
   }
-  const bundle = entry ?? path.join(ROOT, 'dist', 'index.js')
+  const bundle = bundleToRun(entry)
   const main = await execute(bundle, base, workspace)
   const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
   const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
