@@ -46,6 +46,20 @@ export function parseCommandFile(text) {
   return values
 }
 
+/**
+ * The cell texts of the first table in a job summary, row by row (the header row first), read from the
+ * markup @actions/core's summary.addTable writes: `<tr><td>text</td>…</tr>`, and a bare `<td>` for an empty
+ * cell. Text holds no `<`, since the action escapes it; an unescaped one garbles the rows and fails the test.
+ */
+export function summaryTable(html) {
+  const table = /<table>([^]*?)<\/table>/.exec(html)
+  if (!table) throw new Error(`The summary holds no table:\n${html}`)
+  const unescape = text => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+  return [...table[1].matchAll(/<tr>([^]*?)<\/tr>/g)].map(([, row]) =>
+    [...row.matchAll(/<(th|td)(?: [^>]*)?>(?:([^<]*)<\/\1>)?/g)].map(([, , text = '']) => unescape(text))
+  )
+}
+
 function execute(file, env, cwd, detached) {
   const child = spawn(node24(), [file], { env, cwd, detached, stdio: ['ignore', 'pipe', 'pipe'] })
   const done = new Promise((resolve, reject) => {
