@@ -10,7 +10,8 @@ export const TEST_ROOT = 'HELM_RELEASE_TEST_ROOT'
 /** The run's root, made by whichever global setup asks first: jest runs a project's before the top level's. */
 export async function testRoot() {
   if (!process.env[TEST_ROOT]) {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'helm-release-test-'))
+    // Not helm-release-*: the action names its own work dirs so, and a clean-up of those would take this too.
+    const root = await mkdtemp(path.join(os.tmpdir(), 'test-run-helm-release-action-'))
     process.env[TEST_ROOT] = root
     process.env.TMPDIR = root
   }
