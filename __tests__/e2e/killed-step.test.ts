@@ -1,6 +1,7 @@
 // The post step's safety net, with real saved state: the main step cleans up after itself, so the post step
 // only has work when the main step was killed. Here the runner kills it mid-push, logged in to a real registry.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -48,7 +49,8 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       detached: true
     })
     try {
-      await stalled
+      const exited = once(step.child, 'exit').then(() => 'exited before its push stalled')
+      expect(await Promise.race([stalled.then(() => 'stalled'), exited])).toBe('stalled')
       const [workDir] = await readdir(step.runnerTemp)
       const helmHome = path.join(step.runnerTemp, workDir, 'helm')
       // What the post step has to remove, found by the same scan that must find nothing after it.
