@@ -181,7 +181,6 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
 
   return {
     child: main.child,
-    files,
     home,
     runnerTemp,
     /** Kills what is left of the main step's process group and waits until nothing of it runs. */
