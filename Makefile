@@ -18,10 +18,10 @@ test: install tools
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
 unit: install
-	NODE_OPTIONS=--experimental-vm-modules npx jest --testPathIgnorePatterns e2e
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
 e2e: install tools
-	NODE_OPTIONS=--experimental-vm-modules npx jest __tests__/e2e
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e
 
 lint: install
 	npx eslint .

@@ -1,10 +1,29 @@
 // ESM throughout, as in actions/typescript-action: ts-jest compiles the TypeScript, the harness is plain ESM.
-export default {
+// Two projects, so that only a run with e2e tests in it waits for the bundle they run (jest-e2e-setup.js).
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  testMatch: ['**/__tests__/**/*.test.ts'],
+  // Not jest's default in os.tmpdir(): a test run leaves nothing there.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest'
+}
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e/']
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      globalSetup: './scripts/harness/jest-e2e-setup.js'
+    }
+  ],
   testTimeout: 120000,
   globalSetup: './scripts/harness/jest-global-setup.js',
   globalTeardown: './scripts/harness/jest-global-teardown.js',

@@ -1,4 +1,4 @@
-// The outputs the Docker step of the same tag is fed from, run through the committed bundle in a real git
+// The outputs the Docker step of the same tag is fed from, run through the bundle of today’s src/ in a real git
 // repository with older tags, and the chart's default image tag in values.yaml, pushed to a real registry.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'

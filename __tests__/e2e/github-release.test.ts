@@ -1,4 +1,4 @@
-// create-release through the committed bundle against a loopback GitHub API (GitHub Enterprise layout),
+// create-release through the bundle of today’s src/ against a loopback GitHub API (GitHub Enterprise layout),
 // after a real push to a real registry: the payloads, the re-run that updates, and the 403.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'

@@ -5,12 +5,23 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { runAction } from '../../scripts/harness/runner.js'
+import { runAction, summaryTable } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { MONOREPO_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const run = promisify(execFile)
 const NAMES = ['common', 'api', 'worker']
+const HEADER = ['Chart', 'Version', 'appVersion', 'Reference', 'Digest']
+
+/** The text of a chart's ::error:: annotation in the log, decoded as the runner shows it. */
+const annotation = (stdout: string, chart: string) =>
+  stdout
+    .split('\n')
+    .find(line => line.startsWith(`::error::${chart}: `))
+    ?.slice(`::error::${chart}: `.length)
+    .replaceAll('%0D', '\r')
+    .replaceAll('%0A', '\n')
+    .replaceAll('%25', '%')
 
 describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -52,6 +63,18 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
       expect(chart).toMatchObject({ version: '1.2.3', 'app-version': '1.2.3', pushed: true })
       expect(chart.digest).toBe(await registry.manifestDigest(`lockstep/${chart.name}`, '1.2.3'))
     }
+    expect(summaryTable(first.summary)).toEqual([
+      HEADER,
+      ...(await Promise.all(
+        NAMES.map(async name => [
+          name,
+          '1.2.3',
+          '1.2.3',
+          `${registry.host}/lockstep/${name}:1.2.3`,
+          await registry.manifestDigest(`lockstep/${name}`, '1.2.3')
+        ])
+      ))
+    ])
     // The tag's version is the run's; a chart's own outputs would be ambiguous with three charts.
     expect(first.outputs.version).toBe('1.2.3')
     expect(first.outputs['chart-name']).toBeUndefined()
@@ -149,7 +172,42 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(result.stdout).toContain('1 of 3 charts did not build (worker); nothing was pushed.')
     expect(result.summary).toContain('<td>worker</td>')
     expect(result.summary).toContain('<td>api</td>')
+    const lintFailure = annotation(result.stdout, 'worker')
+    expect(lintFailure).toMatch(/^helm lint failed \(exit code 1\):\n/)
+    expect(summaryTable(result.summary)).toEqual([
+      HEADER,
+      ['common', '1.2.3', '1.2.3', `${registry.host}/failing/common:1.2.3`, 'not pushed'],
+      ['api', '1.2.3', '1.2.3', `${registry.host}/failing/api:1.2.3`, 'not pushed'],
+      ['worker', '1.2.3', '1.2.3', `${registry.host}/failing/worker:1.2.3`, lintFailure]
+    ])
     expect(await tagsOf('failing')).toEqual({ common: [], api: [], worker: [] })
+  })
+
+  test('the chart the others depend on failing lint: the summary holds its lint failure, the others skipped', async () => {
+    const workspace = await makeWorkspace({ charts: MONOREPO_CHARTS })
+    await writeFile(path.join(workspace.dir, 'charts/common/templates/_broken.tpl'), '{{ define "broken" }}{{ if }}')
+    const result = await release('dependency-failing', 'v1.2.3', {}, workspace.dir)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('3 of 3 charts did not build (common, api, worker); nothing was pushed.')
+    expect(result.summary).toContain('<h2>Nothing published: 3 of 3 charts did not build</h2>')
+    const lintFailure = annotation(result.stdout, 'common')
+    expect(lintFailure).toMatch(
+      new RegExp(
+        [
+          '^helm lint failed \\(exit code 1\\):\n',
+          `==> Linting ${workspace.dir}/charts/common\n`,
+          '\\[ERROR\\] templates/: parse error at \\(common/templates/_broken\\.tpl:1\\): missing value for if$'
+        ].join('[^]*')
+      )
+    )
+    const reference = (name: string) => `${registry.host}/dependency-failing/${name}:1.2.3`
+    expect(summaryTable(result.summary)).toEqual([
+      HEADER,
+      ['common', '1.2.3', '1.2.3', reference('common'), lintFailure],
+      ['api', '1.2.3', '1.2.3', reference('api'), 'skipped: common did not build'],
+      ['worker', '1.2.3', '1.2.3', reference('worker'), 'skipped: common did not build']
+    ])
+    expect(await tagsOf('dependency-failing')).toEqual({ common: [], api: [], worker: [] })
   })
 
   test('plan sets a matrix in dependency order and touches nothing', async () => {

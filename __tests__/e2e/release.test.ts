@@ -1,4 +1,4 @@
-// The committed bundle, run as the Actions runner runs it, against real helm and a real OCI registry.
+// The bundle of today’s src/, run as the Actions runner runs it, against real helm and a real OCI registry.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'

@@ -1,5 +1,5 @@
 // Re-runs against a registry that already holds the version (if-exists), build metadata, and the credentials'
-// traces: the committed bundle, real helm, a real registry.
+// traces: the bundle of today’s src/, real helm, a real registry.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'

@@ -1,9 +1,12 @@
-// Turns the whole-run password scan on (see secret-scan.js); test workers inherit the variable.
-import { mkdtemp } from 'node:fs/promises'
-import os from 'node:os'
+// The run's temporary root (see test-root.js) and the whole-run password scan (see secret-scan.js); test
+// workers inherit both through the environment.
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { TRANSCRIPTS } from './secret-scan.js'
+import { testRoot } from './test-root.js'
 
 export default async function globalSetup() {
-  process.env[TRANSCRIPTS] = await mkdtemp(path.join(os.tmpdir(), 'transcripts-'))
+  const transcripts = path.join(await testRoot(), 'transcripts')
+  await mkdir(transcripts)
+  process.env[TRANSCRIPTS] = transcripts
 }

@@ -1,12 +1,16 @@
-// Fails the test run when any run of the action showed a password anywhere (see secret-scan.js).
+// Removes the run's temporary root, and fails the test run when any run of the action showed a password
+// anywhere (see secret-scan.js).
 import { rm } from 'node:fs/promises'
 import { findLeaks, readTranscripts, TRANSCRIPTS } from './secret-scan.js'
+import { TEST_ROOT } from './test-root.js'
 
 export default async function globalTeardown() {
-  const dir = process.env[TRANSCRIPTS]
-  if (!dir) return
-  const transcripts = await readTranscripts(dir)
-  await rm(dir, { recursive: true, force: true })
+  let transcripts
+  try {
+    transcripts = await readTranscripts(process.env[TRANSCRIPTS])
+  } finally {
+    await rm(process.env[TEST_ROOT], { recursive: true, force: true, maxRetries: 3 })
+  }
   const leaks = findLeaks(transcripts)
   if (leaks.length) throw new Error(`Passwords leaked in ${leaks.length} place(s):\n${leaks.join('\n')}`)
   console.log(

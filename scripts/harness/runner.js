@@ -1,4 +1,4 @@
-// Runs the committed bundle the way the GitHub Actions runner does: action.yml defaults evaluated against a
+// Runs a bundle of the action the way the GitHub Actions runner does: action.yml defaults evaluated against a
 // github context, INPUT_<NAME> variables (uppercased, hyphens kept), GITHUB_OUTPUT/GITHUB_STATE/
 // GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/pro
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { BUNDLE } from './bundle.js'
 import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
 
@@ -45,16 +46,53 @@ export function parseCommandFile(text) {
   return values
 }
 
-function execute(file, env, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node24(), [file], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * The cell texts of the first table in a job summary, row by row (the header row first), read from the
+ * markup @actions/core's summary.addTable writes: `<tr><td>text</td>…</tr>`, and a bare `<td>` for an empty
+ * cell. Text holds no `<`, since the action escapes it; an unescaped one garbles the rows and fails the test.
+ */
+export function summaryTable(html) {
+  const table = /<table>([^]*?)<\/table>/.exec(html)
+  if (!table) throw new Error(`The summary holds no table:\n${html}`)
+  const unescape = text => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+  return [...table[1].matchAll(/<tr>([^]*?)<\/tr>/g)].map(([, row]) =>
+    [...row.matchAll(/<(th|td)(?: [^>]*)?>(?:([^<]*)<\/\1>)?/g)].map(([, , text = '']) => unescape(text))
+  )
+}
+
+function execute(file, env, cwd, detached) {
+  const child = spawn(node24(), [file], { env, cwd, detached, stdio: ['ignore', 'pipe', 'pipe'] })
+  const done = new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))
     child.stderr.on('data', chunk => (stderr += chunk))
     child.once('error', reject)
-    child.once('close', code => resolve({ code, stdout, stderr }))
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
+  return { child, done }
+}
+
+/** The bundle to run: the one the e2e setup built from today's src/ in a test run, else the committed dist/. */
+function bundleToRun(entry) {
+  if (entry) return entry
+  if (process.env[BUNDLE]) return process.env[BUNDLE]
+  // Falling back to dist/ here would let a stale dist/ pass for today's src/.
+  if (process.env.JEST_WORKER_ID) throw new Error(`${BUNDLE} is unset: run the e2e tests through jest.config.js.`)
+  return path.join(ROOT, 'dist', 'index.js')
+}
+
+/** Process ids in a process group, zombies aside: they run nothing and vanish once reaped. */
+async function groupMembers(group) {
+  const members = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(pgrp) === group && state !== 'Z') members.push(Number(entry))
+  }
+  return members
 }
 
 export { visible } from './secret-scan.js'
@@ -85,16 +123,19 @@ async function helmOnPath(helm, runnerDir) {
 }
 
 /**
+ * Starts the main step and returns at once; `finish()` then waits for it, reads back what it left and runs
+ * the post step with the state it saved, as the runner does after a step that ended, however it ended.
  * @param {object} options
  * @param {string} options.workspace  the checkout (GITHUB_WORKSPACE)
  * @param {string | null} options.helm  helm version whose binary is first on PATH; null for none
  * @param {Record<string, string>} [options.inputs]  the step's `with:`
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
- * @param {boolean} [options.post]    run the post step too (default true)
- * @param {string} [options.entry]    bundle to run (default dist/index.js)
+ * @param {string} [options.entry]    bundle to run (default: see bundleToRun)
+ * @param {boolean} [options.detached]  start the main step in a process group of its own, which stopGroup()
+ *                                      ends with whatever the step left running
  */
-export async function runAction({ workspace, helm, inputs = {}, github = {}, env = {}, post = true, entry }) {
+export async function startAction({ workspace, helm, inputs = {}, github = {}, env = {}, entry, detached = false }) {
   const context = { ...DEFAULT_GITHUB, ...github }
   const runnerDir = await mkdtemp(path.join(os.tmpdir(), 'runner-'))
   const files = {
@@ -119,6 +160,8 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
       .filter(Boolean)
       .join(path.delimiter),
     HOME: home,
+    // The machine's, as a runner passes it on: in a test run, the run's root (see test-root.js).
+    TMPDIR: os.tmpdir(),
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
@@ -133,43 +176,75 @@ export async function runAction({ workspace, helm, inputs = {}, github = {}, env
     ...inputEnv,
     ...env
   }
-  const bundle = entry ?? path.join(ROOT, 'dist', 'index.js')
-  const main = await execute(bundle, base, workspace)
-  const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
-  const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
-  const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8')
+  const bundle = bundleToRun(entry)
+  const main = execute(bundle, base, workspace, detached)
 
-  let postStep
-  if (post) {
-    const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
-    await writeFile(files.GITHUB_STATE, '')
-    postStep = await execute(bundle, { ...base, ...stateEnv }, workspace)
-  }
-  const texts = {
-    stdout: main.stdout,
-    stderr: main.stderr,
-    'post stdout': postStep?.stdout ?? '',
-    'post stderr': postStep?.stderr ?? '',
-    summary,
-    outputs: JSON.stringify(outputs),
-    state: JSON.stringify(state),
-    'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
-  }
-  await saveTranscript(runnerDir, [withDefaults.password, withDefaults['github-token']], texts)
   return {
-    ...main,
-    outputs,
-    state,
-    summary,
-    post: postStep,
+    child: main.child,
     home,
     runnerTemp,
-    toolCache,
-    /** Everything the run showed or left behind, for scanning. */
-    everything: Object.values(texts).join('\n'),
-    /** The run's helm homes (credentials, repositories) still on disk after both steps: should be none. */
-    helmHomesLeft: (await readdir(runnerTemp))
-      .map(dir => path.join(runnerTemp, dir, 'helm'))
-      .filter(home => existsSync(home))
+    /** Kills what is left of the main step's process group and waits until nothing of it runs. */
+    async stopGroup() {
+      if (!detached) throw new Error('stopGroup() needs a step started with detached: true')
+      try {
+        process.kill(-main.child.pid, 'SIGKILL')
+      } catch (error) {
+        if (error.code !== 'ESRCH') throw error
+      }
+      const deadline = Date.now() + 5000
+      while ((await groupMembers(main.child.pid)).length) {
+        if (Date.now() > deadline) throw new Error(`process group ${main.child.pid} still runs after SIGKILL`)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+    },
+    /** @param {{ post?: boolean }} [options]  run the post step too (default true) */
+    async finish({ post = true } = {}) {
+      const ended = await main.done
+      const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
+      const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
+      const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8')
+
+      let postStep
+      if (post) {
+        const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
+        await writeFile(files.GITHUB_STATE, '')
+        postStep = await execute(bundle, { ...base, ...stateEnv }, workspace, false).done
+      }
+      const texts = {
+        stdout: ended.stdout,
+        stderr: ended.stderr,
+        'post stdout': postStep?.stdout ?? '',
+        'post stderr': postStep?.stderr ?? '',
+        summary,
+        outputs: JSON.stringify(outputs),
+        state: JSON.stringify(state),
+        'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
+      }
+      await saveTranscript(runnerDir, [withDefaults.password, withDefaults['github-token']], texts)
+      return {
+        ...ended,
+        outputs,
+        state,
+        summary,
+        post: postStep,
+        home,
+        runnerTemp,
+        toolCache,
+        /** Everything the run showed or left behind, for scanning. */
+        everything: Object.values(texts).join('\n'),
+        /** The run's helm homes (credentials, repositories) still on disk after both steps: should be none. */
+        helmHomesLeft: (await readdir(runnerTemp))
+          .map(dir => path.join(runnerTemp, dir, 'helm'))
+          .filter(home => existsSync(home))
+      }
+    }
   }
+}
+
+/**
+ * Runs the main step to its end, then (unless `post` is false) the post step; options as for startAction.
+ * @param {Parameters<typeof startAction>[0] & { post?: boolean }} options
+ */
+export async function runAction({ post = true, ...options }) {
+  return (await startAction(options)).finish({ post })
 }
