@@ -27,6 +27,8 @@ const sh = (script, env) =>
   })
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-'))
+// The runner's folders and the workspaces go into os.tmpdir(): under the scratch folder, they go with it.
+process.env.TMPDIR = scratch
 const registry = await startRegistry()
 let namespaceCount = 0
 const namespace = () => `bench${namespaceCount++}`
@@ -232,7 +234,7 @@ try {
   console.log(table)
   const doc = `# Benchmarks
 
-\`make bench\` (scripts/bench.js) runs the committed bundle through the runner protocol (as the e2e tests do)
+\`make bench\` (scripts/bench.js) runs the committed bundle through the runner protocol of the e2e tests
 and the plain helm commands it replaces, alternately, on the same CNCF distribution registry on 127.0.0.1,
 with Helm ${HELM} and Node 24, and prints medians. Reproduce with:
 

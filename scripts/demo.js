@@ -1,5 +1,8 @@
 // make demo: releases examples/charts/llm-proxy from tag v1.2.3 through the committed bundle, run as the
 // Actions runner runs it, to a registry on 127.0.0.1 that it starts here and stops after.
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { commitAndTag, initRepository } from './harness/git.js'
 import { startRegistry } from './harness/registry.js'
 import { runAction } from './harness/runner.js'
@@ -7,6 +10,9 @@ import { HELM_VERSIONS } from './harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from './harness/workspace.js'
 
 const helm = HELM_VERSIONS[0]
+// The runner's folder and the workspace go into os.tmpdir(): under a folder of the demo's own, they go with it.
+const scratch = await mkdtemp(path.join(os.tmpdir(), 'demo-'))
+process.env.TMPDIR = scratch
 const registry = await startRegistry()
 const workspace = await makeWorkspace({ 'deploy/charts/llm-proxy': EXAMPLE_CHART })
 try {
@@ -54,4 +60,5 @@ try {
 } finally {
   await workspace.remove()
   await registry.stop()
+  await rm(scratch, { recursive: true, force: true })
 }
