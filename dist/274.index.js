@@ -354,7 +354,10 @@ async function buildChart(helm, prepared, lintStrict, destination) {
         else if (chart.meta.dependencies.length) {
             log(transcript(await helm.dependencyBuild(chart.dir)));
         }
-        const results = await Promise.allSettled([helm.lint(chart.dir, lintStrict), helm.packageChart(chart.dir, destination)]);
+        const results = await Promise.allSettled([
+            helm.lint(chart.dir, lintStrict),
+            helm.packageChart(chart.dir, destination)
+        ]);
         for (const result of results)
             if (result.status === 'fulfilled')
                 log(transcript(result.value));

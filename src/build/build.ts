@@ -41,7 +41,10 @@ export async function buildChart(helm: Helm, prepared: Prepared, lintStrict: boo
     } else if (chart.meta.dependencies.length) {
       log(transcript(await helm.dependencyBuild(chart.dir)))
     }
-    const results = await Promise.allSettled([helm.lint(chart.dir, lintStrict), helm.packageChart(chart.dir, destination)])
+    const results = await Promise.allSettled([
+      helm.lint(chart.dir, lintStrict),
+      helm.packageChart(chart.dir, destination)
+    ])
     for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
     for (const result of results) if (result.status === 'rejected') throw result.reason
     return path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
