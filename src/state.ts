@@ -3,7 +3,9 @@ export const STATE = {
   isPost: 'isPost',
   helmHome: 'helm-home',
   helm: 'helm',
-  registryHost: 'registry-host'
+  registryHost: 'registry-host',
+  /** Process groups of the helm commands still running, space-separated. */
+  helmGroups: 'helm-groups'
 } as const
 
 /** What core.getState returns, read without loading @actions/core: the post step often has nothing to do. */

@@ -1,5 +1,6 @@
 // The post step's safety net, with real saved state: the main step cleans up after itself, so the post step
-// only has work when the main step was killed. Here the runner kills it mid-push, logged in to a real registry.
+// only has work when the main step was killed. Here the runner kills it mid-push, logged in to a real registry;
+// and cancels it (SIGTERM), which the main step answers itself.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
@@ -7,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { startAction, visible } from '../../scripts/harness/runner.js'
+import { processesMentioning, startAction, visible } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
@@ -35,7 +36,7 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
     await registry?.stop()
   })
 
-  test('the post step, given the state the killed step saved, leaves no helm home and no password', async () => {
+  test('the post step, given the state the killed step saved, stops the orphaned helm and leaves no helm home and no password', async () => {
     // The password as typed, and as helm's registry config holds it (base64 of user:password).
     const secrets = [registry.password, Buffer.from(`${registry.username}:${registry.password}`).toString('base64')]
     // The manifest never answers: the run stays logged in, mid-push, until it is killed.
@@ -62,7 +63,10 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       expect(result.signal).toBe('SIGKILL')
       expect(result.state).toMatchObject({ isPost: 'true', 'helm-home': helmHome, 'registry-host': proxy.host })
       expect(result.post?.code).toBe(0)
-      expect(result.post?.stdout).not.toContain('::warning::')
+      expect(result.post?.stdout).toContain('::warning::The main step ended while helm still ran')
+      expect(result.post?.stdout).not.toContain('Could not log out')
+      // The orphaned helm push is gone: nothing talks to the registry after the post step.
+      expect(await processesMentioning(proxy.host)).toEqual([])
       expect(result.helmHomesLeft).toEqual([])
       expect(existsSync(helmHome)).toBe(false)
       expect(await filesHolding(step.runnerTemp, secrets)).toEqual([])
@@ -70,7 +74,39 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       expect(visible(result.everything)).not.toContain(registry.password)
       expect(await registry.tags('killed/llm-proxy')).toEqual([])
     } finally {
-      // The killed step's helm push may still run, orphaned (a known bug, filed separately): it goes with the group.
+      await step.stopGroup()
+      await workspace.remove()
+    }
+  })
+
+  test('a cancelled step (SIGTERM) stops its helm, removes the credentials and fails saying what was under way', async () => {
+    proxy.inject({ method: 'PUT', path: /\/manifests\//, stall: true })
+    const stalled = proxy.faulted('stall')
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    const step = await startAction({
+      workspace: workspace.dir,
+      helm,
+      inputs: { chart: 'chart', ...registry.inputs('cancelled', proxy.host) },
+      detached: true
+    })
+    try {
+      await stalled
+      expect(await processesMentioning(proxy.host)).not.toEqual([])
+      step.child.kill('SIGTERM')
+      const result = await step.finish({ post: false })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(
+        '::error::The step was cancelled (SIGTERM). Stopped what helm was doing:%0Ahelm push '
+      )
+      expect(result.stdout).toContain('re-run with if-exists: skip to complete the release.')
+      // One error: the helm push it stopped is not reported as a failure of its own.
+      expect(result.stdout.match(/^::error::/gm)).toHaveLength(1)
+      expect(await processesMentioning(proxy.host)).toEqual([])
+      expect(result.helmHomesLeft).toEqual([])
+      expect(result.state['helm-groups']).toBe('')
+      proxy.inject()
+      expect(await registry.tags('cancelled/llm-proxy')).toEqual([])
+    } finally {
       await step.stopGroup()
       await workspace.remove()
     }

@@ -95,6 +95,22 @@ async function groupMembers(group) {
   return members
 }
 
+/**
+ * Process ids of the running processes whose command line mentions `text` (a registry's host:port, say):
+ * found by what they do, not by any process group or state the action recorded.
+ */
+export async function processesMentioning(text) {
+  const pids = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
+    if (cmdline.replaceAll('\0', ' ').includes(text) && state !== 'Z') pids.push(Number(entry))
+  }
+  return pids
+}
+
 export { visible } from './secret-scan.js'
 
 export const DEFAULT_GITHUB = {

@@ -17,13 +17,23 @@ export interface Session {
   host: string
 }
 
+/** The session open in this step, for a cancelled step to close; one at a time. */
+let openedSession: Session | undefined
+
 /** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
 export async function openSession(runnerTemp: string): Promise<Session> {
   await mkdir(runnerTemp, { recursive: true })
   const workDir = await mkdtemp(path.join(runnerTemp, 'helm-release-'))
   const home = path.join(workDir, 'helm')
   core.saveState(STATE.helmHome, home)
-  return { home, env: await prepareHelmHome(home), packages: path.join(workDir, 'package'), helmBin: '', host: '' }
+  openedSession = { home, env: {}, packages: path.join(workDir, 'package'), helmBin: '', host: '' }
+  openedSession.env = await prepareHelmHome(home)
+  return openedSession
+}
+
+/** Closes the session this step has open, if any: what a cancelled step does after stopping helm. */
+export async function closeOpenSession(): Promise<void> {
+  if (openedSession) await closeSession(openedSession)
 }
 
 /** The session's helm, recorded so that the post step logs out with the same one. */
@@ -59,6 +69,7 @@ export function mayUseCredentialHelper(registryConfig: string | undefined): bool
  * A failed logout only warns; the files go regardless.
  */
 export async function closeSession(session: Pick<Session, 'home' | 'helmBin' | 'host'>): Promise<void> {
+  if (session === openedSession) openedSession = undefined
   try {
     const env = helmEnv(session.home)
     const config = await readFile(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined)
