@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { buildAll, type Outcome } from './build/build.js'
+import { settleAll } from './build/schedule.js'
+import { isCancelled, stopOnCancel } from './cancellation.js'
 import { prepareChart, writePrepared, type Prepared } from './chart-files/prepare.js'
 import { planMatrix, planRelease } from './charts/plan.js'
 import { checkReleasable } from './github-release/github-release.js'
@@ -11,8 +13,8 @@ import { resolveImageMetadata, shortSha } from './image/image-metadata.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
 import { getRunContext, type RunContext } from './inputs/run-context.js'
 import { logGroup } from './log-group.js'
-import { logOutcomes, setOutputs } from './outputs/outputs.js'
-import { failOnBuildProblems, writeSummary } from './outputs/summary.js'
+import type { RunOutcome } from './outputs/outputs.js'
+import { failOnProblems, report } from './outputs/report.js'
 import { locateChart, parseRegistry, type Registry } from './registry/reference.js'
 import { startRegistryStep } from './registry/registry-step.js'
 import { STATE } from './state.js'
@@ -32,6 +34,7 @@ async function setMatrix(inputs: Inputs, context: RunContext): Promise<void> {
 export async function run(): Promise<void> {
   try {
     core.saveState(STATE.isPost, 'true')
+    stopOnCancel()
     const inputs = getInputs()
     const context = getRunContext()
     if (inputs.plan) return await setMatrix(inputs, context)
@@ -49,19 +52,26 @@ export async function run(): Promise<void> {
       plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, inputs))
     )
     const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry)
-    const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' }
-    if (inputs.createRelease) runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes)
-    setOutputs(outcomes, runOutcome)
-    await writeSummary(outcomes, runOutcome)
-    logOutcomes(outcomes, inputs.push)
+    const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '' }
+    try {
+      // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
+      if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))
+        runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes)
+    } finally {
+      // Whatever failed, the outputs and the summary say what the registry holds.
+      await report(outcomes, runOutcome, inputs.push)
+    }
+    failOnProblems(outcomes)
   } catch (error) {
-    core.setFailed(errorMessage(error))
+    // A cancelled step says so itself; the helm calls it stopped fail for that reason only.
+    if (!isCancelled()) core.setFailed(errorMessage(error))
   }
 }
 
 /**
  * In a helm session of the run's own: writes every released chart's files, builds the selected ones while
- * the registry step logs in and looks their versions up, then (when all of them built) publishes them.
+ * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
+ * helm call has ended before the session (and its credentials) goes.
  */
 async function buildAndPublish(
   inputs: Inputs,
@@ -93,19 +103,15 @@ async function buildAndPublish(
       ? startRegistryStep(helm, found.version, registry, inputs, targets, host => recordLogin(session, host))
       : undefined
     const loggedIn = registryStep?.loggedIn ?? Promise.resolve()
-    const [built] = await Promise.all([
-      buildAll(
-        helm,
-        inputs,
-        charts,
-        targets.map(target => target.location),
-        loggedIn,
-        session.packages
-      ),
-      registryStep?.lookedUp
+    const locations = targets.map(target => target.location)
+    // Settled, not raced: a failed look-up must not close the session while builds still run helm.
+    const [built] = await settleAll([
+      buildAll(helm, inputs, charts, locations, loggedIn, session.packages),
+      registryStep?.lookedUp ?? Promise.resolve()
     ])
-    await failOnBuildProblems(built)
-    return registryStep ? await registryStep.publishAll(built) : built
+    // A chart that did not build stops every push: a release is all of the tag's charts or none.
+    if (!registryStep || built.some(outcome => outcome.problem)) return built
+    return await registryStep.publishAll(built)
   } finally {
     await closeSession(session)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { limiter, schedule } from '../../src/build/schedule.js'
+import { limiter, schedule, settleAll } from '../../src/build/schedule.js'
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
 
@@ -46,5 +46,25 @@ describe('limiter', () => {
     const order: number[] = []
     await Promise.all([1, 2, 3].map(n => slot(async () => order.push(n))))
     expect(order).toEqual([1, 2, 3])
+  })
+})
+
+describe('settleAll', () => {
+  test('rejects with the first failure only once every promise has settled', async () => {
+    let slowDone = false
+    const slow = new Promise<string>(resolve =>
+      setTimeout(() => {
+        slowDone = true
+        resolve('slow')
+      }, 20)
+    )
+    await expect(
+      settleAll([Promise.reject(new Error('first')), slow, Promise.reject(new Error('second'))])
+    ).rejects.toThrow('first')
+    expect(slowDone).toBe(true)
+  })
+
+  test('resolves to every value, in order', async () => {
+    await expect(settleAll([Promise.resolve(1), Promise.resolve('two')])).resolves.toEqual([1, 'two'])
   })
 })

@@ -17,6 +17,17 @@ describe('parseChart', () => {
     })
   })
 
+  // YAML reads 1.0 as the number 1 and 0x1F as 31; what a person reads (and a message quotes) is the file's text.
+  test.each([
+    ['version: 1.0', { version: '1.0' }],
+    ['version: 0x1F', { version: '0x1F' }],
+    ['version: "1.0"', { version: '1.0' }],
+    ['version: ~', { version: '' }],
+    ['appVersion: 2.10', { appVersion: '2.10' }]
+  ])('%s is read as the file spells it', (line, expected) => {
+    expect(parseChart(`apiVersion: v2\nname: x\n${line}\n`, 'Chart.yaml')).toMatchObject(expected)
+  })
+
   test.each([
     ['apiVersion: v2\nname: [x\n', 'Chart.yaml is not valid YAML'],
     ['- a\n- b\n', 'Chart.yaml must be a YAML mapping'],

@@ -77,7 +77,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
           'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
           digest,
           pushed: true,
-          'package-path': result.outputs['package-path']
+          'package-path': result.outputs['package-path'],
+          error: ''
         }
       ])
       expect(await registry.tags('sofatutor/llm-proxy')).toEqual(['1.2.3'])

@@ -12,6 +12,7 @@ import http from 'node:http'
  * @property {Record<string, string>} [headers]  headers of that answer (e.g. retry-after)
  * @property {boolean} [reset]   read part of the request body, then reset the connection (TCP RST)
  * @property {boolean} [stall]   never answer; the connection stays open until the proxy stops
+ * @property {number} [delay]    forward, but only after this many milliseconds (a slow registry)
  * @property {[string, string]} [rewrite]  forward with the first string in the path replaced by the second
  *                                          (another tag: a registry that serves something else than was pushed)
  */
@@ -65,7 +66,13 @@ export async function startFaultProxy(target) {
       }
     }
     const forwardPath = fault?.rewrite ? request.url.replace(...fault.rewrite) : request.url
-    record(line, forwardPath === request.url ? undefined : forwardPath)
+    record(line, fault?.delay ? `delay ${fault.delay}` : forwardPath === request.url ? undefined : forwardPath)
+    if (!fault?.delay) return forward(request, response, forwardPath)
+    request.pause()
+    setTimeout(() => forward(request, response, forwardPath), fault.delay)
+  })
+
+  const forward = (request, response, forwardPath) => {
     const upstream = http.request(
       { host: targetHost, port: targetPort, method: request.method, path: forwardPath, headers: request.headers },
       reply => {
@@ -75,7 +82,7 @@ export async function startFaultProxy(target) {
     )
     upstream.once('error', () => response.destroy())
     request.pipe(upstream)
-  })
+  }
   await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
 
   return {

@@ -18,8 +18,13 @@ export interface Outcome {
   /** Empty when nothing was pushed. */
   digest: string
   pushed: boolean
-  /** Why the chart did not build; any problem stops every push. */
+  /** Why the chart did not build, push, verify or come back from the registry; a build problem stops every push. */
   problem?: string
+}
+
+/** A chart that failed before it had a package: the build's problem, not the registry's. */
+export function didNotBuild(outcome: Outcome): boolean {
+  return Boolean(outcome.problem) && !outcome.packagePath && !outcome.digest
 }
 
 export function installCommand(outcome: Outcome): string {

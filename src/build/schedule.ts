@@ -51,3 +51,14 @@ export async function schedule<T>(
   const entries = await Promise.all(order.map(async name => [name, await tasks.get(name)!] as const))
   return new Map(entries)
 }
+
+/**
+ * Promise.all that waits for every promise before it rejects with the first failure: what the action started
+ * (helm calls) has ended by the time an error unwinds to the clean-up that removes their credentials.
+ */
+export async function settleAll<T extends unknown[]>(promises: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed) throw failed.reason
+  return results.map(result => (result as PromiseFulfilledResult<unknown>).value) as unknown as T
+}

@@ -21,8 +21,13 @@ export function parseMapping(source: string, file: string, shape: string): Docum
   return doc
 }
 
-/** A field as the text a reader of the file would take it for; empty when missing or null. */
+/**
+ * A field as the text a reader of the file would take it for, as the file spells it (`1.0`, not the number 1
+ * YAML makes of it); empty when missing or null.
+ */
 export function stringAt(doc: Document.Parsed, path: readonly (string | number)[]): string {
+  const node = doc.getIn(path, true)
+  if (isScalar(node) && typeof node.value !== 'string' && node.value !== null && node.source) return node.source
   return textOf(doc.getIn(path))
 }
 

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process'
 import { parse } from 'yaml'
 import { formatDuration, show, textOf } from '../text.js'
 import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
+import { signalGroup, spawnHelm } from './processes.js'
 
 export interface HelmResult {
   /** The command as it was run, for the log; never holds a secret, since secrets go through stdin. */
@@ -56,13 +56,13 @@ interface Execution {
  */
 function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
   return new Promise<Execution>((resolve, reject) => {
-    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawnHelm(bin, args, env)
     let stdout = ''
     let stderr = ''
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGKILL')
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
     }, timeoutMs)
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
@@ -161,6 +161,20 @@ export class Helm {
 
   registryLogout(host: string): Promise<HelmResult> {
     return this.run(['registry', 'logout', host])
+  }
+
+  /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */
+  async pull(
+    chartUrl: string,
+    version: string,
+    destination: string,
+    plainHttp: boolean
+  ): Promise<HelmResult & { digest: string }> {
+    const args = ['pull', chartUrl, '--version', version, '--destination', destination]
+    const result = await this.run(plainHttp ? [...args, '--plain-http'] : args)
+    const digest = parseDigest(result.stdout, result.stderr)
+    if (!digest) throw new Error(`helm pull reported no "Digest:" line for ${chartUrl} ${version}.`)
+    return { ...result, digest }
   }
 
   async push(packagePath: string, registryUrl: string, plainHttp: boolean): Promise<HelmResult & { digest: string }> {

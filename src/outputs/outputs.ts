@@ -22,7 +22,8 @@ export function chartsOutput(outcomes: Outcome[]): string {
       'chart-url': outcome.location.url,
       digest: outcome.digest,
       pushed: outcome.pushed,
-      'package-path': outcome.packagePath
+      'package-path': outcome.packagePath,
+      error: outcome.problem ?? ''
     }))
   )
 }
@@ -75,13 +76,13 @@ export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
 
-/** The log's last word on each chart: where it is and how to install it, or why it was not pushed. */
+/** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
 export function logOutcomes(outcomes: Outcome[], push: boolean): void {
   for (const outcome of outcomes) {
-    core.info(
-      outcome.pushed
-        ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
-        : `Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`
-    )
+    const install = `Install it with: ${installCommand(outcome)}`
+    if (outcome.pushed) core.info(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`)
+    else if (outcome.digest) core.info(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`)
+    else if (!outcome.problem)
+      core.info(`Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`)
   }
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { installCommand, type Outcome } from '../build/build.js'
+import { didNotBuild, installCommand, type Outcome } from '../build/build.js'
 import type { RunOutcome } from './outputs.js'
 
 const escapeHtml = (text: string): string =>
@@ -7,9 +7,15 @@ const escapeHtml = (text: string): string =>
 
 function heading(outcomes: Outcome[]): string {
   const failed = outcomes.filter(outcome => outcome.problem).length
-  if (failed) return `Nothing published: ${failed} of ${outcomes.length} charts did not build`
+  const inRegistry = outcomes.filter(outcome => outcome.digest).length
+  if (failed) {
+    const verb = outcomes.filter(outcome => outcome.problem).every(didNotBuild) ? 'did not build' : 'failed'
+    const of = `${failed} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`
+    return inRegistry ? `${of}; ${inRegistry} in the registry` : `Nothing published: ${of}`
+  }
   const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`
-  return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`
+  if (!outcomes.every(outcome => outcome.digest)) return `Packaged ${what} (not pushed)`
+  return outcomes.some(outcome => outcome.pushed) ? `Published ${what}` : `${what}: already published (if-exists: skip)`
 }
 
 export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promise<void> {
@@ -20,7 +26,7 @@ export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promi
     outcome.version,
     outcome.appVersion,
     outcome.location.ref,
-    outcome.digest || outcome.problem || 'not pushed'
+    [outcome.digest, outcome.problem].filter(Boolean).join(': ') || 'not pushed'
   ])
   const summary = core.summary
     .addHeading(escapeHtml(heading(outcomes)), 2)
@@ -28,21 +34,8 @@ export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promi
       ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
       ...rows.map(row => row.map(escapeHtml))
     ])
-  if (outcomes.every(outcome => outcome.pushed)) summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
+  if (outcomes.every(outcome => outcome.digest && !outcome.problem))
+    summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
   if (run?.releaseUrl) summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl)
   await summary.write()
-}
-
-/** When a chart did not build, nothing is pushed: every chart's row goes to the summary and the step fails. */
-export async function failOnBuildProblems(built: Outcome[]): Promise<void> {
-  const failed = built.filter(outcome => outcome.problem)
-  if (!failed.length) return
-  for (const outcome of failed) core.error(`${outcome.chartName}: ${outcome.problem}`)
-  await writeSummary(built)
-  const names = failed.map(outcome => outcome.chartName).join(', ')
-  throw new Error(
-    built.length === 1
-      ? failed[0].problem
-      : `${failed.length} of ${built.length} charts did not build (${names}); nothing was pushed.`
-  )
 }

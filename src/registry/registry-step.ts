@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
 import type { Outcome } from '../build/build.js'
-import { limiter } from '../build/schedule.js'
+import { limiter, settleAll } from '../build/schedule.js'
 import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
 import { transcript, type ChartInRegistry, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
-import { formatDuration } from '../text.js'
+import { errorMessage, formatDuration } from '../text.js'
 import type { FailureContext } from './faults.js'
 import { decide, verifyMismatch, type Decision } from './if-exists.js'
 import type { Registry } from './reference.js'
@@ -28,7 +30,8 @@ export interface RegistryStep {
   /**
    * Pushes every built chart as if-exists decides given what the look-ups found, `parallel` at a time, and
    * verifies each push. Every chart is decided before any is pushed, so that a refusal (if-exists: fail)
-   * leaves the registry as it was.
+   * leaves the registry as it was. A chart that fails to push or verify does not stop the others: each
+   * outcome says whether its chart is published, and its `problem` why not or what is wrong with it.
    */
   publishAll(built: Outcome[]): Promise<Outcome[]>
 }
@@ -113,28 +116,66 @@ export function startRegistryStep(
     })
   }
 
+  /**
+   * The registry's own chart in place of the one just built: helm packages are not byte-for-byte reproducible,
+   * so a chart kept by if-exists: skip is attached and reported as the registry holds it. helm checks each
+   * blob it pulls against its digest, so the file's bytes are the manifest's chart layer.
+   */
+  const fetchPublished = (outcome: Outcome, digest: string): Promise<string> =>
+    logGroup(`${outcome.chartName}: pull ${outcome.location.ref}`, async log => {
+      await rm(outcome.packagePath, { force: true })
+      const destination = path.dirname(outcome.packagePath)
+      const pulled = await attempt(`pull of ${outcome.location.ref}`, outcome, log, () =>
+        helm.pull(outcome.location.url, outcome.version, destination, options.plainHttp)
+      )
+      log(transcript(pulled))
+      if (pulled.digest !== digest) {
+        throw new Error(
+          `${outcome.location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
+            'Something else pushes to it; check the registry before re-running.'
+        )
+      }
+      log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`)
+      return outcome.packagePath
+    })
+
   const publish = async (outcome: Outcome, decision: Decision): Promise<Outcome> => {
     const { ref } = outcome.location
     if (!decision.push) {
       core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
-      return { ...outcome, digest: decision.digest, pushed: false }
+      const kept = { ...outcome, digest: decision.digest, pushed: false }
+      try {
+        return { ...kept, packagePath: await fetchPublished(outcome, decision.digest) }
+      } catch (error) {
+        return { ...kept, packagePath: '', problem: errorMessage(error) }
+      }
     }
-    const digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
-      const pushed = await attempt('push', outcome, log, () =>
-        helm.push(outcome.packagePath, registry.url, options.plainHttp)
-      )
-      log(transcript(pushed))
-      return pushed.digest
-    })
+    let digest: string
+    try {
+      digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
+        const pushed = await attempt('push', outcome, log, () =>
+          helm.push(outcome.packagePath, registry.url, options.plainHttp)
+        )
+        log(transcript(pushed))
+        return pushed.digest
+      })
+    } catch (error) {
+      return { ...outcome, problem: errorMessage(error) }
+    }
     if (decision.replaces) {
       core.warning(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`)
     }
-    if (options.verify) await verify(outcome, digest)
-    return { ...outcome, digest, pushed: true }
+    const published = { ...outcome, digest, pushed: true }
+    try {
+      if (options.verify) await verify(outcome, digest)
+      return published
+    } catch (error) {
+      return { ...published, problem: errorMessage(error) }
+    }
   }
 
   const loggedIn = logIn()
-  const existing = loggedIn.then(() => Promise.all(charts.map(lookUp)))
+  const existing = loggedIn.then(() => settleAll(charts.map(lookUp)))
   const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])))
   return {
     loggedIn,
@@ -144,6 +185,7 @@ export function startRegistryStep(
       const decisions = built.map(outcome =>
         decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref)
       )
+      // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
       return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))))
     }
   }
