@@ -64,7 +64,7 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
     expect(proxy.requests.filter(line => line.endsWith('-> 503'))).toHaveLength(3)
     expect(await registryState(registry, 'flaky', result)).toBe('complete')
     expect(result.stdout).toContain('::group::llm-proxy: verify ')
-    expect(result.stdout).toContain('itself retries HTTP 429 and 5xx five times within about 7 s on each attempt')
+    expect(result.stdout).toContain('retries HTTP 429 and 5xx itself, five times within about 7 s on each attempt')
   })
 
   test('a 20 s outage from the first upload on outlasts helm’s own retries; the action’s backoff carries it', async () => {

@@ -47,7 +47,7 @@ describe('describePolicy', () => {
       'helm v4.1.4',
       'Registry retries: up to 3 more attempt(s) after a refused or reset connection, a timeout, HTTP 429 or 5xx, ' +
         'or a chart the registry does not serve yet right after its upload, waiting 4 s, 8 s, 16 s (±20 %) in ' +
-        'between, at most 34 s in all; helm v4.1.4 itself retries HTTP 429 and 5xx five times within about 7 s on ' +
+        'between, at most 34 s in all; helm v4.1.4 retries HTTP 429 and 5xx itself, five times within about 7 s on ' +
         'each attempt (waiting out a Retry-After of up to 3 s).'
     ],
     [
@@ -60,7 +60,7 @@ describe('describePolicy', () => {
     [
       { retries: 0, helmRetriesHttp: true },
       'helm v3.18.0',
-      'Registry retries: none (input retries: 0); helm v3.18.0 itself retries HTTP 429 and 5xx five times within ' +
+      'Registry retries: none (input retries: 0); helm v3.18.0 retries HTTP 429 and 5xx itself, five times within ' +
         'about 7 s on each attempt (waiting out a Retry-After of up to 3 s).'
     ]
   ])('%j with %s', (policy, helm, text) => {

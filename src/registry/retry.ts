@@ -61,7 +61,7 @@ export function describePolicy(policy: RetryPolicy, helm: string): string {
       `(±${JITTER * 100} %) in between, at most ${seconds(total)} in all`
     : 'none (input retries: 0)'
   const http = policy.helmRetriesHttp
-    ? `${helm} itself retries HTTP 429 and 5xx five times within about 7 s on each attempt (waiting out a ` +
+    ? `${helm} retries HTTP 429 and 5xx itself, five times within about 7 s on each attempt (waiting out a ` +
       'Retry-After of up to 3 s)'
     : `${helm} does not retry HTTP itself`
   return `Registry retries: ${own}; ${http}.`
