@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals'
+import { describe, expect, jest, test } from '@jest/globals'
 import type { FailureKind } from '../../src/registry/faults.js'
 import { backoffMs, describePolicy, isTransient, RegistryFailure, withRetries } from '../../src/registry/retry.js'
 
@@ -106,15 +106,9 @@ describe('withRetries', () => {
     expect(error.kind).toBe('timeout')
   })
 
-  test('retries a reset connection, logging each attempt, and returns what the last one gave', async () => {
-    const { work, calls } = failing(['read: connection reset by peer'])
-    const lines: string[] = []
-    await expect(withRetries(modern, context, line => lines.push(line), work)).resolves.toBe('done')
-    expect(calls()).toBe(2)
-    expect(lines[0]).toMatch(/^push: attempt 1 of 4 failed \(reset\); retrying in [0-9]+ ms$/)
-  })
-
+  // The waits pass on jest's clock, not the wall's.
   test.each([
+    ['a reset connection', 'read: connection reset by peer', {}, 'reset'],
     ['a 5xx after helm’s own retries', 'response status code 503', {}, 'server, after helm’s five quick retries'],
     [
       'the registry not serving a fresh upload',
@@ -129,16 +123,22 @@ describe('withRetries', () => {
       'read-after-write'
     ]
   ])(
-    'retries %s, saying what failed',
+    'retries %s, logging what failed and the wait, and returns what the next attempt gave',
     async (_case, message, extra, what) => {
-      const { work, calls } = failing([message])
-      const lines: string[] = []
-      await expect(withRetries(modern, { ...context, ...extra }, line => lines.push(line), work)).resolves.toBe('done')
-      expect(calls()).toBe(2)
-      expect(lines[0]).toMatch(new RegExp(`^push: attempt 1 of 4 failed \\(${what}\\); retrying in [0-9]+ ms$`))
-      expect(lines[1]).toBe(message)
-    },
-    10_000
+      jest.useFakeTimers()
+      try {
+        const { work, calls } = failing([message])
+        const lines: string[] = []
+        const result = withRetries(modern, { ...context, ...extra }, line => lines.push(line), work)
+        await jest.runAllTimersAsync()
+        await expect(result).resolves.toBe('done')
+        expect(calls()).toBe(2)
+        expect(lines[0]).toMatch(new RegExp(`^push: attempt 1 of 4 failed \\(${what}\\); retrying in [0-9]+ ms$`))
+        expect(lines[1]).toBe(message)
+      } finally {
+        jest.useRealTimers()
+      }
+    }
   )
 
   test('a miss on a look-up is an answer, not retried', async () => {
