@@ -33,8 +33,8 @@ export function decideBeforePush(ifExists: IfExists, existingDigest: string | un
 
 /**
  * Why the verification fails, or undefined when the registry serves what this run pushed; `check` is the command
- * that shows what the registry serves. The registry has no
- * conditional put, so another push of the same tag can land between this run's push and its verification.
+ * that shows what the registry serves. The registry has no conditional put, so another push of the same tag can
+ * land between this run's push and its verification.
  */
 export function verificationFailure(
   ref: string,
