@@ -12,6 +12,8 @@ type Result = Awaited<ReturnType<typeof runAction>>
 
 const BLOB_UPLOAD = /\/blobs\/uploads\/.+/
 const MANIFEST = /\/manifests\//
+/** The chart's tag, not its digest: the request that publishes the version, and the verification's. */
+const TAG = /\/manifests\/1\.2\.3$/
 
 /** 'nothing' or 'complete'; fails the test on anything in between (a tag without its chart, a wrong digest). */
 async function registryState(registry: Registry, namespace: string, result: Result): Promise<'nothing' | 'complete'> {
@@ -62,18 +64,37 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
     expect(proxy.requests.filter(line => line.endsWith('-> 503'))).toHaveLength(3)
     expect(await registryState(registry, 'flaky', result)).toBe('complete')
     expect(result.stdout).toContain('::group::llm-proxy: verify ')
-    expect(result.stdout).toContain('retries HTTP 429 (honouring Retry-After) and 5xx five times itself')
+    expect(result.stdout).toContain('retries HTTP 429 and 5xx itself, five times within about 7 s on each attempt')
   })
 
-  test('a registry that keeps answering 503 fails the step after a bounded number of tries, not multiplied', async () => {
+  test('a 20 s outage from the first upload on outlasts helm’s own retries; the action’s backoff carries it', async () => {
+    proxy.inject({ method: 'POST', path: /\/blobs\/uploads\/$/, status: 503, seconds: 20 })
+    const result = await release('outage')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'Registry retries: up to 3 more attempt(s) after a refused or reset connection, a timeout, HTTP 429 or 5xx'
+    )
+    expect(result.stdout).toMatch(
+      /push: attempt 1 of 4 failed \(server, after helm’s five quick retries\); retrying in [0-9]+ ms/
+    )
+    // helm's one call retries each request five times; the outage outlasts that, the action's attempts do not.
+    expect(proxy.requests.filter(line => line.endsWith('-> 503')).length).toBeGreaterThanOrEqual(12)
+    expect(await registryState(registry, 'outage', result)).toBe('complete')
+    expect(result.stdout).toContain('::group::llm-proxy: verify ')
+  })
+
+  test('a registry that keeps answering 503 fails the step after helm’s retries within each of the action’s', async () => {
     proxy.inject({ method: 'PUT', path: MANIFEST, status: 503 })
-    const result = await release('down', { retries: '3' })
+    const result = await release('down', { retries: '1' })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      `::error::${proxy.host} kept failing with a server error (5xx) on push after helm retried it five times.`
+      `::error::${proxy.host} kept failing with a server error (5xx) on push (2 attempts, each retried five times by helm).`
     )
-    // helm's one call with its own five retries; the action does not repeat them (that would be 24).
-    expect(proxy.requests.filter(line => line.startsWith('PUT') && line.endsWith('-> 503'))).toHaveLength(6)
+    expect(result.stdout).toMatch(
+      /push: attempt 1 of 2 failed \(server, after helm’s five quick retries\); retrying in [0-9]+ ms/
+    )
+    // Two calls of helm, each with its own five retries: bounded, 2 × 6.
+    expect(proxy.requests.filter(line => line.startsWith('PUT') && line.endsWith('-> 503'))).toHaveLength(12)
     expect(await registryState(registry, 'down', result)).toBe('nothing')
     expect(result.helmHomesLeft).toEqual([])
   })
@@ -149,8 +170,52 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
     proxy.inject({ method: 'GET', path, rewrite }, { method: 'HEAD', path, rewrite })
     const result = await release('swapped', { 'if-exists': 'overwrite' })
     expect(result.code).toBe(1)
+    const served = await registry.manifestDigest('swapped/llm-proxy', '9.9.9')
     expect(result.stdout).toMatch(
-      /::error::Verification failed: .*llm-proxy:1\.2\.3 now resolves to digest sha256:[0-9a-f]{64} instead of sha256:[0-9a-f]{64}, version 9\.9\.9 instead of 1\.2\.3\./
+      new RegExp(
+        `::error::another push replaced ${proxy.host}/swapped/llm-proxy:1\\.2\\.3 \\(now ${served}\\) after this run ` +
+          'pushed sha256:[0-9a-f]{64}\\. The chart this run pushed is no longer what the tag serves'
+      )
     )
+  })
+
+  test('a verification that stalls past the time limit says the chart is published and how to check it', async () => {
+    // Hold the answer to the push's tag until the verification's requests stall, then let the push finish.
+    proxy.inject({ method: 'PUT', path: TAG, hold: 201, times: 1 })
+    const pushed = proxy.faulted('hold')
+    const running = release('verify-stall', { timeout: '2s', retries: '0' })
+    await pushed
+    proxy.inject({ path: TAG, stall: true })
+    proxy.release()
+    const result = await running
+    expect(result.code).toBe(1)
+    expect(proxy.requests.some(line => line.endsWith('-> stall'))).toBe(true)
+    const digest = await registry.manifestDigest('verify-stall/llm-proxy', '1.2.3')
+    const ref = `${proxy.host}/verify-stall/llm-proxy:1.2.3`
+    expect(result.stdout).toContain(
+      `::error::${ref} is published (${digest}); only its verification timed out (2s). Check what the registry ` +
+        `serves with \`helm show chart oci://${proxy.host}/verify-stall/llm-proxy --version 1.2.3 --plain-http\` or ` +
+        'in the registry; a re-run needs input if-exists: skip, since the version exists now.'
+    )
+    expect(result.stdout).not.toMatch(/::error::.*[Rr]e-run the job/)
+    expect(await registryState(registry, 'verify-stall', result)).toBe('complete')
+  })
+
+  test('plain-http: false against a registry that answers plain HTTP', async () => {
+    const result = await release('plain', { 'plain-http': 'false' }, registry.host)
+    if (helm.startsWith('3.')) {
+      // helm 3.18 falls back to HTTP by itself when a registry answers HTTPS with HTTP (helm 4 no longer does).
+      expect(result.code).toBe(0)
+      expect(await registryState(registry, 'plain', result)).toBe('complete')
+      return
+    }
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `::error::${registry.host} answered plain HTTP on login, but helm spoke HTTPS (input plain-http is false). ` +
+        'If it is a registry you trust on a private network, set input plain-http: true;'
+    )
+    expect(result.stdout).toContain('http: server gave HTTP response to HTTPS client')
+    expect(result.stdout).not.toMatch(/login: attempt 1 of/)
+    expect(await registry.catalog()).not.toContain('plain/llm-proxy')
   })
 })

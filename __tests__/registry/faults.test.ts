@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { classifyFailure, explainFailure, type FailureKind } from '../../src/registry/faults.js'
+import { classifyFailure, explainFailure, type FailureContext, type FailureKind } from '../../src/registry/faults.js'
 
 interface Golden {
   helm: string
@@ -33,6 +33,10 @@ describe('classifyFailure against what helm printed', () => {
   })
 
   test.each([
+    [
+      'Error: authenticating to "h": Get "https://h/v2/": http: server gave HTTP response to HTTPS client',
+      'plain-http'
+    ],
     ['response status code 429: Too Many Requests', 'throttled'],
     ['Get "https://x/v2/": net/http: TLS handshake timeout', 'timeout'],
     ['dial tcp 1.2.3.4:443: i/o timeout', 'timeout'],
@@ -42,6 +46,26 @@ describe('classifyFailure against what helm printed', () => {
     ['response status code 404: name unknown', 'not-found']
   ])('%j → %s', (text, kind) => {
     expect(classifyFailure(text)).toBe(kind)
+  })
+
+  // Right after an upload a miss is the registry's read-after-write delay (GHCR), on a look-up it is an answer.
+  const ref = 'ghcr.io/o/chart:1.0.0'
+  test.each([
+    ['Error: failed to perform "Tag" on destination: sha256:ab12: not found', false, 'other'],
+    ['Error: failed to perform "Tag" on destination: sha256:ab12: not found', true, 'read-after-write'],
+    [`Error: failed to resolve ${ref}: ${ref}: not found`, false, 'not-found'],
+    [`Error: failed to resolve ${ref}: ${ref}: not found`, true, 'read-after-write'],
+    [
+      'GET "https://ghcr.io/v2/o/chart/manifests/1.0.0": response status code 404: manifest unknown',
+      true,
+      'read-after-write'
+    ],
+    ['Error: manifest unknown: manifest unknown', true, 'read-after-write'],
+    ['Error: manifest unknown: manifest unknown', false, 'other'],
+    ['response status code 503: Service Unavailable', true, 'server'],
+    ['Error: not found', true, 'other']
+  ])('%j, after an upload %s → %s', (text, afterUpload, kind) => {
+    expect(classifyFailure(text, ref, afterUpload)).toBe(kind)
   })
 })
 
@@ -55,7 +79,7 @@ describe('explainFailure', () => {
     helmRetriesHttp: true
   }
 
-  test.each<[FailureKind, Partial<typeof context>, string]>([
+  test.each<[FailureKind, Partial<FailureContext>, string]>([
     [
       'unauthorized',
       {},
@@ -70,7 +94,42 @@ describe('explainFailure', () => {
       { attempts: 4 },
       'push on registry.example.test did not finish within 5m (4 attempts). Raise input timeout'
     ],
-    ['server', {}, 'kept failing with a server error (5xx) on push after helm retried it five times.'],
+    [
+      'server',
+      { attempts: 4 },
+      'kept failing with a server error (5xx) on push (4 attempts, each retried five times by helm).'
+    ],
+    ['server', { helmRetriesHttp: false }, 'kept failing with a server error (5xx) on push (1 attempt).'],
+    [
+      'read-after-write',
+      { attempts: 4, ref: 'registry.example.test/ns/llm-proxy:1.2.3' },
+      'registry.example.test did not serve the chart right after accepting its upload, on push (4 attempts): the ' +
+        'registry is slow to show what was written (GHCR is known for it). Check whether ' +
+        'registry.example.test/ns/llm-proxy:1.2.3 exists now; if it does, it is published, and a re-run needs ' +
+        'input if-exists: skip.'
+    ],
+    [
+      'plain-http',
+      { operation: 'login' },
+      'registry.example.test answered plain HTTP on login, but helm spoke HTTPS (input plain-http is false). If it ' +
+        'is a registry you trust on a private network, set input plain-http: true; never for one reached over the ' +
+        'internet'
+    ],
+    [
+      'timeout',
+      {
+        operation: 'verification of registry.example.test/ns/llm-proxy:1.2.3',
+        ref: 'registry.example.test/ns/llm-proxy:1.2.3',
+        timeout: '2s',
+        verifying: {
+          digest: 'sha256:ab',
+          check: 'helm show chart oci://registry.example.test/ns/llm-proxy --version 1.2.3'
+        }
+      },
+      'registry.example.test/ns/llm-proxy:1.2.3 is published (sha256:ab); only its verification timed out (2s). ' +
+        'Check what the registry serves with `helm show chart oci://registry.example.test/ns/llm-proxy --version ' +
+        '1.2.3` or in the registry; a re-run needs input if-exists: skip, since the version exists now.'
+    ],
     [
       'throttled',
       { helmRetriesHttp: false, attempts: 4 },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { decide, verifyMismatch } from '../../src/registry/if-exists.js'
+import { decide, decideBeforePush, verificationFailure, verifyMismatch } from '../../src/registry/if-exists.js'
 
 const ref = 'ghcr.io/sofatutor/llm-proxy:1.2.3'
 const digest = `sha256:${'a'.repeat(64)}`
@@ -20,6 +20,53 @@ describe('decide', () => {
     expect(() => decide('fail', digest, ref)).toThrow(
       `${ref} is already published (${digest}); a released version is not pushed again by default. If this is a ` +
         're-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.'
+    )
+  })
+})
+
+const CONCURRENCY =
+  'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+  'two runs never publish the same version at once.'
+
+describe('decideBeforePush', () => {
+  test.each([
+    ['fail', undefined, { push: true }],
+    ['skip', undefined, { push: true }],
+    ['skip', digest, { push: false, digest }],
+    ['overwrite', digest, { push: true, replaces: digest }]
+  ] as const)('if-exists %s, now %s → %j', (ifExists, found, decision) => {
+    expect(decideBeforePush(ifExists, found, ref)).toEqual(decision)
+  })
+
+  test('fail refuses a push that landed since the look-up, saying it was another push, not a re-run', () => {
+    expect(() => decideBeforePush('fail', digest, ref)).toThrow(
+      `${ref} was published (${digest}) after this run looked it up and before it pushed: another run or person ` +
+        'pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the registry ' +
+        `holds. ${CONCURRENCY}`
+    )
+  })
+})
+
+describe('verificationFailure', () => {
+  const pushed = { digest, name: 'llm-proxy', version: '1.2.3' }
+  test.each([
+    [{}, undefined],
+    [
+      { digest: other },
+      `another push replaced ${ref} (now ${other}) after this run pushed ${digest}. The chart this run pushed is no ` +
+        `longer what the tag serves: check what the registry holds (\`helm show chart oci://x --version 1.2.3\`) before ` +
+        `anything else. ${CONCURRENCY}`
+    ],
+    [
+      { digest: other, version: '9.9.9' },
+      `another push replaced ${ref} (now ${other}) after this run pushed ${digest}. The chart this run pushed is no ` +
+        `longer what the tag serves: check what the registry holds (\`helm show chart oci://x --version 1.2.3\`) before ` +
+        `anything else. ${CONCURRENCY}`
+    ],
+    [{ name: 'x' }, `Verification failed: ${ref} resolves to the pushed digest but reads name x instead of llm-proxy.`]
+  ])('served %j → %j', (served, failure) => {
+    expect(verificationFailure(ref, pushed, { ...pushed, ...served }, 'helm show chart oci://x --version 1.2.3')).toBe(
+      failure
     )
   })
 })

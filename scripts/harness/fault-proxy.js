@@ -15,6 +15,12 @@ import http from 'node:http'
  * @property {number} [delay]    forward, but only after this many milliseconds (a slow registry)
  * @property {[string, string]} [rewrite]  forward with the first string in the path replaced by the second
  *                                          (another tag: a registry that serves something else than was pushed)
+ * @property {number} [seconds]  an outage: from the first matching request on, every request (whatever its method
+ *                               and path) gets the fault for that many seconds; then requests pass through again
+ * @property {boolean | number} [hold]  forward the request, then hold the registry's answer (only one with this
+ *                               status, when a number) until release(): the registry has acted on the request and
+ *                               helm has not heard back, which orders two runs deterministically; `times` counts
+ *                               the answers held
  */
 
 /** @param {string} target host:port of the registry */
@@ -26,25 +32,32 @@ export async function startFaultProxy(target) {
   const requests = []
   /** Resolvers waiting for the next request that gets a given fault. */
   let waiting = []
+  /** Answers held back by a `hold` rule, each a function that sends it on. */
+  let held = []
   const record = (line, fault) => {
     requests.push(fault ? `${line} -> ${fault}` : line)
     for (const waiter of waiting.filter(waiter => waiter.fault === fault)) waiter.resolve()
     waiting = waiting.filter(waiter => waiter.fault !== fault)
   }
 
-  const matching = request =>
-    faults.find(
-      fault =>
-        fault.left > 0 &&
-        (!fault.method || fault.method === request.method) &&
-        (!fault.path || fault.path.test(request.url))
+  const matching = request => {
+    const now = Date.now()
+    const fault = faults.find(fault =>
+      fault.until !== undefined
+        ? now < fault.until
+        : fault.left > 0 &&
+          (!fault.method || fault.method === request.method) &&
+          (!fault.path || fault.path.test(request.url))
     )
+    if (fault?.seconds !== undefined) fault.until ??= now + fault.seconds * 1000
+    return fault
+  }
 
   const server = http.createServer((request, response) => {
     const fault = matching(request)
     const line = `${request.method} ${request.url}`
     if (fault) {
-      fault.left--
+      if (!fault.hold) fault.left--
       if (fault.status) {
         record(line, String(fault.status))
         request.resume()
@@ -66,18 +79,29 @@ export async function startFaultProxy(target) {
       }
     }
     const forwardPath = fault?.rewrite ? request.url.replace(...fault.rewrite) : request.url
-    record(line, fault?.delay ? `delay ${fault.delay}` : forwardPath === request.url ? undefined : forwardPath)
-    if (!fault?.delay) return forward(request, response, forwardPath)
+    if (!fault?.hold)
+      record(line, fault?.delay ? `delay ${fault.delay}` : forwardPath === request.url ? undefined : forwardPath)
+    if (!fault?.delay) return forward(request, response, fault, line, forwardPath)
     request.pause()
-    setTimeout(() => forward(request, response, forwardPath), fault.delay)
+    setTimeout(() => forward(request, response, fault, line, forwardPath), fault.delay)
   })
 
-  const forward = (request, response, forwardPath) => {
+  const forward = (request, response, fault, line, forwardPath) => {
     const upstream = http.request(
       { host: targetHost, port: targetPort, method: request.method, path: forwardPath, headers: request.headers },
       reply => {
-        response.writeHead(reply.statusCode ?? 502, reply.headers)
-        reply.pipe(response)
+        const answer = () => {
+          response.writeHead(reply.statusCode ?? 502, reply.headers)
+          reply.pipe(response)
+        }
+        const hold = fault?.hold && fault.left > 0 && (fault.hold === true || fault.hold === reply.statusCode)
+        if (!hold) {
+          if (fault?.hold) record(line)
+          return answer()
+        }
+        fault.left--
+        held.push(answer)
+        record(line, 'hold')
       }
     )
     upstream.once('error', () => response.destroy())
@@ -93,9 +117,17 @@ export async function startFaultProxy(target) {
       faults = rules.map(rule => ({ ...rule, left: rule.times ?? Infinity }))
       requests.length = 0
     },
-    /** Resolves when a request gets the given fault (`stall`, `reset`, `503`, …): the test then acts mid-run. */
+    /**
+     * Resolves when a request gets the given fault (`stall`, `reset`, `503`, `hold` once the registry answered, …):
+     * the test then acts mid-run.
+     */
     faulted(fault) {
       return new Promise(resolve => waiting.push({ fault, resolve }))
+    },
+    /** Sends on every answer a `hold` rule held back. */
+    release() {
+      for (const answer of held) answer()
+      held = []
     },
     stop() {
       server.closeAllConnections()

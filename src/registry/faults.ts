@@ -12,6 +12,8 @@ export type FailureKind =
   | 'reset'
   | 'throttled'
   | 'server'
+  | 'read-after-write'
+  | 'plain-http'
   | 'not-found'
   | 'other'
 
@@ -21,6 +23,8 @@ const PATTERNS: [FailureKind, RegExp][] = [
   ['unauthorized', /status code 401|401 Unauthorized|credential not found|unauthorized: authentication required/i],
   ['denied', /status code 403|403 Forbidden|\bdenied\b/i],
   ['unknown-host', /no such host/i],
+  // Go's words when a registry answers plain HTTP to helm's HTTPS (helm 4 has no fallback to HTTP, 3.18 had one).
+  ['plain-http', /server gave HTTP response to HTTPS client/i],
   ['refused', /connection refused/i],
   ['reset', /connection reset|broken pipe|unexpected EOF|: EOF$/im],
   ['timeout', /i\/o timeout|deadline exceeded|TLS handshake timeout|Client\.Timeout/i],
@@ -28,11 +32,19 @@ const PATTERNS: [FailureKind, RegExp][] = [
   ['server', /status code 5[0-9]{2}/i]
 ]
 
-/** `ref` is the reference looked up (`host/ns/chart:tag`): helm ends a clean miss with `<ref>: not found`. */
-export function classifyFailure(text: string, ref?: string): FailureKind {
+// GHCR (and Quay) may not serve a manifest for a moment after accepting it: helm's push then fails to tag it.
+const UNSETTLED = /failed to perform "Tag" on destination: .*not found|manifest unknown/i
+
+/**
+ * `ref` is the reference looked up (`host/ns/chart:tag`): helm ends a clean miss with `<ref>: not found`.
+ * `afterUpload` is true for the push and the verification right after it, where a miss is the registry's
+ * read-after-write delay rather than an answer.
+ */
+export function classifyFailure(text: string, ref?: string, afterUpload = false): FailureKind {
   for (const [kind, pattern] of PATTERNS) if (pattern.test(text)) return kind
-  if ((ref && text.includes(`${ref}: not found`)) || /status code 404/.test(text)) return 'not-found'
-  return 'other'
+  const missing = (ref !== undefined && text.includes(`${ref}: not found`)) || /status code 404/.test(text)
+  if (afterUpload && (missing || UNSETTLED.test(text))) return 'read-after-write'
+  return missing ? 'not-found' : 'other'
 }
 
 export interface FailureContext {
@@ -41,10 +53,14 @@ export interface FailureContext {
   operation: string
   /** Empty for the login. */
   chartName: string
+  /** The chart's reference (`host/ns/chart:tag`); undefined for the login. */
+  ref?: string
   timeout: string
   /** How many attempts were made, and what helm already retried by itself. */
   attempts: number
   helmRetriesHttp: boolean
+  /** On the verification: what this run pushed, and the command that shows what the registry serves. */
+  verifying?: { digest: string; check: string }
 }
 
 /** The first line of the step's error: host, operation, what went wrong and the fix. */
@@ -71,14 +87,35 @@ export function explainFailure(kind: FailureKind, context: FailureContext): stri
     case 'reset':
       return `${host} dropped the connection on ${operation}${tried}. Re-run the job; if it persists, check proxies between the runner and the registry.`
     case 'timeout':
+      if (context.verifying) {
+        const { digest, check } = context.verifying
+        return (
+          `${context.ref} is published (${digest}); only its verification timed out (${context.timeout}${tried}). ` +
+          `Check what the registry serves with \`${check}\` or in the registry; a re-run needs input ` +
+          `if-exists: skip, since the version exists now.`
+        )
+      }
       return `${operation} on ${host} did not finish within ${context.timeout}${tried}. Raise input timeout or re-run the job.`
     case 'throttled':
     case 'server': {
       const what =
         kind === 'throttled' ? 'kept answering 429 Too Many Requests' : 'kept failing with a server error (5xx)'
-      const retried = context.helmRetriesHttp ? ' after helm retried it five times' : tried
+      const each = context.helmRetriesHttp ? ', each retried five times by helm' : ''
+      const retried = ` (${context.attempts} attempt${context.attempts > 1 ? 's' : ''}${each})`
       return `${host} ${what} on ${operation}${retried}. The registry is in trouble; re-run the job later.`
     }
+    case 'read-after-write':
+      return (
+        `${host} did not serve the chart right after accepting its upload, on ${operation}${tried}: the ` +
+        `registry is slow to show what was written (GHCR is known for it). Check whether ${context.ref ?? 'the version'} exists ` +
+        `now; if it does, it is published, and a re-run needs input if-exists: skip.`
+      )
+    case 'plain-http':
+      return (
+        `${host} answered plain HTTP on ${operation}, but helm spoke HTTPS (input plain-http is false). If it is a ` +
+        `registry you trust on a private network, set input plain-http: true; never for one reached over the ` +
+        `internet, since the password and the chart would travel unencrypted.`
+      )
     case 'invalid-reference':
       return `${host} rejected the reference on ${operation} as invalid. Check input registry and the chart's name and version.`
     default:

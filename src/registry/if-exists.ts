@@ -14,6 +14,45 @@ export function decide(ifExists: IfExists, existingDigest: string | undefined, r
   )
 }
 
+const CONCURRENCY =
+  'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+  'two runs never publish the same version at once.'
+
+/**
+ * The decision again right before the push, for a version the first look-up did not find: a push of it that
+ * landed meanwhile (another run of the same tag) is refused or skipped, as it would have been.
+ */
+export function decideBeforePush(ifExists: IfExists, existingDigest: string | undefined, ref: string): Decision {
+  if (existingDigest === undefined || ifExists !== 'fail') return decide(ifExists, existingDigest, ref)
+  throw new Error(
+    `${ref} was published (${existingDigest}) after this run looked it up and before it pushed: another run or ` +
+      `person pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the ` +
+      `registry holds. ${CONCURRENCY}`
+  )
+}
+
+/**
+ * Why the verification fails, or undefined when the registry serves what this run pushed; `check` is the command
+ * that shows what the registry serves. The registry has no conditional put, so another push of the same tag can
+ * land between this run's push and its verification.
+ */
+export function verificationFailure(
+  ref: string,
+  pushed: ChartInRegistry,
+  served: ChartInRegistry,
+  check: string
+): string | undefined {
+  if (served.digest !== pushed.digest) {
+    return (
+      `another push replaced ${ref} (now ${served.digest}) after this run pushed ${pushed.digest}. The chart this ` +
+      `run pushed is no longer what the tag serves: check what the registry holds (\`${check}\`) before anything ` +
+      `else. ${CONCURRENCY}`
+    )
+  }
+  const mismatch = verifyMismatch(pushed, served)
+  return mismatch && `Verification failed: ${ref} resolves to the pushed digest but reads ${mismatch}.`
+}
+
 /** Why what the registry serves after the push is not what was pushed, or undefined when it is. */
 export function verifyMismatch(pushed: ChartInRegistry, served: ChartInRegistry): string | undefined {
   const differs = (['digest', 'name', 'version'] as const).filter(key => pushed[key] !== served[key])

@@ -8,8 +8,7 @@ import { transcript, type ChartInRegistry, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
-import type { FailureContext } from './faults.js'
-import { decide, verifyMismatch, type Decision } from './if-exists.js'
+import { decide, decideBeforePush, verificationFailure, type Decision } from './if-exists.js'
 import type { Registry } from './reference.js'
 import { describePolicy, RegistryFailure, withRetries, type RetryPolicy } from './retry.js'
 
@@ -52,25 +51,41 @@ export function startRegistryStep(
   core.info(describePolicy(policy, `helm ${helmVersion.text}`))
   const slot = limiter(options.parallel)
 
-  /** `chart` is undefined for the login, which concerns the account rather than a chart. */
-  const attempt = <T>(operation: string, chart: ChartId | undefined, log: Log, work: () => Promise<T>) => {
-    const context: Omit<FailureContext, 'attempts' | 'helmRetriesHttp'> & { ref?: string } = {
+  /**
+   * `chart` is undefined for the login, which concerns the account rather than a chart; `extra` marks the push
+   * and the verification, right after an upload.
+   */
+  const attempt = <T>(
+    operation: string,
+    chart: ChartId | undefined,
+    log: Log,
+    work: () => Promise<T>,
+    extra: Pick<Parameters<typeof withRetries>[1], 'afterUpload' | 'verifying'> = {}
+  ) => {
+    const context = {
       host: registry.host,
       operation,
       chartName: chart?.chartName ?? '',
       timeout: formatDuration(options.timeoutMs),
-      ref: chart?.location.ref
+      ref: chart?.location.ref,
+      ...extra
     }
     return withRetries(policy, context, log, work)
   }
 
-  const show = (operation: string, chart: ChartId, log: Log): Promise<ChartInRegistry> =>
-    attempt(operation, chart, log, async () => {
-      const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp)
-      // The command only: the Chart.yaml helm prints is summed up by the caller.
-      log(`$ ${result.command}`)
-      return result
-    })
+  const show = (operation: string, chart: ChartId, log: Log, extra?: Parameters<typeof attempt>[4]) =>
+    attempt(
+      operation,
+      chart,
+      log,
+      async (): Promise<ChartInRegistry> => {
+        const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp)
+        // The command only: the Chart.yaml helm prints is summed up by the caller.
+        log(`$ ${result.command}`)
+        return result
+      },
+      extra
+    )
 
   const logIn = async (): Promise<void> => {
     if (!options.password) return
@@ -84,34 +99,46 @@ export function startRegistryStep(
   }
 
   /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
-  const lookUp = (chart: ChartId): Promise<string | undefined> => {
+  const find = (chart: ChartId, when = ''): Promise<string | undefined> => {
     const { ref } = chart.location
-    return slot(() =>
-      logGroup(`${chart.chartName}: look up ${ref}`, async log => {
-        try {
-          const { digest } = await show(`look-up of ${ref}`, chart, log)
-          log(`${ref} exists: ${digest}`)
-          return digest
-        } catch (error) {
-          if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
-          log(`${ref} does not exist yet.`)
-          return undefined
-        }
-      })
-    )
+    return logGroup(`${chart.chartName}: look up ${ref}${when}`, async log => {
+      try {
+        const { digest } = await show(`look-up of ${ref}`, chart, log)
+        log(`${ref} exists: ${digest}`)
+        return digest
+      } catch (error) {
+        if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
+        log(`${ref} does not exist yet.`)
+        return undefined
+      }
+    })
+  }
+  const lookUp = (chart: ChartId) => slot(() => find(chart))
+
+  /**
+   * The first look-up ran beside the build, which can be long before the push; a push of the same version that
+   * landed since would be replaced unseen. The registry has no conditional put, so look again right before pushing
+   * (if-exists fail and skip), which narrows that window to the push itself.
+   */
+  const lookAgain = async (chart: ChartId, decision: Decision): Promise<Decision> => {
+    if (!decision.push || options.ifExists === 'overwrite') return decision
+    return decideBeforePush(options.ifExists, await find(chart, ' again before the push'), chart.location.ref)
   }
 
   const verify = (chart: ChartId, digest: string): Promise<void> => {
     const { ref } = chart.location
+    const check = ['helm show chart', chart.location.url, '--version', chart.version]
+    if (options.plainHttp) check.push('--plain-http')
+    const verifying = { digest, check: check.join(' ') }
     return logGroup(`${chart.chartName}: verify ${ref}`, async log => {
-      const served = await show(`verification of ${ref}`, chart, log)
-      const mismatch = verifyMismatch({ digest, name: chart.chartName, version: chart.version }, served)
-      if (mismatch) {
-        throw new Error(
-          `Verification failed: ${ref} now resolves to ${mismatch}. Something else may have pushed to it at ` +
-            'the same time; check the registry before re-running.'
-        )
-      }
+      const served = await show(`verification of ${ref}`, chart, log, { afterUpload: true, verifying })
+      const failure = verificationFailure(
+        ref,
+        { digest, name: chart.chartName, version: chart.version },
+        served,
+        verifying.check
+      )
+      if (failure) throw new Error(failure)
       log(`${ref} resolves to ${digest}: ${served.name} ${served.version}, as pushed.`)
     })
   }
@@ -139,7 +166,13 @@ export function startRegistryStep(
       return outcome.packagePath
     })
 
-  const publish = async (outcome: Outcome, decision: Decision): Promise<Outcome> => {
+  const publish = async (outcome: Outcome, planned: Decision): Promise<Outcome> => {
+    let decision: Decision
+    try {
+      decision = await lookAgain(outcome, planned)
+    } catch (error) {
+      return { ...outcome, problem: errorMessage(error) }
+    }
     const { ref } = outcome.location
     if (!decision.push) {
       core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
@@ -153,8 +186,12 @@ export function startRegistryStep(
     let digest: string
     try {
       digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
-        const pushed = await attempt('push', outcome, log, () =>
-          helm.push(outcome.packagePath, registry.url, options.plainHttp)
+        const pushed = await attempt(
+          'push',
+          outcome,
+          log,
+          () => helm.push(outcome.packagePath, registry.url, options.plainHttp),
+          { afterUpload: true }
         )
         log(transcript(pushed))
         return pushed.digest
@@ -170,7 +207,13 @@ export function startRegistryStep(
       if (options.verify) await verify(outcome, digest)
       return published
     } catch (error) {
-      return { ...published, problem: errorMessage(error) }
+      const message = errorMessage(error)
+      // The chart is in the registry whatever went wrong after the push; a message that does not name the
+      // pushed digest (a refused connection, a 5xx) would otherwise send a person to a plain re-run.
+      const problem = message.includes(digest)
+        ? message
+        : `${ref} is pushed (${digest}), but its verification failed; check what the registry serves, then re-run with input if-exists: skip.\n${message}`
+      return { ...published, problem }
     }
   }
 
