@@ -1,5 +1,6 @@
 // create-release through the bundle of today’s src/ against a loopback GitHub API (GitHub Enterprise layout),
-// after a real push to a real registry: the payloads, the re-run that updates, and the 403.
+// after a real push to a real registry: the payloads, the re-run that updates, GitHub's failures and rate
+// limits, and the 403.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { startGitHubApi } from '../../scripts/harness/github-api.js'
@@ -9,6 +10,11 @@ import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const TOKEN = DEFAULT_GITHUB.token
+const REPO = '/repos/sofatutor/llm-proxy'
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+const calls = (api: { requests: { method: string; path: string }[] }) =>
+  api.requests.map(request => `${request.method} ${request.path}`)
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -40,6 +46,12 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     } finally {
       await workspace.remove()
     }
+  }
+
+  /** The asset GitHub holds for the chart the registry serves at version: the same bytes. */
+  const assetOf = async (namespace: string, version: string) => {
+    const chart = (await registry.chartLayer(`${namespace}/llm-proxy`, version))!
+    return { name: `llm-proxy-${version}.tgz`, size: chart.length, digest: `sha256:${sha256(chart)}` }
   }
 
   describe('a new tag, then a re-run of it', () => {
@@ -136,16 +148,79 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
   })
 
-  test('a token without contents: write gets an error that says so', async () => {
+  test('GitHub’s server errors and rate limits are waited out, and the release completes', async () => {
+    const api = await startGitHubApi({ token: TOKEN })
+    try {
+      // No retry-after: the first back-off, one second.
+      api.fail({ method: 'POST', path: `${REPO}/releases/generate-notes`, status: 502 })
+      api.fail({
+        method: 'POST',
+        path: `${REPO}/releases`,
+        status: 429,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'retry-after': '0' }
+      })
+      api.fail({
+        method: 'POST',
+        path: /^uploads:/,
+        status: 403,
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+        headers: { 'retry-after': '0' }
+      })
+      const result = await release(api, 'retried', 'v1.2.3')
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(
+        /GitHub answered POST \S+generate-notes with HTTP 502 \(Bad Gateway\); trying again in 1 s/
+      )
+      expect(result.stdout).toMatch(/with HTTP 429 \(API rate limit exceeded\); trying again in 0 s/)
+      expect(result.stdout).toMatch(
+        /with HTTP 403 \(You have exceeded a secondary rate limit\. .*\); trying again in 0 s/
+      )
+      expect(calls(api).filter(call => call === `POST ${REPO}/releases/generate-notes`)).toHaveLength(2)
+      expect(api.releases).toEqual([
+        expect.objectContaining({ draft: false, assets: [expect.objectContaining(await assetOf('retried', '1.2.3'))] })
+      ])
+    } finally {
+      await api.stop()
+    }
+  })
+
+  test('a rate limit that asks for a longer wait than the step allows fails at once with GitHub’s message', async () => {
+    const api = await startGitHubApi({ token: TOKEN })
+    try {
+      api.fail({
+        method: 'POST',
+        path: `${REPO}/releases/generate-notes`,
+        status: 429,
+        body: { message: 'API rate limit exceeded' },
+        headers: { 'retry-after': '120' }
+      })
+      const result = await release(api, 'limited', 'v1.2.3')
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(
+        `::error::GitHub's rate limit stopped the request to generate release notes for v1.2.3 in ` +
+          `sofatutor/llm-proxy at ${api.apiUrl} (HTTP 429: API rate limit exceeded), and the action waits 60 s ` +
+          'for GitHub at most. The chart is in the registry; a re-run with if-exists: skip, once the limit has ' +
+          'passed, completes the GitHub Release.'
+      )
+      expect(api.releases).toEqual([])
+    } finally {
+      await api.stop()
+    }
+  })
+
+  test('a token without contents: write gets an error that says so, and how to re-run', async () => {
     const api = await startGitHubApi({ token: TOKEN, readOnly: true })
     try {
       const result = await release(api, 'read-only', 'v1.2.3')
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(
         `::error::GitHub refused to generate release notes for v1.2.3 in sofatutor/llm-proxy at ${api.apiUrl} ` +
-          '(HTTP 403: Resource not accessible by integration'
+          '(HTTP 403: Resource not accessible by integration). The token lacks the contents: write permission: ' +
+          'add "permissions: contents: write" to the job, or pass a token that has it as github-token. The ' +
+          'chart is already pushed: after that, a re-run with if-exists: skip creates the GitHub Release ' +
+          'without pushing it again.'
       )
-      expect(result.stdout).toContain('add "permissions: contents: write" to the job')
       expect(api.releases).toEqual([])
       expect(visible(result.everything)).not.toContain(TOKEN)
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { checkReleasable, releaseBody, releaseError } from '../../src/github-release/github-release.js'
+import { checkReleasable, failureText, releaseBody, releaseError } from '../../src/github-release/github-release.js'
 
 const repository = 'sofatutor/llm-proxy'
 const spec = {
@@ -64,37 +64,69 @@ describe('releaseBody', () => {
   })
 })
 
+const place = {
+  repo: { owner: 'sofatutor', repo: 'llm-proxy' },
+  tag: 'v1.2.3',
+  apiUrl: 'https://ghe.example.test/api/v3'
+}
+const WHERE = 'v1.2.3 in sofatutor/llm-proxy at https://ghe.example.test/api/v3'
+const RERUN = 'The chart is in the registry; a re-run with if-exists: skip completes the GitHub Release.'
+
 describe('releaseError', () => {
-  const repo = { owner: 'sofatutor', repo: 'llm-proxy' }
-  test('a 403 names the missing permission and the fix', () => {
+  test('a 403 names the missing permission, the fix, and the re-run that does not push again', () => {
     const error = releaseError(
       { status: 403, message: 'Resource not accessible by integration' },
       'create the release',
-      repo,
-      'v1.2.3',
-      'https://api.github.com'
+      '',
+      place
     )
     expect(error.message).toBe(
-      'GitHub refused to create the release for v1.2.3 in sofatutor/llm-proxy at https://api.github.com ' +
-        '(HTTP 403: Resource not accessible by integration). The token lacks the contents: write permission: ' +
-        'add "permissions: contents: write" to the job, or pass a token that has it as github-token. The chart ' +
-        'is already pushed; a re-run updates the release instead of adding one.'
+      `GitHub refused to create the release for ${WHERE} (HTTP 403: Resource not accessible by integration). The ` +
+        'token lacks the contents: write permission: add "permissions: contents: write" to the job, or pass a ' +
+        'token that has it as github-token. The chart is already pushed: after that, a re-run with if-exists: ' +
+        'skip creates the GitHub Release without pushing it again.'
     )
   })
 
   test.each([
     [
-      { status: 422, message: 'Validation Failed' },
-      'Could not create the release for v1.2.3 in sofatutor/llm-proxy at https://ghe.example.test/api/v3 (HTTP 422: Validation Failed).'
+      'GitHub’s message and the tries',
+      { status: 500, message: 'Server Error', tries: 5 },
+      'The GitHub Release still holds the previous llm-proxy-1.2.3.tgz.',
+      `Could not upload it for ${WHERE} (HTTP 500: Server Error, after 5 tries). The GitHub Release still holds the previous llm-proxy-1.2.3.tgz. ${RERUN}`
     ],
     [
+      'an answer without a message says so',
+      { status: 502, message: '' },
+      '',
+      `Could not upload it for ${WHERE} (HTTP 502: no message). ${RERUN}`
+    ],
+    [
+      'no answer',
       { message: 'connect ECONNREFUSED' },
-      'Could not create the release for v1.2.3 in sofatutor/llm-proxy at https://ghe.example.test/api/v3 (connect ECONNREFUSED).'
+      '',
+      `Could not upload it for ${WHERE} (connect ECONNREFUSED). ${RERUN}`
+    ],
+    [
+      'a rate limit past the wait the action allows',
+      { status: 429, message: 'API rate limit exceeded', tries: 1 },
+      '',
+      `GitHub's rate limit stopped the request to upload it for ${WHERE} (HTTP 429: API rate limit exceeded), and the ` +
+        'action waits 60 s for GitHub at most. The chart is in the registry; a re-run with if-exists: skip, once ' +
+        'the limit has passed, completes the GitHub Release.'
     ]
-  ])('other failures say what failed: %j', (failure, message) => {
-    expect(releaseError(failure, 'create the release', repo, 'v1.2.3', 'https://ghe.example.test/api/v3').message).toBe(
-      message
-    )
+  ])('%s', (_, failure, left, message) => {
+    expect(releaseError(failure, 'upload it', left, place).message).toBe(message)
+  })
+})
+
+describe('failureText', () => {
+  test.each([
+    [{ status: 500, message: 'Server Error' }, 'HTTP 500: Server Error'],
+    [{ status: 500, message: '', tries: 3 }, 'HTTP 500: no message, after 3 tries'],
+    [{ message: 'socket hang up', tries: 1 }, 'socket hang up']
+  ])('%j: %s', (failure, text) => {
+    expect(failureText(failure)).toBe(text)
   })
 })
 

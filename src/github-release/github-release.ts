@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from '../log-group.js'
+import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
 
 /** One chart the release points at and carries. */
 export interface AttachedChart {
@@ -61,23 +62,47 @@ export function releaseBody(spec: GitHubReleaseSpec, notes: string): string {
   ].join('\n')
 }
 
-export interface ApiFailure {
-  status?: number
-  message: string
+/** Where a failure happened, for its message. */
+interface Place {
+  repo: Repo
+  tag: string
+  apiUrl: string
 }
 
-/** Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise. */
-export function releaseError(failure: ApiFailure, what: string, repo: Repo, tag: string, apiUrl: string): Error {
-  const where = `${repo.owner}/${repo.repo} at ${apiUrl}`
-  if (failure.status === 403) {
+// Every failure here comes after the push: the way out is a re-run that does not push again.
+const RERUN = 'The chart is in the registry; a re-run with if-exists: skip completes the GitHub Release.'
+
+/** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
+export function failureText(failure: ApiFailure): string {
+  const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : ''
+  if (failure.status === undefined) return `${failure.message}${tries}`
+  return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`
+}
+
+/**
+ * Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise,
+ * and a default re-run would stop at the chart already published before it got to the release.
+ * @param left what the GitHub Release holds now, when the failure left it changed
+ */
+export function releaseError(failure: ApiFailure, what: string, left: string, place: Place): Error {
+  const where = `${place.repo.owner}/${place.repo.repo} at ${place.apiUrl}`
+  const state = left ? ` ${left}` : ''
+  if (isRateLimited(failure)) {
     return new Error(
-      `GitHub refused to ${what} for ${tag} in ${where} (HTTP 403: ${failure.message}). The token lacks the ` +
-        'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
-        'it as github-token. The chart is already pushed; a re-run updates the release instead of adding one.'
+      `GitHub's rate limit stopped the request to ${what} for ${place.tag} in ${where} (${failureText(failure)}), ` +
+        `and the action waits ${RETRY.budgetMs / 1000} s for GitHub at most.${state} The chart is in the ` +
+        'registry; a re-run with if-exists: skip, once the limit has passed, completes the GitHub Release.'
     )
   }
-  const status = failure.status ? `HTTP ${failure.status}: ` : ''
-  return new Error(`Could not ${what} for ${tag} in ${where} (${status}${failure.message}).`)
+  if (failure.status === 403) {
+    return new Error(
+      `GitHub refused to ${what} for ${place.tag} in ${where} (${failureText(failure)}). The token lacks the ` +
+        'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
+        `it as github-token.${state} The chart is already pushed: after that, a re-run with if-exists: skip ` +
+        'creates the GitHub Release without pushing it again.'
+    )
+  }
+  return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`)
 }
 
 /**
@@ -94,12 +119,13 @@ export async function createGitHubRelease(
   // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
   const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = getOctokit(token)
-  const apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
+  octokit.hook.wrap('request', retrying(log))
+  const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }
   const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call()
     } catch (error) {
-      throw releaseError(error as ApiFailure, what, repo, spec.tag, apiUrl)
+      throw releaseError(apiFailure(error), what, '', place)
     }
   }
 
@@ -107,7 +133,7 @@ export async function createGitHubRelease(
     try {
       return (await octokit.rest.repos.getReleaseByTag({ ...repo, tag: spec.tag })).data
     } catch (error) {
-      if ((error as ApiFailure).status === 404) return undefined
+      if (apiFailure(error).status === 404) return undefined
       throw error
     }
   })
