@@ -1,69 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { checkReleasable, failureText, releaseBody, releaseError } from '../../src/github-release/github-release.js'
+import { checkReleasable, failureText, immutableError, releaseError } from '../../src/github-release/github-release.js'
 
 const repository = 'sofatutor/llm-proxy'
-const spec = {
-  tag: 'v1.2.3',
-  sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
-  prerelease: false,
-  makeLatest: true,
-  charts: [
-    {
-      install: 'helm install llm-proxy oci://ghcr.io/sofatutor/llm-proxy --version 1.2.3',
-      chartRef: 'ghcr.io/sofatutor/llm-proxy:1.2.3',
-      digest: `sha256:${'a'.repeat(64)}`,
-      packagePath: '/tmp/llm-proxy-1.2.3.tgz'
-    }
-  ]
-}
-
-describe('releaseBody', () => {
-  test('leads with the install line, the reference and the digest; the generated notes follow', () => {
-    expect(releaseBody(spec, "## What's Changed\n* Fix it by @someone\n")).toBe(
-      [
-        '```shell',
-        'helm install llm-proxy oci://ghcr.io/sofatutor/llm-proxy --version 1.2.3',
-        '```',
-        '',
-        'Chart: `ghcr.io/sofatutor/llm-proxy:1.2.3`',
-        `Digest: \`sha256:${'a'.repeat(64)}\``,
-        '',
-        "## What's Changed",
-        '* Fix it by @someone',
-        ''
-      ].join('\n')
-    )
-  })
-
-  test('several charts: an install line each, then a reference and digest each', () => {
-    const two = {
-      ...spec,
-      charts: ['api', 'worker'].map(name => ({
-        install: `helm install ${name} oci://ghcr.io/o/${name} --version 1.2.3`,
-        chartRef: `ghcr.io/o/${name}:1.2.3`,
-        digest: `sha256:${name[0].repeat(64)}`,
-        packagePath: `/tmp/${name}-1.2.3.tgz`
-      }))
-    }
-    expect(releaseBody(two, '')).toBe(
-      [
-        '```shell',
-        'helm install api oci://ghcr.io/o/api --version 1.2.3',
-        'helm install worker oci://ghcr.io/o/worker --version 1.2.3',
-        '```',
-        '',
-        `- \`ghcr.io/o/api:1.2.3\` \`sha256:${'a'.repeat(64)}\``,
-        `- \`ghcr.io/o/worker:1.2.3\` \`sha256:${'w'.repeat(64)}\``,
-        ''
-      ].join('\n')
-    )
-  })
-
-  test('empty notes add nothing', () => {
-    expect(releaseBody(spec, '  \n')).toMatch(/Digest: `sha256:a+`\n$/)
-  })
-})
-
 const place = {
   repo: { owner: 'sofatutor', repo: 'llm-proxy' },
   tag: 'v1.2.3',
@@ -127,6 +65,32 @@ describe('failureText', () => {
     [{ message: 'socket hang up', tries: 1 }, 'socket hang up']
   ])('%j: %s', (failure, text) => {
     expect(failureText(failure)).toBe(text)
+  })
+})
+
+const chart = { name: 'llm-proxy-1.2.3.tgz', size: 100, sha256: 'c'.repeat(64), data: Buffer.from('x') }
+describe('immutableError', () => {
+  const release = {
+    html_url: 'https://github.com/o/r/releases/tag/v1.2.3',
+    assets: [{ id: 1, name: chart.name, size: 13, digest: 'sha256:abc' }]
+  }
+  test.each([
+    [
+      'another chart of the name',
+      chart,
+      `its llm-proxy-1.2.3.tgz is not the chart pushed (sha256:abc, 13 bytes; pushed: sha256 ${chart.sha256}, 100 bytes)`
+    ],
+    [
+      'none of the name',
+      { ...chart, name: 'worker-1.2.3.tgz' },
+      `it has no worker-1.2.3.tgz (pushed: sha256 ${chart.sha256})`
+    ]
+  ])('%s: names the release, what it lacks and the fix', (_, lacking, what) => {
+    expect(immutableError(release, [lacking], 'v1.2.3').message).toBe(
+      `The GitHub Release for v1.2.3 (${release.html_url}) is published and immutable, and ${what}. GitHub ` +
+        'refuses every change to the assets of an immutable release, and its tag cannot be moved or reused. ' +
+        'The chart is in the registry; to attach it to a GitHub Release, release it as a new version with a new tag.'
+    )
   })
 })
 
