@@ -369,7 +369,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       const result = await release(api, 'retried', 'v1.2.3')
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(
-        /GitHub answered POST \S+generate-notes with HTTP 502 \(Bad Gateway\); trying again in 1 s/
+        /GitHub answered POST \/repos\/sofatutor\/llm-proxy\/releases\/generate-notes with HTTP 502 \(Bad Gateway\); trying again in 1 s/
       )
       expect(result.stdout).toMatch(/with HTTP 429 \(API rate limit exceeded\); trying again in 0 s/)
       expect(result.stdout).toMatch(

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { apiFailure, isRateLimited, retryDelay, retrying } from '../../src/github-release/api-retry.js'
+import { apiFailure, isRateLimited, requestPath, retryDelay, retrying } from '../../src/github-release/api-retry.js'
 
 const NOW = 1_800_000_000_000
 
@@ -109,6 +109,22 @@ describe('apiFailure', () => {
   })
 })
 
+describe('requestPath', () => {
+  test.each([
+    [
+      { url: '/repos/{owner}/{repo}/releases/assets/{asset_id}', owner: 'o', repo: 'r', asset_id: 7 },
+      '/repos/o/r/releases/assets/7'
+    ],
+    [
+      { url: 'https://uploads.example.test/repos/o/r/releases/1/assets{?name,label}', name: 'a.tgz' },
+      'https://uploads.example.test/repos/o/r/releases/1/assets'
+    ],
+    [{ url: '/repos/{owner}/x' }, '/repos/{owner}/x']
+  ])('%j: %s', (options, path) => {
+    expect(requestPath(options)).toBe(path)
+  })
+})
+
 describe('retrying', () => {
   const failing = (status: number, headers: Record<string, string>) =>
     Object.assign(new Error('x'), { status, response: { data: { message: 'Nope' }, headers } })
@@ -121,11 +137,9 @@ describe('retrying', () => {
       if (next instanceof Error) throw next
       return next
     }
-    const options = { method: 'POST', url: '/repos/{owner}/{repo}/releases' }
+    const options = { method: 'POST', url: '/repos/{owner}/{repo}/releases', owner: 'o', repo: 'r' }
     expect(await retrying(text => lines.push(text))(request, options)).toBe('answer')
-    expect(lines).toEqual([
-      'GitHub answered POST /repos/{owner}/{repo}/releases with HTTP 429 (Nope); trying again in 0 s.'
-    ])
+    expect(lines).toEqual(['GitHub answered POST /repos/o/r/releases with HTTP 429 (Nope); trying again in 0 s.'])
   })
 
   test('gives up on a final failure at once, telling how often it tried', async () => {

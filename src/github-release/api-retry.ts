@@ -65,6 +65,13 @@ export function retryDelay(failure: ApiFailure, tries: number, waitedMs: number,
   return delay
 }
 
+/** The request's URL with its parameters filled in, as a log line shows it: `{?name,label}` dropped. */
+export function requestPath(options: { url: string } & Record<string, unknown>): string {
+  return options.url
+    .replace(/\{\?[^}]*\}$/, '')
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (options[name] === undefined ? whole : String(options[name])))
+}
+
 /**
  * Wraps octokit's requests (`octokit.hook.wrap('request', …)`) to retry them. Our own, not
  * @octokit/plugin-retry with @octokit/plugin-throttling: plugin-retry ignores retry-after and leaves 403 rate
@@ -73,7 +80,7 @@ export function retryDelay(failure: ApiFailure, tries: number, waitedMs: number,
  */
 export function retrying(log: Log) {
   let waitedMs = 0
-  return async <Options extends { method: string; url: string }, Result>(
+  return async <Options extends { method: string; url: string } & Record<string, unknown>, Result>(
     request: (options: Options) => Result | Promise<Result>,
     options: Options
   ): Promise<Result> => {
@@ -84,7 +91,7 @@ export function retrying(log: Log) {
         const failure = apiFailure(error)
         const delay = retryDelay(failure, tries, waitedMs, Date.now())
         if (delay === undefined) throw Object.assign(error as object, { tries })
-        const path = options.url.replace(/\{.*\}$/, '')
+        const path = requestPath(options)
         log(
           `GitHub answered ${options.method} ${path} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
             `trying again in ${Math.ceil(delay / 1000)} s.`
