@@ -1,13 +1,13 @@
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from '../log-group.js'
+import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
+import { attachChart, planSwap, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
+import { chartSection, notesOf, releaseBody, type ChartReference } from './release-body.js'
 
 /** One chart the release points at and carries. */
-export interface AttachedChart {
-  /** The `helm install …` line users copy. */
-  install: string
-  chartRef: string
-  digest: string
+export interface AttachedChart extends ChartReference {
   packagePath: string
 }
 
@@ -43,46 +43,84 @@ export function checkReleasable(repository: string, token: string): Repo {
   return { owner, repo }
 }
 
-/** The release body leads with what users need to install the chart; GitHub's generated notes follow. */
-export function releaseBody(spec: GitHubReleaseSpec, notes: string): string {
-  const references = spec.charts.flatMap(chart =>
-    spec.charts.length === 1
-      ? [`Chart: \`${chart.chartRef}\``, `Digest: \`${chart.digest}\``]
-      : [`- \`${chart.chartRef}\` \`${chart.digest}\``]
-  )
-  return [
-    '```shell',
-    ...spec.charts.map(chart => chart.install),
-    '```',
-    '',
-    ...references,
-    ...(notes.trim() ? ['', notes.trim()] : []),
-    ''
-  ].join('\n')
+/** Where a failure happened, for its message. */
+interface Place {
+  repo: Repo
+  tag: string
+  apiUrl: string
 }
 
-export interface ApiFailure {
-  status?: number
-  message: string
-}
+// Every failure here comes after the push: the way out is a re-run that does not push again.
+const RERUN = 'The chart is in the registry; a re-run with if-exists: skip completes the GitHub Release.'
 
-/** Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise. */
-export function releaseError(failure: ApiFailure, what: string, repo: Repo, tag: string, apiUrl: string): Error {
-  const where = `${repo.owner}/${repo.repo} at ${apiUrl}`
-  if (failure.status === 403) {
-    return new Error(
-      `GitHub refused to ${what} for ${tag} in ${where} (HTTP 403: ${failure.message}). The token lacks the ` +
-        'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
-        'it as github-token. The chart is already pushed; a re-run updates the release instead of adding one.'
-    )
-  }
-  const status = failure.status ? `HTTP ${failure.status}: ` : ''
-  return new Error(`Could not ${what} for ${tag} in ${where} (${status}${failure.message}).`)
+/** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
+export function failureText(failure: ApiFailure): string {
+  const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : ''
+  if (failure.status === undefined) return `${failure.message}${tries}`
+  return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`
 }
 
 /**
- * Creates the release for the tag, or updates the one a previous run made, and attaches the packaged chart,
- * replacing an asset of the same name. Returns the release's web URL.
+ * Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise,
+ * and a default re-run would stop at the chart already published before it got to the release.
+ * @param left what the GitHub Release holds now, when the failure left it changed
+ */
+export function releaseError(failure: ApiFailure, what: string, left: string, place: Place): Error {
+  const where = `${place.repo.owner}/${place.repo.repo} at ${place.apiUrl}`
+  const state = left ? ` ${left}` : ''
+  if (isRateLimited(failure)) {
+    return new Error(
+      `GitHub's rate limit stopped the request to ${what} for ${place.tag} in ${where} (${failureText(failure)}), ` +
+        `and the action waits ${RETRY.budgetMs / 1000} s for GitHub at most.${state} The chart is in the ` +
+        'registry; a re-run with if-exists: skip, once the limit has passed, completes the GitHub Release.'
+    )
+  }
+  if (failure.status === 403) {
+    return new Error(
+      `GitHub refused to ${what} for ${place.tag} in ${where} (${failureText(failure)}). The token lacks the ` +
+        'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
+        `it as github-token.${state} The chart is already pushed: after that, a re-run with if-exists: skip ` +
+        'creates the GitHub Release without pushing it again.'
+    )
+  }
+  return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`)
+}
+
+/** A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more. */
+export function immutableError(
+  release: { html_url: string; assets: ReleaseAsset[] },
+  lacking: ChartPackage[],
+  tag: string
+): Error {
+  const what = lacking.map(chart => {
+    const held = release.assets.find(asset => asset.name === chart.name)
+    const pushed = `sha256 ${chart.sha256}`
+    return held
+      ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
+      : `it has no ${chart.name} (pushed: ${pushed})`
+  })
+  return new Error(
+    `The GitHub Release for ${tag} (${release.html_url}) is published and immutable, and ${what.join('; ')}. ` +
+      'GitHub refuses every change to the assets of an immutable release, and its tag cannot be moved or ' +
+      'reused. The chart is in the registry; to attach it to a GitHub Release, release it as a new version ' +
+      'with a new tag.'
+  )
+}
+
+async function readPackage(packagePath: string): Promise<ChartPackage> {
+  const data = await readFile(packagePath)
+  return {
+    name: path.basename(packagePath),
+    size: data.length,
+    sha256: createHash('sha256').update(data).digest('hex'),
+    data
+  }
+}
+
+/**
+ * Creates the release for the tag, or completes the one a person drafted or a previous run made, and attaches
+ * the packaged charts. A new release is made as a draft and published once its charts are attached, so that
+ * repositories with immutable releases get them. Returns the release's web URL.
  */
 export async function createGitHubRelease(
   repository: string,
@@ -94,70 +132,108 @@ export async function createGitHubRelease(
   // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
   const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = getOctokit(token)
-  const apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
-  const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+  octokit.hook.wrap('request', retrying(log))
+  const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }
+  const attempt = async <T>(what: string, left: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call()
     } catch (error) {
-      throw releaseError(error as ApiFailure, what, repo, spec.tag, apiUrl)
+      throw releaseError(apiFailure(error), what, left, place)
     }
   }
 
-  const existing = await attempt('look up the release', async () => {
+  const existing = await attempt('look up the release', '', async () => {
     try {
       return (await octokit.rest.repos.getReleaseByTag({ ...repo, tag: spec.tag })).data
     } catch (error) {
-      if ((error as ApiFailure).status === 404) return undefined
-      throw error
+      if (apiFailure(error).status !== 404) throw error
     }
+    // GitHub answers for a tag with its published release only; a draft is found in the list.
+    for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...repo, per_page: 100 })) {
+      const draft = page.data.find(release => release.draft && release.tag_name === spec.tag)
+      if (draft) return draft
+    }
+    return undefined
   })
-  const notes = await attempt('generate release notes', async () => {
-    const generated = await octokit.rest.repos.generateReleaseNotes({
-      ...repo,
-      tag_name: spec.tag,
-      target_commitish: spec.sha
-    })
-    return generated.data.body
-  })
+  const charts = await Promise.all(spec.charts.map(chart => readPackage(chart.packagePath)))
+
+  // The chart section is written only once every chart is attached: a release that has this run's was made for
+  // the very charts the registry holds.
+  const madeForIt = (existing?.body ?? '').includes(chartSection(spec.charts))
+  if (existing?.immutable && !existing.draft) {
+    const lacking = charts.filter(chart => !planSwap(existing.assets, chart, madeForIt).keep)
+    if (lacking.length) throw immutableError(existing, lacking, spec.tag)
+    log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`)
+    return existing.html_url
+  }
+
+  // A body with notes keeps them (a person's draft, or an earlier run's); only one without gets GitHub's.
+  const notes =
+    notesOf(existing?.body) ||
+    (await attempt('generate release notes', '', async () => {
+      const generated = await octokit.rest.repos.generateReleaseNotes({
+        ...repo,
+        tag_name: spec.tag,
+        target_commitish: spec.sha
+      })
+      return generated.data.body
+    }))
   const fields = {
     ...repo,
     tag_name: spec.tag,
-    name: spec.tag,
-    body: releaseBody(spec, notes),
-    prerelease: spec.prerelease,
-    make_latest: spec.makeLatest && !spec.prerelease ? ('true' as const) : ('false' as const)
+    name: existing?.name || spec.tag,
+    body: releaseBody(spec.charts, notes),
+    prerelease: spec.prerelease
   }
-  const release = existing
-    ? await attempt('update the release', async () => {
-        log(`Updating release ${existing.html_url}`)
-        return (await octokit.rest.repos.updateRelease({ ...fields, release_id: existing.id })).data
-      })
-    : await attempt('create the release', async () => {
-        const created = (await octokit.rest.repos.createRelease({ ...fields, target_commitish: spec.sha })).data
-        log(`Created release ${created.html_url}`)
-        return created
-      })
+  const release =
+    existing ??
+    (await attempt('create the release', '', async () => {
+      const created = await octokit.rest.repos.createRelease({ ...fields, target_commitish: spec.sha, draft: true })
+      log(`Created the draft release ${created.data.html_url}`)
+      return created.data
+    }))
+  if (existing) log(`${existing.draft ? 'Completing the draft release' : 'Updating the release'} ${existing.html_url}`)
 
-  for (const { packagePath } of spec.charts) {
-    const name = path.basename(packagePath)
-    for (const asset of release.assets.filter(asset => asset.name === name)) {
-      await attempt('replace the chart asset', () =>
-        octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id })
-      )
-      log(`Deleted the previous ${name}`)
-    }
-    const data = await readFile(packagePath)
-    await attempt('upload the chart asset', () =>
-      // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
-      octokit.request({
-        method: 'POST',
-        url: release.upload_url,
-        name,
-        data,
-        headers: { 'content-type': 'application/gzip' }
+  const calls = {
+    upload: (name: string, data: Buffer, left: string) =>
+      attempt(`upload ${name}`, left, async () => {
+        // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
+        const uploaded = await octokit.request({
+          method: 'POST',
+          url: release.upload_url,
+          name,
+          data,
+          headers: { 'content-type': 'application/gzip' }
+        })
+        return uploaded.data as ReleaseAsset
+      }),
+    remove: (asset: ReleaseAsset, left: string) =>
+      attempt(`delete ${asset.name}`, left, async () => {
+        await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id })
+      }),
+    rename: (asset: ReleaseAsset, name: string, left: string) =>
+      attempt(`rename ${asset.name} to ${name}`, left, async () => {
+        await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name })
       })
-    )
-    log(`Attached ${name} (${data.length} bytes)`)
   }
-  return release.html_url
+  for (const chart of charts) await attachChart(calls, { assets: release.assets, madeForIt }, chart, log)
+
+  const publishing = release.draft
+  const published = await attempt(
+    publishing ? 'publish the release' : 'update the release',
+    publishing
+      ? 'The GitHub Release is still a draft, with every chart attached.'
+      : 'The GitHub Release holds every chart; its notes are those it had.',
+    async () =>
+      (
+        await octokit.rest.repos.updateRelease({
+          ...fields,
+          release_id: release.id,
+          draft: false,
+          make_latest: spec.makeLatest && !spec.prerelease ? 'true' : 'false'
+        })
+      ).data
+  )
+  log(`${publishing ? 'Published' : 'Updated'} the release ${published.html_url}`)
+  return published.html_url
 }
