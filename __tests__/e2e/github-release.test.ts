@@ -182,8 +182,12 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         ...Array(5).fill(`POST uploads:${REPO}/releases/${before.id}/assets`)
       ])
       expect(api.releases.find(made => made.id === before.id)).toEqual(before)
-      expect(result.outputs['release-url']).toBeUndefined()
-      expect(await registry.tags('created/llm-proxy')).toContain('1.2.4')
+      // The chart is published, and the outputs say so: no release URL, the registry's digest.
+      expect(result.outputs).toMatchObject({
+        'release-url': '',
+        pushed: 'true',
+        digest: await registry.manifestDigest('created/llm-proxy', '1.2.4')
+      })
     })
 
     test('the re-run it asks for replaces the chart and the chart section, keeping the notes; no second release', async () => {

@@ -140,7 +140,9 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(rerun.outputs).toMatchObject({ pushed: 'false', digest: first.outputs.digest })
       expect(sha256(await readFile(rerun.outputs['package-path']))).toBe(sha256(layer))
       const assets = api.releases.flatMap(release => release.assets)
-      expect(assets.map(asset => [asset.name, asset.sha256])).toEqual([['llm-proxy-1.2.3.tgz', sha256(layer)]])
+      expect(assets.map(asset => [asset.name, asset.digest])).toEqual([
+        ['llm-proxy-1.2.3.tgz', `sha256:${sha256(layer)}`]
+      ])
       expect(api.releases[0].body).toContain(`Digest: \`${first.outputs.digest}\``)
     } finally {
       await api.stop()

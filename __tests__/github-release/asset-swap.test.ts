@@ -28,26 +28,17 @@ describe('planSwap', () => {
     [
       'a release without the chart: upload it',
       [asset(1, 'README.md')],
-      false,
       { keep: false, old: undefined, leftover: undefined }
     ],
-    ['the chart byte for byte: keep it', [asset(1, chart.name, 100, `sha256:${SHA}`)], false, { keep: true }],
-    ['another package, attached for these very charts: keep it', [other], true, { keep: true }],
-    ['another chart of the name: replace it', [other], false, { keep: false, old: other, leftover: undefined }],
-    [
-      'made for these charts, but without the asset: upload it',
-      [],
-      true,
-      { keep: false, old: undefined, leftover: undefined }
-    ],
+    ['the chart byte for byte: keep it', [asset(1, chart.name, 100, `sha256:${SHA}`)], { keep: true }],
+    ['another package of the name: replace it', [other], { keep: false, old: other, leftover: undefined }],
     [
       'a part left by an earlier run: out of the way first',
       [other, asset(2, partName(chart.name))],
-      false,
       { keep: false, old: other, leftover: asset(2, partName(chart.name)) }
     ]
-  ])('%s', (_, assets, madeForIt, plan) => {
-    expect(planSwap(assets, chart, madeForIt)).toEqual(plan)
+  ])('%s', (_, assets, plan) => {
+    expect(planSwap(assets, chart)).toEqual(plan)
   })
 })
 
@@ -103,7 +94,7 @@ describe('attachChart', () => {
   ])('%s', async (_, assets, made) => {
     const record = recorder()
     const log: string[] = []
-    await attachChart(record.calls, { assets, madeForIt: false }, chart, text => log.push(text))
+    await attachChart(record.calls, assets, chart, text => log.push(text))
     expect(record.made).toEqual(made)
     expect(log.at(-1)).toMatch(
       made.length ? /^Attached llm-proxy-1\.2\.3\.tgz/ : /is attached already, for the chart the registry holds/

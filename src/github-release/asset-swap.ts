@@ -37,17 +37,12 @@ export interface SwapPlan {
 }
 
 /**
- * @param madeForIt the release's chart section names the very charts and registry digests this run does, so
- *   its assets were attached for them: helm packages the same chart into other bytes on every run, and
- *   replacing such an asset with this run's package would swap the chart the registry holds for one it does not
+ * Keeps an asset that is the package byte for byte. The package is always the registry's chart (pushed by this
+ * run, or pulled when if-exists: skip kept it), so anything else of the name is replaced.
  */
-export function planSwap(
-  assets: ReleaseAsset[],
-  chart: Pick<ChartPackage, 'name' | 'size' | 'sha256'>,
-  madeForIt: boolean
-): SwapPlan {
+export function planSwap(assets: ReleaseAsset[], chart: Pick<ChartPackage, 'name' | 'size' | 'sha256'>): SwapPlan {
   const old = assets.find(asset => asset.name === chart.name)
-  if (old && (madeForIt || sameAsset(old, chart))) return { keep: true }
+  if (old && sameAsset(old, chart)) return { keep: true }
   return { keep: false, old, leftover: assets.find(asset => asset.name === partName(chart.name)) }
 }
 
@@ -64,11 +59,11 @@ export interface AssetCalls {
  */
 export async function attachChart(
   calls: AssetCalls,
-  release: { assets: ReleaseAsset[]; madeForIt: boolean },
+  assets: ReleaseAsset[],
   chart: ChartPackage,
   log: Log
 ): Promise<void> {
-  const plan = planSwap(release.assets, chart, release.madeForIt)
+  const plan = planSwap(assets, chart)
   if (plan.keep) {
     log(`${chart.name} is attached already, for the chart the registry holds`)
     return

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { Log } from '../log-group.js'
 import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
 import { attachChart, planSwap, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
-import { chartSection, notesOf, releaseBody, type ChartReference } from './release-body.js'
+import { notesOf, releaseBody, type ChartReference } from './release-body.js'
 
 /** One chart the release points at and carries. */
 export interface AttachedChart extends ChartReference {
@@ -157,11 +157,8 @@ export async function createGitHubRelease(
   })
   const charts = await Promise.all(spec.charts.map(chart => readPackage(chart.packagePath)))
 
-  // The chart section is written only once every chart is attached: a release that has this run's was made for
-  // the very charts the registry holds.
-  const madeForIt = (existing?.body ?? '').includes(chartSection(spec.charts))
   if (existing?.immutable && !existing.draft) {
-    const lacking = charts.filter(chart => !planSwap(existing.assets, chart, madeForIt).keep)
+    const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep)
     if (lacking.length) throw immutableError(existing, lacking, spec.tag)
     log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`)
     return existing.html_url
@@ -216,7 +213,7 @@ export async function createGitHubRelease(
         await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name })
       })
   }
-  for (const chart of charts) await attachChart(calls, { assets: release.assets, madeForIt }, chart, log)
+  for (const chart of charts) await attachChart(calls, release.assets, chart, log)
 
   const publishing = release.draft
   const published = await attempt(
