@@ -9,11 +9,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // One bundle serves both steps of action.yml; the main step leaves isPost behind for the post step. The post
 // step loads the rest of the bundle (one chunk, shared with the main step) only when the main step left
-// something to clean up, which it does only when it was killed; otherwise it costs no more than starting Node.
+// something to clean up (a helm home, helm still running), which it does only when it was killed; otherwise it costs no more than starting Node.
 if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.isPost))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6274))).run();
-else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6274))).post();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(654)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4654))).run();
+else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome) || (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmGroups))
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(654)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4654))).post();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -32,7 +32,9 @@ const STATE = {
     isPost: 'isPost',
     helmHome: 'helm-home',
     helm: 'helm',
-    registryHost: 'registry-host'
+    registryHost: 'registry-host',
+    /** Process groups of the helm commands still running, space-separated. */
+    helmGroups: 'helm-groups'
 };
 /** What core.getState returns, read without loading @actions/core: the post step often has nothing to do. */
 function stateOf(name) {

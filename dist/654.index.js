@@ -1,8 +1,8 @@
-export const id = 274;
-export const ids = [274];
+export const id = 654;
+export const ids = [654];
 export const modules = {
 
-/***/ 6274:
+/***/ 4654:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -19,8 +19,6 @@ var core = __webpack_require__(6058);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -95,6 +93,86 @@ function checkHelmSupports(version, needs) {
     }
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/state.ts
+var state = __webpack_require__(2462);
+;// CONCATENATED MODULE: ./src/helm/processes.ts
+
+
+
+/**
+ * Every helm the action starts leads a process group of its own, and the groups still running are kept in
+ * the step's saved state. A runner that kills the main step (SIGKILL) ends only the step's own process, and
+ * an orphaned `helm push` would go on to publish after the post step had removed its credentials; the post
+ * step stops the groups the state names. Windows has no process groups: there a child is killed by its pid.
+ */
+const USES_GROUPS = process.platform !== 'win32';
+/** How long a stopped helm gets to exit on SIGTERM before it is killed. */
+const GRACE_MS = 2000;
+const running = new Map();
+function saveRunning() {
+    core/* saveState */.LZ(state/* STATE */.c.helmGroups, [...running.keys()].join(' '));
+}
+/** Spawns a helm command in a process group of its own, tracked until it exits. */
+function spawnHelm(bin, args, env) {
+    const child = (0,external_node_child_process_.spawn)(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: USES_GROUPS });
+    const { pid } = child;
+    if (pid !== undefined) {
+        running.set(pid, { child, command: ['helm', ...args].join(' ') });
+        saveRunning();
+        child.once('exit', () => {
+            running.delete(pid);
+            saveRunning();
+        });
+    }
+    return child;
+}
+/** Sends a signal to a helm's whole group; false once nothing of the group is left. */
+function signalGroup(pid, signal) {
+    try {
+        process.kill(USES_GROUPS ? -pid : pid, signal);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ESRCH')
+            return false;
+        throw error;
+    }
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Stops the given helm groups: SIGTERM, then SIGKILL for whatever is left after a grace period. Resolves when
+ * nothing of them runs. A group id is the pid of the helm that led it; the kernel hands a pid out again only
+ * after it wrapped around pid_max, far beyond the few seconds between a killed main step and its post step.
+ */
+async function stopGroups(pids) {
+    let left = pids.filter(pid => signalGroup(pid, 'SIGTERM'));
+    for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
+        left = left.filter(pid => signalGroup(pid, 0));
+    }
+    for (const pid of left)
+        signalGroup(pid, 'SIGKILL');
+    for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
+        left = left.filter(pid => signalGroup(pid, 0));
+    }
+}
+/** The helm commands still running, for the message of a cancelled step. */
+function runningCommands() {
+    return [...running.values()].map(entry => entry.command);
+}
+/** Stops every helm this step started that still runs. */
+function stopRunningHelm() {
+    return stopGroups([...running.keys()]);
+}
+/** The helm groups a killed main step left, as its saved state names them. */
+function savedGroups(text) {
+    return text
+        .split(' ')
+        .filter(word => /^[1-9][0-9]*$/.test(word))
+        .map(Number);
+}
+
 ;// CONCATENATED MODULE: ./src/helm/helm.ts
 
 
@@ -129,13 +207,14 @@ class HelmError extends Error {
  */
 function execute(bin, args, env, stdin, timeoutMs) {
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawnHelm(bin, args, env);
         let stdout = '';
         let stderr = '';
         let timedOut = false;
         const timer = setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            if (child.pid !== undefined)
+                signalGroup(child.pid, 'SIGKILL');
         }, timeoutMs);
         child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
         child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
@@ -217,6 +296,15 @@ class Helm {
     }
     registryLogout(host) {
         return this.run(['registry', 'logout', host]);
+    }
+    /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */
+    async pull(chartUrl, version, destination, plainHttp) {
+        const args = ['pull', chartUrl, '--version', version, '--destination', destination];
+        const result = await this.run(plainHttp ? [...args, '--plain-http'] : args);
+        const digest = parseDigest(result.stdout, result.stderr);
+        if (!digest)
+            throw new Error(`helm pull reported no "Digest:" line for ${chartUrl} ${version}.`);
+        return { ...result, digest };
     }
     async push(packagePath, registryUrl, plainHttp) {
         const result = await this.run(['push', packagePath, registryUrl, ...(plainHttp ? ['--plain-http'] : [])]);
@@ -330,6 +418,17 @@ async function schedule(order, dependsOn, limit, work) {
     const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
     return new Map(entries);
 }
+/**
+ * Promise.all that waits for every promise before it rejects with the first failure: what the action started
+ * (helm calls) has ended by the time an error unwinds to the clean-up that removes their credentials.
+ */
+async function settleAll(promises) {
+    const results = await Promise.allSettled(promises);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results.map(result => result.value);
+}
 
 ;// CONCATENATED MODULE: ./src/build/build.ts
 
@@ -337,6 +436,10 @@ async function schedule(order, dependsOn, limit, work) {
 
 
 
+/** A chart that failed before it had a package: the build's problem, not the registry's. */
+function didNotBuild(outcome) {
+    return Boolean(outcome.problem) && !outcome.packagePath && !outcome.digest;
+}
 function installCommand(outcome) {
     return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
 }
@@ -398,10 +501,170 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination)
     });
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/helm/home.ts
+
+
+
+/**
+ * helm's configuration for this run, all in the run's own helm home: registry credentials never land
+ * in the user's helm config, and repositories the action adds do not linger there.
+ *
+ * Each helm call lives well under a second, yet with Go's default GOGC=100 spends about a third of its CPU
+ * collecting garbage; GOGC=400 lets the short-lived heap grow instead (helm's live heap is tens of MB). A
+ * GOGC the job sets wins.
+ */
+function helmEnv(home) {
+    return {
+        HELM_REGISTRY_CONFIG: external_node_path_default().join(home, 'registry-config.json'),
+        HELM_REPOSITORY_CONFIG: external_node_path_default().join(home, 'repositories.yaml'),
+        HELM_REPOSITORY_CACHE: external_node_path_default().join(home, 'repository-cache'),
+        GOGC: process.env.GOGC || '400'
+    };
+}
+function userRepositoryConfig() {
+    if (process.env.HELM_REPOSITORY_CONFIG)
+        return process.env.HELM_REPOSITORY_CONFIG;
+    const configHome = process.env.XDG_CONFIG_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.config');
+    return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
+}
+/**
+ * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
+ * that repositories an earlier step added (with their credentials) still resolve dependencies.
+ */
+async function prepareHelmHome(home) {
+    const env = helmEnv(home);
+    await (0,promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
+    await (0,promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
+    await (0,promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
+        if (error.code !== 'ENOENT')
+            throw error;
+    });
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/helm/session.ts
+
+
+
+
+
+
+/** The session open in this step, for a cancelled step to close; one at a time. */
+let openedSession;
+/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
+async function openSession(runnerTemp) {
+    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
+    const home = external_node_path_default().join(workDir, 'helm');
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
+    openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package'), helmBin: '', host: '' };
+    openedSession.env = await prepareHelmHome(home);
+    return openedSession;
+}
+/** Closes the session this step has open, if any: what a cancelled step does after stopping helm. */
+async function closeOpenSession() {
+    if (openedSession)
+        await closeSession(openedSession);
+}
+/** The session's helm, recorded so that the post step logs out with the same one. */
+function sessionHelm(session, bin, timeoutMs) {
+    session.helmBin = bin;
+    core/* saveState */.LZ(state/* STATE */.c.helm, bin);
+    return new Helm(bin, session.env, timeoutMs);
+}
+/** Recorded before the attempt: even a login that fails halfway may have stored something to log out of. */
+function recordLogin(session, host) {
+    session.host = host;
+    core/* saveState */.LZ(state/* STATE */.c.registryHost, host);
+}
+/**
+ * Whether the credentials may live outside the registry config file: helm hands them to a native credential
+ * helper when the config names one (credsStore, credHelpers). An unreadable config counts as "may".
+ */
+function mayUseCredentialHelper(registryConfig) {
+    if (registryConfig === undefined)
+        return true;
+    try {
+        const config = JSON.parse(registryConfig);
+        return Boolean(config.credsStore) || Object.keys(config.credHelpers ?? {}).length > 0;
+    }
+    catch {
+        return true;
+    }
+}
+/**
+ * Logs out and deletes the run's helm home. Logging out matters beyond the file when helm handed the
+ * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
+ * A failed logout only warns; the files go regardless.
+ */
+async function closeSession(session) {
+    if (session === openedSession)
+        openedSession = undefined;
+    try {
+        const env = helmEnv(session.home);
+        const config = await (0,promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
+        if (session.host && mayUseCredentialHelper(config)) {
+            const helm = new Helm(session.helmBin, env);
+            await helm
+                .registryLogout(session.host)
+                .catch((error) => core/* warning */.$e(`Could not log out of ${session.host}: ${error.message}`));
+        }
+    }
+    finally {
+        await (0,promises_.rm)(session.home, { recursive: true, force: true });
+    }
+    // Nothing left for the post step, which then does not even load.
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
+}
+/** The session a killed main step left behind, as its saved state names it. */
+function savedSession() {
+    return {
+        home: core/* getState */.Gu(state/* STATE */.c.helmHome),
+        helmBin: core/* getState */.Gu(state/* STATE */.c.helm),
+        host: core/* getState */.Gu(state/* STATE */.c.registryHost)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+
+
+let cancelledBy;
+/** Whether the step is being cancelled: its helm calls then fail for that reason, which needs no error of its own. */
+function isCancelled() {
+    return cancelledBy !== undefined;
+}
+/**
+ * A cancelled job: the runner sends SIGINT, then SIGTERM 7.5 s later, then kills the step. The step stops the
+ * helm it started (each in a group of its own, which no signal to the step reaches), removes the credentials
+ * and exits non-zero, saying what was under way; a later signal does not cut that short.
+ */
+function stopOnCancel() {
+    const cancel = async (signal) => {
+        if (cancelledBy)
+            return;
+        cancelledBy = signal;
+        const commands = runningCommands();
+        await stopRunningHelm();
+        await closeOpenSession();
+        const underWay = commands.length
+            ? ` Stopped what helm was doing:\n${commands.join('\n')}\nA push among them may or may not have reached ` +
+                'the registry: check it before re-running, and re-run with if-exists: skip to complete the release.'
+            : '';
+        core/* setFailed */.C1(`The step was cancelled (${signal}).${underWay}`);
+        process.exit(1);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.on(signal, signal => void cancel(signal));
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/inputs/paths.ts
 
 
@@ -476,8 +739,14 @@ function parseMapping(source, file, shape) {
         throw new Error(`${file} must be a YAML mapping (${shape}).`);
     return doc;
 }
-/** A field as the text a reader of the file would take it for; empty when missing or null. */
+/**
+ * A field as the text a reader of the file would take it for, as the file spells it (`1.0`, not the number 1
+ * YAML makes of it); empty when missing or null.
+ */
 function stringAt(doc, path) {
+    const node = doc.getIn(path, true);
+    if ((0,dist/* isScalar */.jn)(node) && typeof node.value !== 'string' && node.value !== null && node.source)
+        return node.source;
     return textOf(doc.getIn(path));
 }
 /** Renders a string scalar in the style the file already used, quoting a plain one only where YAML needs it. */
@@ -1185,7 +1454,168 @@ function planMatrix(plan) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github-release/api-retry.ts
+/** How long the GitHub Release step waits for GitHub at most, over all its calls, and how often it tries one. */
+const RETRY = { tries: 5, budgetMs: 60_000, firstBackoffMs: 1000 };
+/** What GitHub said: the `message` of its JSON answer, without the documentation link octokit appends. */
+function apiFailure(error) {
+    const failure = error;
+    const data = failure.response?.data;
+    const message = typeof data?.message === 'string' ? data.message : (failure.message ?? String(error));
+    return { status: failure.status, message, headers: failure.response?.headers ?? {}, tries: failure.tries };
+}
+/**
+ * GitHub's primary and secondary rate limits: 429, or 403 with retry-after or no requests left (a 403
+ * without these is a permission refused, which no wait changes).
+ */
+function isRateLimited(failure) {
+    const headers = failure.headers ?? {};
+    if (failure.status === 429)
+        return true;
+    return (failure.status === 403 &&
+        (headers['retry-after'] !== undefined ||
+            String(headers['x-ratelimit-remaining']) === '0' ||
+            /rate limit/i.test(failure.message)));
+}
+/**
+ * How long to wait before the next try of a call that failed, or undefined to give up: server errors back off
+ * exponentially, rate limits wait as long as GitHub says (retry-after, else the reset of the quota, else the
+ * minute GitHub's documentation asks for), and nothing waits past the step's budget.
+ * @param tries   how many times the call was made
+ * @param waitedMs how long the step has waited for GitHub so far
+ */
+function retryDelay(failure, tries, waitedMs, nowMs) {
+    if (tries >= RETRY.tries || failure.status === undefined)
+        return undefined;
+    const headers = failure.headers ?? {};
+    const retryAfter = headers['retry-after'] === undefined ? undefined : Number(headers['retry-after']) * 1000;
+    const reset = Number(headers['x-ratelimit-reset']) * 1000;
+    let delay;
+    if (isRateLimited(failure)) {
+        if (retryAfter !== undefined)
+            delay = retryAfter;
+        else if (String(headers['x-ratelimit-remaining']) === '0' && reset)
+            delay = Math.max(0, reset - nowMs);
+        else
+            delay = 60_000;
+    }
+    else if (failure.status >= 500) {
+        delay = retryAfter ?? RETRY.firstBackoffMs * 2 ** (tries - 1);
+    }
+    if (delay === undefined || Number.isNaN(delay) || waitedMs + delay > RETRY.budgetMs)
+        return undefined;
+    return delay;
+}
+/** The request's URL with its parameters filled in, as a log line shows it: `{?name,label}` dropped. */
+function requestPath(options) {
+    return options.url
+        .replace(/\{\?[^}]*\}$/, '')
+        .replace(/\{(\w+)\}/g, (whole, name) => (options[name] === undefined ? whole : String(options[name])));
+}
+/**
+ * Wraps octokit's requests (`octokit.hook.wrap('request', …)`) to retry them. Our own, not
+ * @octokit/plugin-retry with @octokit/plugin-throttling: plugin-retry ignores retry-after and leaves 403 rate
+ * limits alone, and plugin-throttling spaces every write a second apart and bounds no total wait, which this
+ * step needs.
+ */
+function retrying(log) {
+    let waitedMs = 0;
+    return async (request, options) => {
+        for (let tries = 1;; tries++) {
+            try {
+                return await request(options);
+            }
+            catch (error) {
+                const failure = apiFailure(error);
+                const delay = retryDelay(failure, tries, waitedMs, Date.now());
+                if (delay === undefined)
+                    throw Object.assign(error, { tries });
+                const path = requestPath(options);
+                log(`GitHub answered ${options.method} ${path} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
+                    `trying again in ${Math.ceil(delay / 1000)} s.`);
+                waitedMs += delay;
+                await new Promise(resolve => setTimeout(resolve, delay));
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github-release/asset-swap.ts
+/** The name a new chart is uploaded under until it replaces the old one: never the name users download. */
+function partName(name) {
+    return `${name}.part`;
+}
+/** The asset is the package byte for byte, by the digest GitHub computed. */
+function sameAsset(asset, chart) {
+    return asset.name === chart.name && asset.size === chart.size && asset.digest === `sha256:${chart.sha256}`;
+}
+/**
+ * Keeps an asset that is the package byte for byte. The package is always the registry's chart (pushed by this
+ * run, or pulled when if-exists: skip kept it), so anything else of the name is replaced.
+ */
+function planSwap(assets, chart) {
+    const old = assets.find(asset => asset.name === chart.name);
+    if (old && sameAsset(old, chart))
+        return { keep: true };
+    return { keep: false, old, leftover: assets.find(asset => asset.name === partName(chart.name)) };
+}
+/**
+ * Attaches the chart so that the release holds a complete one at every moment: the new chart is uploaded
+ * under a part name, and only once it is complete is the old one deleted and the new one renamed.
+ */
+async function attachChart(calls, assets, chart, log) {
+    const plan = planSwap(assets, chart);
+    if (plan.keep) {
+        log(`${chart.name} is attached already, for the chart the registry holds`);
+        return;
+    }
+    const before = plan.old
+        ? `The GitHub Release still holds the previous ${chart.name}.`
+        : `The GitHub Release holds no ${chart.name} yet.`;
+    if (plan.leftover) {
+        await calls.remove(plan.leftover, before);
+        log(`Deleted ${plan.leftover.name}, left by an earlier run`);
+    }
+    const part = await calls.upload(partName(chart.name), chart.data, before);
+    if (plan.old) {
+        await calls.remove(plan.old, `${before} The new one is attached as ${part.name}.`);
+        log(`Deleted the previous ${chart.name}`);
+    }
+    await calls.rename(part, chart.name, `The GitHub Release holds the new chart as ${part.name}.`);
+    log(`Attached ${chart.name} (${chart.size} bytes, sha256 ${chart.sha256})`);
+}
+
+;// CONCATENATED MODULE: ./src/github-release/release-body.ts
+// The chart section is marked so that a later run finds it in a body people may have written around, and
+// replaces it instead of adding a second one. HTML comments, because GitHub renders them as nothing.
+const START = '<!-- helm-release-action: charts -->';
+const END = '<!-- /helm-release-action: charts -->';
+/** What users need to install the charts: the install lines, then each chart's reference and digest. */
+function chartSection(charts) {
+    const references = charts.flatMap(chart => charts.length === 1
+        ? [`Chart: \`${chart.chartRef}\``, `Digest: \`${chart.digest}\``]
+        : [`- \`${chart.chartRef}\` \`${chart.digest}\``]);
+    return [START, '```shell', ...charts.map(chart => chart.install), '```', '', ...references, END].join('\n');
+}
+/** A body without its chart section: the notes, hand-written or generated by an earlier run. */
+function notesOf(body) {
+    const text = body ?? '';
+    const start = text.indexOf(START);
+    const end = text.indexOf(END, start);
+    if (start < 0 || end < 0)
+        return text.trim();
+    return `${text.slice(0, start)}${text.slice(end + END.length)}`.trim();
+}
+/** The release body leads with what users need to install the charts; the notes follow. */
+function releaseBody(charts, notes) {
+    return [chartSection(charts), ...(notes.trim() ? ['', notes.trim()] : []), ''].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/github-release/github-release.ts
+
+
+
+
 
 
 /** Refuses, before anything changes, a release the action could not create. */
@@ -1201,105 +1631,160 @@ function checkReleasable(repository, token) {
     }
     return { owner, repo };
 }
-/** The release body leads with what users need to install the chart; GitHub's generated notes follow. */
-function releaseBody(spec, notes) {
-    const references = spec.charts.flatMap(chart => spec.charts.length === 1
-        ? [`Chart: \`${chart.chartRef}\``, `Digest: \`${chart.digest}\``]
-        : [`- \`${chart.chartRef}\` \`${chart.digest}\``]);
-    return [
-        '```shell',
-        ...spec.charts.map(chart => chart.install),
-        '```',
-        '',
-        ...references,
-        ...(notes.trim() ? ['', notes.trim()] : []),
-        ''
-    ].join('\n');
-}
-/** Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise. */
-function releaseError(failure, what, repo, tag, apiUrl) {
-    const where = `${repo.owner}/${repo.repo} at ${apiUrl}`;
-    if (failure.status === 403) {
-        return new Error(`GitHub refused to ${what} for ${tag} in ${where} (HTTP 403: ${failure.message}). The token lacks the ` +
-            'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
-            'it as github-token. The chart is already pushed; a re-run updates the release instead of adding one.');
-    }
-    const status = failure.status ? `HTTP ${failure.status}: ` : '';
-    return new Error(`Could not ${what} for ${tag} in ${where} (${status}${failure.message}).`);
+// Every failure here comes after the push: the way out is a re-run that does not push again.
+const RERUN = 'The chart is in the registry; a re-run with if-exists: skip completes the GitHub Release.';
+/** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
+function failureText(failure) {
+    const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : '';
+    if (failure.status === undefined)
+        return `${failure.message}${tries}`;
+    return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`;
 }
 /**
- * Creates the release for the tag, or updates the one a previous run made, and attaches the packaged chart,
- * replacing an asset of the same name. Returns the release's web URL.
+ * Turns GitHub's refusal into the fix: GITHUB_TOKEN is read-only for contents unless the job says otherwise,
+ * and a default re-run would stop at the chart already published before it got to the release.
+ * @param left what the GitHub Release holds now, when the failure left it changed
+ */
+function releaseError(failure, what, left, place) {
+    const where = `${place.repo.owner}/${place.repo.repo} at ${place.apiUrl}`;
+    const state = left ? ` ${left}` : '';
+    if (isRateLimited(failure)) {
+        return new Error(`GitHub's rate limit stopped the request to ${what} for ${place.tag} in ${where} (${failureText(failure)}), ` +
+            `and the action waits ${RETRY.budgetMs / 1000} s for GitHub at most.${state} The chart is in the ` +
+            'registry; a re-run with if-exists: skip, once the limit has passed, completes the GitHub Release.');
+    }
+    if (failure.status === 403) {
+        return new Error(`GitHub refused to ${what} for ${place.tag} in ${where} (${failureText(failure)}). The token lacks the ` +
+            'contents: write permission: add "permissions: contents: write" to the job, or pass a token that has ' +
+            `it as github-token.${state} The chart is already pushed: after that, a re-run with if-exists: skip ` +
+            'creates the GitHub Release without pushing it again.');
+    }
+    return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`);
+}
+/** A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more. */
+function immutableError(release, lacking, tag) {
+    const what = lacking.map(chart => {
+        const held = release.assets.find(asset => asset.name === chart.name);
+        const pushed = `sha256 ${chart.sha256}`;
+        return held
+            ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
+            : `it has no ${chart.name} (pushed: ${pushed})`;
+    });
+    return new Error(`The GitHub Release for ${tag} (${release.html_url}) is published and immutable, and ${what.join('; ')}. ` +
+        'GitHub refuses every change to the assets of an immutable release, and its tag cannot be moved or ' +
+        'reused. The chart is in the registry; to attach it to a GitHub Release, release it as a new version ' +
+        'with a new tag.');
+}
+async function readPackage(packagePath) {
+    const data = await (0,promises_.readFile)(packagePath);
+    return {
+        name: external_node_path_default().basename(packagePath),
+        size: data.length,
+        sha256: (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex'),
+        data
+    };
+}
+/**
+ * Creates the release for the tag, or completes the one a person drafted or a previous run made, and attaches
+ * the packaged charts. A new release is made as a draft and published once its charts are attached, so that
+ * repositories with immutable releases get them. Returns the release's web URL.
  */
 async function createGitHubRelease(repository, token, spec, log) {
     const repo = checkReleasable(repository, token);
     // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
     const { getOctokit } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 2413));
     const octokit = getOctokit(token);
-    const apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
-    const attempt = async (what, call) => {
+    octokit.hook.wrap('request', retrying(log));
+    const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' };
+    const attempt = async (what, left, call) => {
         try {
             return await call();
         }
         catch (error) {
-            throw releaseError(error, what, repo, spec.tag, apiUrl);
+            throw releaseError(apiFailure(error), what, left, place);
         }
     };
-    const existing = await attempt('look up the release', async () => {
+    const existing = await attempt('look up the release', '', async () => {
         try {
             return (await octokit.rest.repos.getReleaseByTag({ ...repo, tag: spec.tag })).data;
         }
         catch (error) {
-            if (error.status === 404)
-                return undefined;
-            throw error;
+            if (apiFailure(error).status !== 404)
+                throw error;
         }
+        // GitHub answers for a tag with its published release only; a draft is found in the list.
+        for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...repo, per_page: 100 })) {
+            const draft = page.data.find(release => release.draft && release.tag_name === spec.tag);
+            if (draft)
+                return draft;
+        }
+        return undefined;
     });
-    const notes = await attempt('generate release notes', async () => {
-        const generated = await octokit.rest.repos.generateReleaseNotes({
-            ...repo,
-            tag_name: spec.tag,
-            target_commitish: spec.sha
-        });
-        return generated.data.body;
-    });
+    const charts = await Promise.all(spec.charts.map(chart => readPackage(chart.packagePath)));
+    if (existing?.immutable && !existing.draft) {
+        const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep);
+        if (lacking.length)
+            throw immutableError(existing, lacking, spec.tag);
+        log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`);
+        return existing.html_url;
+    }
+    // A body with notes keeps them (a person's draft, or an earlier run's); only one without gets GitHub's.
+    const notes = notesOf(existing?.body) ||
+        (await attempt('generate release notes', '', async () => {
+            const generated = await octokit.rest.repos.generateReleaseNotes({
+                ...repo,
+                tag_name: spec.tag,
+                target_commitish: spec.sha
+            });
+            return generated.data.body;
+        }));
     const fields = {
         ...repo,
         tag_name: spec.tag,
-        name: spec.tag,
-        body: releaseBody(spec, notes),
-        prerelease: spec.prerelease,
-        make_latest: spec.makeLatest && !spec.prerelease ? 'true' : 'false'
+        name: existing?.name || spec.tag,
+        body: releaseBody(spec.charts, notes),
+        prerelease: spec.prerelease
     };
-    const release = existing
-        ? await attempt('update the release', async () => {
-            log(`Updating release ${existing.html_url}`);
-            return (await octokit.rest.repos.updateRelease({ ...fields, release_id: existing.id })).data;
-        })
-        : await attempt('create the release', async () => {
-            const created = (await octokit.rest.repos.createRelease({ ...fields, target_commitish: spec.sha })).data;
-            log(`Created release ${created.html_url}`);
-            return created;
-        });
-    for (const { packagePath } of spec.charts) {
-        const name = external_node_path_default().basename(packagePath);
-        for (const asset of release.assets.filter(asset => asset.name === name)) {
-            await attempt('replace the chart asset', () => octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id }));
-            log(`Deleted the previous ${name}`);
-        }
-        const data = await (0,promises_.readFile)(packagePath);
-        await attempt('upload the chart asset', () => 
-        // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
-        octokit.request({
-            method: 'POST',
-            url: release.upload_url,
-            name,
-            data,
-            headers: { 'content-type': 'application/gzip' }
+    const release = existing ??
+        (await attempt('create the release', '', async () => {
+            const created = await octokit.rest.repos.createRelease({ ...fields, target_commitish: spec.sha, draft: true });
+            log(`Created the draft release ${created.data.html_url}`);
+            return created.data;
         }));
-        log(`Attached ${name} (${data.length} bytes)`);
-    }
-    return release.html_url;
+    if (existing)
+        log(`${existing.draft ? 'Completing the draft release' : 'Updating the release'} ${existing.html_url}`);
+    const calls = {
+        upload: (name, data, left) => attempt(`upload ${name}`, left, async () => {
+            // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
+            const uploaded = await octokit.request({
+                method: 'POST',
+                url: release.upload_url,
+                name,
+                data,
+                headers: { 'content-type': 'application/gzip' }
+            });
+            return uploaded.data;
+        }),
+        remove: (asset, left) => attempt(`delete ${asset.name}`, left, async () => {
+            await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id });
+        }),
+        rename: (asset, name, left) => attempt(`rename ${asset.name} to ${name}`, left, async () => {
+            await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name });
+        })
+    };
+    for (const chart of charts)
+        await attachChart(calls, release.assets, chart, log);
+    const publishing = release.draft;
+    const published = await attempt(publishing ? 'publish the release' : 'update the release', publishing
+        ? 'The GitHub Release is still a draft, with every chart attached.'
+        : 'The GitHub Release holds every chart; its notes are those it had.', async () => (await octokit.rest.repos.updateRelease({
+        ...fields,
+        release_id: release.id,
+        draft: false,
+        make_latest: spec.makeLatest && !spec.prerelease ? 'true' : 'false'
+    })).data);
+    log(`${publishing ? 'Published' : 'Updated'} the release ${published.html_url}`);
+    return published.html_url;
 }
 
 ;// CONCATENATED MODULE: ./src/github-release/release-step.ts
@@ -1424,124 +1909,6 @@ async function findHelm(inputs) {
         bin = found;
     }
     return { bin, version: await new Helm(bin, {}, inputs.timeoutMs).version() };
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __webpack_require__(2462);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ./src/helm/home.ts
-
-
-
-/**
- * helm's configuration for this run, all in the run's own helm home: registry credentials never land
- * in the user's helm config, and repositories the action adds do not linger there.
- *
- * Each helm call lives well under a second, yet with Go's default GOGC=100 spends about a third of its CPU
- * collecting garbage; GOGC=400 lets the short-lived heap grow instead (helm's live heap is tens of MB). A
- * GOGC the job sets wins.
- */
-function helmEnv(home) {
-    return {
-        HELM_REGISTRY_CONFIG: external_node_path_default().join(home, 'registry-config.json'),
-        HELM_REPOSITORY_CONFIG: external_node_path_default().join(home, 'repositories.yaml'),
-        HELM_REPOSITORY_CACHE: external_node_path_default().join(home, 'repository-cache'),
-        GOGC: process.env.GOGC || '400'
-    };
-}
-function userRepositoryConfig() {
-    if (process.env.HELM_REPOSITORY_CONFIG)
-        return process.env.HELM_REPOSITORY_CONFIG;
-    const configHome = process.env.XDG_CONFIG_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.config');
-    return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
-}
-/**
- * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
- * that repositories an earlier step added (with their credentials) still resolve dependencies.
- */
-async function prepareHelmHome(home) {
-    const env = helmEnv(home);
-    await (0,promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
-    await (0,promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
-    await (0,promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
-        if (error.code !== 'ENOENT')
-            throw error;
-    });
-    return env;
-}
-
-;// CONCATENATED MODULE: ./src/helm/session.ts
-
-
-
-
-
-
-/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
-async function openSession(runnerTemp) {
-    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
-    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
-    const home = external_node_path_default().join(workDir, 'helm');
-    core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
-    return { home, env: await prepareHelmHome(home), packages: external_node_path_default().join(workDir, 'package'), helmBin: '', host: '' };
-}
-/** The session's helm, recorded so that the post step logs out with the same one. */
-function sessionHelm(session, bin, timeoutMs) {
-    session.helmBin = bin;
-    core/* saveState */.LZ(state/* STATE */.c.helm, bin);
-    return new Helm(bin, session.env, timeoutMs);
-}
-/** Recorded before the attempt: even a login that fails halfway may have stored something to log out of. */
-function recordLogin(session, host) {
-    session.host = host;
-    core/* saveState */.LZ(state/* STATE */.c.registryHost, host);
-}
-/**
- * Whether the credentials may live outside the registry config file: helm hands them to a native credential
- * helper when the config names one (credsStore, credHelpers). An unreadable config counts as "may".
- */
-function mayUseCredentialHelper(registryConfig) {
-    if (registryConfig === undefined)
-        return true;
-    try {
-        const config = JSON.parse(registryConfig);
-        return Boolean(config.credsStore) || Object.keys(config.credHelpers ?? {}).length > 0;
-    }
-    catch {
-        return true;
-    }
-}
-/**
- * Logs out and deletes the run's helm home. Logging out matters beyond the file when helm handed the
- * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
- * A failed logout only warns; the files go regardless.
- */
-async function closeSession(session) {
-    try {
-        const env = helmEnv(session.home);
-        const config = await (0,promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
-        if (session.host && mayUseCredentialHelper(config)) {
-            const helm = new Helm(session.helmBin, env);
-            await helm
-                .registryLogout(session.host)
-                .catch((error) => core/* warning */.$e(`Could not log out of ${session.host}: ${error.message}`));
-        }
-    }
-    finally {
-        await (0,promises_.rm)(session.home, { recursive: true, force: true });
-    }
-    // Nothing left for the post step, which then does not even load.
-    core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
-}
-/** The session a killed main step left behind, as its saved state names it. */
-function savedSession() {
-    return {
-        home: core/* getState */.Gu(state/* STATE */.c.helmHome),
-        helmBin: core/* getState */.Gu(state/* STATE */.c.helm),
-        host: core/* getState */.Gu(state/* STATE */.c.registryHost)
-    };
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
@@ -1911,7 +2278,8 @@ function chartsOutput(outcomes) {
         'chart-url': outcome.location.url,
         digest: outcome.digest,
         pushed: outcome.pushed,
-        'package-path': outcome.packagePath
+        'package-path': outcome.packagePath,
+        error: outcome.problem ?? ''
     })));
 }
 /** Empty on a ref that is no tag: the chart is packaged at its own version, but nothing is released. */
@@ -1959,12 +2327,16 @@ function setOutputs(outcomes, run) {
     for (const [name, value] of Object.entries(outputs))
         core/* setOutput */.uH(name, value);
 }
-/** The log's last word on each chart: where it is and how to install it, or why it was not pushed. */
+/** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
 function logOutcomes(outcomes, push) {
     for (const outcome of outcomes) {
-        core/* info */.pq(outcome.pushed
-            ? `Published ${outcome.location.ref}@${outcome.digest}\nInstall it with: ${installCommand(outcome)}`
-            : `Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`);
+        const install = `Install it with: ${installCommand(outcome)}`;
+        if (outcome.pushed)
+            core/* info */.pq(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`);
+        else if (outcome.digest)
+            core/* info */.pq(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`);
+        else if (!outcome.problem)
+            core/* info */.pq(`Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`);
     }
 }
 
@@ -1974,10 +2346,16 @@ function logOutcomes(outcomes, push) {
 const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 function heading(outcomes) {
     const failed = outcomes.filter(outcome => outcome.problem).length;
-    if (failed)
-        return `Nothing published: ${failed} of ${outcomes.length} charts did not build`;
+    const inRegistry = outcomes.filter(outcome => outcome.digest).length;
+    if (failed) {
+        const verb = outcomes.filter(outcome => outcome.problem).every(didNotBuild) ? 'did not build' : 'failed';
+        const of = `${failed} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`;
+        return inRegistry ? `${of}; ${inRegistry} in the registry` : `Nothing published: ${of}`;
+    }
     const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`;
-    return outcomes.every(outcome => outcome.pushed) ? `Published ${what}` : `Packaged ${what} (not pushed)`;
+    if (!outcomes.every(outcome => outcome.digest))
+        return `Packaged ${what} (not pushed)`;
+    return outcomes.some(outcome => outcome.pushed) ? `Published ${what}` : `${what}: already published (if-exists: skip)`;
 }
 async function writeSummary(outcomes, run) {
     // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
@@ -1988,7 +2366,7 @@ async function writeSummary(outcomes, run) {
         outcome.version,
         outcome.appVersion,
         outcome.location.ref,
-        outcome.digest || outcome.problem || 'not pushed'
+        [outcome.digest, outcome.problem].filter(Boolean).join(': ') || 'not pushed'
     ]);
     const summary = core/* summary */.z
         .addHeading(escapeHtml(heading(outcomes)), 2)
@@ -1996,24 +2374,53 @@ async function writeSummary(outcomes, run) {
         ['Chart', 'Version', 'appVersion', 'Reference', 'Digest'].map(data => ({ data, header: true })),
         ...rows.map(row => row.map(escapeHtml))
     ]);
-    if (outcomes.every(outcome => outcome.pushed))
+    if (outcomes.every(outcome => outcome.digest && !outcome.problem))
         summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell');
     if (run?.releaseUrl)
         summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl);
     await summary.write();
 }
-/** When a chart did not build, nothing is pushed: every chart's row goes to the summary and the step fails. */
-async function failOnBuildProblems(built) {
-    const failed = built.filter(outcome => outcome.problem);
+
+;// CONCATENATED MODULE: ./src/outputs/report.ts
+
+
+
+
+/** What the run leaves for the workflow and for people: outputs, the job summary, the log's last word. */
+async function report(outcomes, run, push) {
+    setOutputs(outcomes, run);
+    await writeSummary(outcomes, run);
+    logOutcomes(outcomes, push);
+}
+/**
+ * Why the step fails, when a chart has a problem. With one chart that is its problem; with several, one
+ * annotation per failed chart and a message that names them, says what the registry now holds, and how a
+ * re-run completes the set.
+ */
+function problemsMessage(outcomes) {
+    const failed = outcomes.filter(outcome => outcome.problem);
     if (!failed.length)
-        return;
-    for (const outcome of failed)
-        core/* error */.z3(`${outcome.chartName}: ${outcome.problem}`);
-    await writeSummary(built);
+        return undefined;
+    if (outcomes.length === 1)
+        return failed[0].problem;
     const names = failed.map(outcome => outcome.chartName).join(', ');
-    throw new Error(built.length === 1
-        ? failed[0].problem
-        : `${failed.length} of ${built.length} charts did not build (${names}); nothing was pushed.`);
+    const inRegistry = outcomes.filter(outcome => outcome.digest);
+    const verb = failed.every(didNotBuild) ? 'did not build' : 'failed';
+    if (!inRegistry.length)
+        return `${failed.length} of ${outcomes.length} charts ${verb} (${names}); nothing was pushed.`;
+    const held = inRegistry.map(outcome => `${outcome.location.ref}@${outcome.digest}`).join(', ');
+    return (`${failed.length} of ${outcomes.length} charts ${verb} (${names}). The registry now holds ${held}. ` +
+        'Re-run the job with input if-exists: skip to complete the set: it keeps what is published and pushes the rest.');
+}
+/** Fails the step when a chart has a problem: after report(), so that outputs and summary say what happened. */
+function failOnProblems(outcomes) {
+    const message = problemsMessage(outcomes);
+    if (!message)
+        return;
+    if (outcomes.length > 1)
+        for (const outcome of outcomes.filter(({ problem }) => problem))
+            core/* error */.z3(`${outcome.chartName}: ${outcome.problem}`);
+    throw new Error(message);
 }
 
 ;// CONCATENATED MODULE: ./src/registry/if-exists.ts
@@ -2027,6 +2434,33 @@ function decide(ifExists, existingDigest, ref) {
         return { push: true, replaces: existingDigest };
     throw new Error(`${ref} is already published (${existingDigest}); a released version is not pushed again by default. ` +
         'If this is a re-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.');
+}
+const CONCURRENCY = 'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+    'two runs never publish the same version at once.';
+/**
+ * The decision again right before the push, for a version the first look-up did not find: a push of it that
+ * landed meanwhile (another run of the same tag) is refused or skipped, as it would have been.
+ */
+function decideBeforePush(ifExists, existingDigest, ref) {
+    if (existingDigest === undefined || ifExists !== 'fail')
+        return decide(ifExists, existingDigest, ref);
+    throw new Error(`${ref} was published (${existingDigest}) after this run looked it up and before it pushed: another run or ` +
+        `person pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the ` +
+        `registry holds. ${CONCURRENCY}`);
+}
+/**
+ * Why the verification fails, or undefined when the registry serves what this run pushed; `check` is the command
+ * that shows what the registry serves. The registry has no conditional put, so another push of the same tag can
+ * land between this run's push and its verification.
+ */
+function verificationFailure(ref, pushed, served, check) {
+    if (served.digest !== pushed.digest) {
+        return (`another push replaced ${ref} (now ${served.digest}) after this run pushed ${pushed.digest}. The chart this ` +
+            `run pushed is no longer what the tag serves: check what the registry holds (\`${check}\`) before anything ` +
+            `else. ${CONCURRENCY}`);
+    }
+    const mismatch = verifyMismatch(pushed, served);
+    return mismatch && `Verification failed: ${ref} resolves to the pushed digest but reads ${mismatch}.`;
 }
 /** Why what the registry serves after the push is not what was pushed, or undefined when it is. */
 function verifyMismatch(pushed, served) {
@@ -2043,20 +2477,29 @@ const PATTERNS = [
     ['unauthorized', /status code 401|401 Unauthorized|credential not found|unauthorized: authentication required/i],
     ['denied', /status code 403|403 Forbidden|\bdenied\b/i],
     ['unknown-host', /no such host/i],
+    // Go's words when a registry answers plain HTTP to helm's HTTPS (helm 4 has no fallback to HTTP, 3.18 had one).
+    ['plain-http', /server gave HTTP response to HTTPS client/i],
     ['refused', /connection refused/i],
     ['reset', /connection reset|broken pipe|unexpected EOF|: EOF$/im],
     ['timeout', /i\/o timeout|deadline exceeded|TLS handshake timeout|Client\.Timeout/i],
     ['throttled', /status code 429|Too Many Requests/i],
     ['server', /status code 5[0-9]{2}/i]
 ];
-/** `ref` is the reference looked up (`host/ns/chart:tag`): helm ends a clean miss with `<ref>: not found`. */
-function classifyFailure(text, ref) {
+// GHCR (and Quay) may not serve a manifest for a moment after accepting it: helm's push then fails to tag it.
+const UNSETTLED = /failed to perform "Tag" on destination: .*not found|manifest unknown/i;
+/**
+ * `ref` is the reference looked up (`host/ns/chart:tag`): helm ends a clean miss with `<ref>: not found`.
+ * `afterUpload` is true for the push and the verification right after it, where a miss is the registry's
+ * read-after-write delay rather than an answer.
+ */
+function classifyFailure(text, ref, afterUpload = false) {
     for (const [kind, pattern] of PATTERNS)
         if (pattern.test(text))
             return kind;
-    if ((ref && text.includes(`${ref}: not found`)) || /status code 404/.test(text))
-        return 'not-found';
-    return 'other';
+    const missing = (ref !== undefined && text.includes(`${ref}: not found`)) || /status code 404/.test(text);
+    if (afterUpload && (missing || UNSETTLED.test(text)))
+        return 'read-after-write';
+    return missing ? 'not-found' : 'other';
 }
 /** The first line of the step's error: host, operation, what went wrong and the fix. */
 function explainFailure(kind, context) {
@@ -2080,13 +2523,28 @@ function explainFailure(kind, context) {
         case 'reset':
             return `${host} dropped the connection on ${operation}${tried}. Re-run the job; if it persists, check proxies between the runner and the registry.`;
         case 'timeout':
+            if (context.verifying) {
+                const { digest, check } = context.verifying;
+                return (`${context.ref} is published (${digest}); only its verification timed out (${context.timeout}${tried}). ` +
+                    `Check what the registry serves with \`${check}\` or in the registry; a re-run needs input ` +
+                    `if-exists: skip, since the version exists now.`);
+            }
             return `${operation} on ${host} did not finish within ${context.timeout}${tried}. Raise input timeout or re-run the job.`;
         case 'throttled':
         case 'server': {
             const what = kind === 'throttled' ? 'kept answering 429 Too Many Requests' : 'kept failing with a server error (5xx)';
-            const retried = context.helmRetriesHttp ? ' after helm retried it five times' : tried;
+            const each = context.helmRetriesHttp ? ', each retried five times by helm' : '';
+            const retried = ` (${context.attempts} attempt${context.attempts > 1 ? 's' : ''}${each})`;
             return `${host} ${what} on ${operation}${retried}. The registry is in trouble; re-run the job later.`;
         }
+        case 'read-after-write':
+            return (`${host} did not serve the chart right after accepting its upload, on ${operation}${tried}: the ` +
+                `registry is slow to show what was written (GHCR is known for it). Check whether ${context.ref ?? 'the version'} exists ` +
+                `now; if it does, it is published, and a re-run needs input if-exists: skip.`);
+        case 'plain-http':
+            return (`${host} answered plain HTTP on ${operation}, but helm spoke HTTPS (input plain-http is false). If it is a ` +
+                `registry you trust on a private network, set input plain-http: true; never for one reached over the ` +
+                `internet, since the password and the chart would travel unencrypted.`);
         case 'invalid-reference':
             return `${host} rejected the reference on ${operation} as invalid. Check input registry and the chart's name and version.`;
         default:
@@ -2097,8 +2555,14 @@ function explainFailure(kind, context) {
 ;// CONCATENATED MODULE: ./src/registry/retry.ts
 
 
-const BASE_MS = 1000;
+/**
+ * The action's waits between attempts: 4 s, 8 s, 16 s, then 30 s each, ±20 % so that parallel jobs do not retry
+ * in step. Long enough that the default three retries outlast an outage of 20 s even when helm adds no time of its
+ * own (before 3.18), short enough that they give up within about a minute.
+ */
+const BASE_MS = 4000;
 const MAX_MS = 30_000;
+const JITTER = 0.2;
 /** A registry operation that failed for good, with what the failure was. */
 class RegistryFailure extends Error {
     kind;
@@ -2109,32 +2573,42 @@ class RegistryFailure extends Error {
     }
 }
 /**
- * Connection faults and timeouts are retried here, since helm never retries them. 429 and 5xx only when helm
- * does not retry them itself, so the attempts add up to at most (retries + 1) or helm's own six, not their product.
+ * Faults that may pass by themselves. 429 and 5xx too when helm retries them itself: its five retries span about
+ * 7 s, which a registry outage easily outlasts, so each of the action's attempts gets helm's quick retries.
  */
-function isTransient(kind, policy) {
-    if (kind === 'refused' || kind === 'reset' || kind === 'timeout')
-        return true;
-    return (kind === 'throttled' || kind === 'server') && !policy.helmRetriesHttp;
+const TRANSIENT = new Set(['refused', 'reset', 'timeout', 'throttled', 'server', 'read-after-write']);
+function isTransient(kind) {
+    return TRANSIENT.has(kind);
 }
-/** Exponential backoff from 1 s, capped at 30 s, with ±50 % jitter so that parallel jobs do not retry in step. */
+/**
+ * The wait before attempt `attempt + 1`. The action cannot honour Retry-After: helm prints no response headers.
+ * helm ≥ 3.18 honours it itself on 429 (oras-go waits Retry-After seconds, but at most 3 s, between its retries).
+ */
 function backoffMs(attempt, random = Math.random) {
-    return Math.round(Math.min(BASE_MS * 2 ** (attempt - 1), MAX_MS) * (0.5 + random()));
+    return Math.round(nominalWaitMs(attempt) * (1 - JITTER + 2 * JITTER * random()));
 }
+const nominalWaitMs = (attempt) => Math.min(BASE_MS * 2 ** (attempt - 1), MAX_MS);
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 /** The retry budget in words, logged before the first registry call. */
 function describePolicy(policy, helm) {
+    const waits = Array.from({ length: policy.retries }, (_, index) => nominalWaitMs(index + 1));
+    const total = waits.reduce((sum, wait) => sum + wait, 0) * (1 + JITTER);
     const own = policy.retries
-        ? `up to ${policy.retries} more attempt(s) with backoff after a refused or reset connection or a timeout`
-        : 'no retries (input retries: 0)';
+        ? `up to ${policy.retries} more attempt(s) after a refused or reset connection, a timeout, HTTP 429 or 5xx, ` +
+            `or a chart the registry does not serve yet right after its upload, waiting ${waits.map(seconds).join(', ')} ` +
+            `(±${JITTER * 100} %) in between, at most ${seconds(total)} in all`
+        : 'none (input retries: 0)';
     const http = policy.helmRetriesHttp
-        ? `${helm} retries HTTP 429 (honouring Retry-After) and 5xx five times itself, so the action does not repeat those`
-        : `the action also retries HTTP 429 and 5xx, since ${helm} does not`;
+        ? `${helm} retries HTTP 429 and 5xx itself, five times within about 7 s on each attempt (waiting out a ` +
+            'Retry-After of up to 3 s)'
+        : `${helm} does not retry HTTP itself`;
     return `Registry retries: ${own}; ${http}.`;
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /**
  * Runs a registry operation, retrying transient failures; a lasting one becomes a RegistryFailure whose
- * message leads with the explanation and keeps helm's own words below it.
+ * message leads with the explanation and keeps helm's own words below it. `afterUpload`: the push and the
+ * verification right after it, where the registry may not serve a fresh upload yet.
  */
 async function withRetries(policy, context, log, work) {
     for (let attempt = 1;; attempt++) {
@@ -2143,12 +2617,16 @@ async function withRetries(policy, context, log, work) {
         }
         catch (error) {
             const text = errorMessage(error);
-            const kind = error.timedOut ? 'timeout' : classifyFailure(text, context.ref);
-            if (isTransient(kind, policy) && attempt <= policy.retries) {
+            const kind = error.timedOut
+                ? 'timeout'
+                : classifyFailure(text, context.ref, context.afterUpload);
+            if (isTransient(kind) && attempt <= policy.retries) {
                 const wait = backoffMs(attempt);
-                log(`${context.operation}: attempt ${attempt} of ${policy.retries + 1} failed (${kind}); retrying in ${wait} ms`);
+                const quick = policy.helmRetriesHttp && (kind === 'server' || kind === 'throttled');
+                log(`${context.operation}: attempt ${attempt} of ${policy.retries + 1} failed ` +
+                    `(${kind}${quick ? ', after helm’s five quick retries' : ''}); retrying in ${wait} ms`);
                 log(text);
-                await sleep(wait);
+                await retry_sleep(wait);
                 continue;
             }
             const lead = explainFailure(kind, { ...context, attempts: attempt, helmRetriesHttp: policy.helmRetriesHttp });
@@ -2166,6 +2644,8 @@ async function withRetries(policy, context, log, work) {
 
 
 
+
+
 /**
  * Logs in (when there is a password; `onLogin` records the host first, for the clean-up) and looks up the
  * charts' versions, both retried under the policy the inputs and the helm version give.
@@ -2174,23 +2654,27 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
     const policy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) };
     core/* info */.pq(describePolicy(policy, `helm ${helmVersion.text}`));
     const slot = limiter(options.parallel);
-    /** `chart` is undefined for the login, which concerns the account rather than a chart. */
-    const attempt = (operation, chart, log, work) => {
+    /**
+     * `chart` is undefined for the login, which concerns the account rather than a chart; `extra` marks the push
+     * and the verification, right after an upload.
+     */
+    const attempt = (operation, chart, log, work, extra = {}) => {
         const context = {
             host: registry.host,
             operation,
             chartName: chart?.chartName ?? '',
             timeout: formatDuration(options.timeoutMs),
-            ref: chart?.location.ref
+            ref: chart?.location.ref,
+            ...extra
         };
         return withRetries(policy, context, log, work);
     };
-    const show = (operation, chart, log) => attempt(operation, chart, log, async () => {
+    const show = (operation, chart, log, extra) => attempt(operation, chart, log, async () => {
         const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp);
         // The command only: the Chart.yaml helm prints is summed up by the caller.
         log(`$ ${result.command}`);
         return result;
-    });
+    }, extra);
     const logIn = async () => {
         if (!options.password)
             return;
@@ -2201,9 +2685,9 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
         });
     };
     /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
-    const lookUp = (chart) => {
+    const find = (chart, when = '') => {
         const { ref } = chart.location;
-        return slot(() => logGroup(`${chart.chartName}: look up ${ref}`, async (log) => {
+        return logGroup(`${chart.chartName}: look up ${ref}${when}`, async (log) => {
             try {
                 const { digest } = await show(`look-up of ${ref}`, chart, log);
                 log(`${ref} exists: ${digest}`);
@@ -2215,40 +2699,101 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
                 log(`${ref} does not exist yet.`);
                 return undefined;
             }
-        }));
+        });
+    };
+    const lookUp = (chart) => slot(() => find(chart));
+    /**
+     * The first look-up ran beside the build, which can be long before the push; a push of the same version that
+     * landed since would be replaced unseen. The registry has no conditional put, so look again right before pushing
+     * (if-exists fail and skip), which narrows that window to the push itself.
+     */
+    const lookAgain = async (chart, decision) => {
+        if (!decision.push || options.ifExists === 'overwrite')
+            return decision;
+        return decideBeforePush(options.ifExists, await find(chart, ' again before the push'), chart.location.ref);
     };
     const verify = (chart, digest) => {
         const { ref } = chart.location;
+        const check = ['helm show chart', chart.location.url, '--version', chart.version];
+        if (options.plainHttp)
+            check.push('--plain-http');
+        const verifying = { digest, check: check.join(' ') };
         return logGroup(`${chart.chartName}: verify ${ref}`, async (log) => {
-            const served = await show(`verification of ${ref}`, chart, log);
-            const mismatch = verifyMismatch({ digest, name: chart.chartName, version: chart.version }, served);
-            if (mismatch) {
-                throw new Error(`Verification failed: ${ref} now resolves to ${mismatch}. Something else may have pushed to it at ` +
-                    'the same time; check the registry before re-running.');
-            }
+            const served = await show(`verification of ${ref}`, chart, log, { afterUpload: true, verifying });
+            const failure = verificationFailure(ref, { digest, name: chart.chartName, version: chart.version }, served, verifying.check);
+            if (failure)
+                throw new Error(failure);
             log(`${ref} resolves to ${digest}: ${served.name} ${served.version}, as pushed.`);
         });
     };
-    const publish = async (outcome, decision) => {
+    /**
+     * The registry's own chart in place of the one just built: helm packages are not byte-for-byte reproducible,
+     * so a chart kept by if-exists: skip is attached and reported as the registry holds it. helm checks each
+     * blob it pulls against its digest, so the file's bytes are the manifest's chart layer.
+     */
+    const fetchPublished = (outcome, digest) => logGroup(`${outcome.chartName}: pull ${outcome.location.ref}`, async (log) => {
+        await (0,promises_.rm)(outcome.packagePath, { force: true });
+        const destination = external_node_path_default().dirname(outcome.packagePath);
+        const pulled = await attempt(`pull of ${outcome.location.ref}`, outcome, log, () => helm.pull(outcome.location.url, outcome.version, destination, options.plainHttp));
+        log(transcript(pulled));
+        if (pulled.digest !== digest) {
+            throw new Error(`${outcome.location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
+                'Something else pushes to it; check the registry before re-running.');
+        }
+        log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`);
+        return outcome.packagePath;
+    });
+    const publish = async (outcome, planned) => {
+        let decision;
+        try {
+            decision = await lookAgain(outcome, planned);
+        }
+        catch (error) {
+            return { ...outcome, problem: errorMessage(error) };
+        }
         const { ref } = outcome.location;
         if (!decision.push) {
             core/* warning */.$e(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`);
-            return { ...outcome, digest: decision.digest, pushed: false };
+            const kept = { ...outcome, digest: decision.digest, pushed: false };
+            try {
+                return { ...kept, packagePath: await fetchPublished(outcome, decision.digest) };
+            }
+            catch (error) {
+                return { ...kept, packagePath: '', problem: errorMessage(error) };
+            }
         }
-        const digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
-            const pushed = await attempt('push', outcome, log, () => helm.push(outcome.packagePath, registry.url, options.plainHttp));
-            log(transcript(pushed));
-            return pushed.digest;
-        });
+        let digest;
+        try {
+            digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
+                const pushed = await attempt('push', outcome, log, () => helm.push(outcome.packagePath, registry.url, options.plainHttp), { afterUpload: true });
+                log(transcript(pushed));
+                return pushed.digest;
+            });
+        }
+        catch (error) {
+            return { ...outcome, problem: errorMessage(error) };
+        }
         if (decision.replaces) {
             core/* warning */.$e(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`);
         }
-        if (options.verify)
-            await verify(outcome, digest);
-        return { ...outcome, digest, pushed: true };
+        const published = { ...outcome, digest, pushed: true };
+        try {
+            if (options.verify)
+                await verify(outcome, digest);
+            return published;
+        }
+        catch (error) {
+            const message = errorMessage(error);
+            // The chart is in the registry whatever went wrong after the push; a message that does not name the
+            // pushed digest (a refused connection, a 5xx) would otherwise send a person to a plain re-run.
+            const problem = message.includes(digest)
+                ? message
+                : `${ref} is pushed (${digest}), but its verification failed; check what the registry serves, then re-run with input if-exists: skip.\n${message}`;
+            return { ...published, problem };
+        }
     };
     const loggedIn = logIn();
-    const existing = loggedIn.then(() => Promise.all(charts.map(lookUp)));
+    const existing = loggedIn.then(() => settleAll(charts.map(lookUp)));
     const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])));
     return {
         loggedIn,
@@ -2256,6 +2801,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
         async publishAll(built) {
             const found = await byName;
             const decisions = built.map(outcome => decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref));
+            // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
             return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))));
         }
     };
@@ -2263,12 +2809,26 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
 
 ;// CONCATENATED MODULE: ./src/post.ts
 
-/** The safety net: the main step cleans up after itself, so this only runs when it could not (it was killed). */
+
+
+
+/**
+ * The safety net: the main step cleans up after itself, so this only runs when it could not (it was killed).
+ * helm goes first: an orphaned push must not go on after its credentials are gone, nor publish unverified.
+ */
 async function post() {
-    await closeSession(savedSession());
+    const groups = savedGroups(core/* getState */.Gu(state/* STATE */.c.helmGroups));
+    if (groups.length) {
+        core/* warning */.$e(`The main step ended while helm still ran (process groups ${groups.join(', ')}); stopped it. A push under ` +
+            'way may or may not have reached the registry: check it, and re-run with if-exists: skip to complete the release.');
+        await stopGroups(groups);
+    }
+    if (core/* getState */.Gu(state/* STATE */.c.helmHome))
+        await closeSession(savedSession());
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -2301,6 +2861,7 @@ async function setMatrix(inputs, context) {
 async function run() {
     try {
         core/* saveState */.LZ(state/* STATE */.c.isPost, 'true');
+        stopOnCancel();
         const inputs = getInputs();
         const context = getRunContext();
         if (inputs.plan)
@@ -2319,19 +2880,27 @@ async function run() {
         const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, inputs)));
         const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry);
         const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' };
-        if (inputs.createRelease)
-            runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes);
-        setOutputs(outcomes, runOutcome);
-        await writeSummary(outcomes, runOutcome);
-        logOutcomes(outcomes, inputs.push);
+        try {
+            // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
+            if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))
+                runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes);
+        }
+        finally {
+            // Whatever failed, the outputs and the summary say what the registry holds.
+            await report(outcomes, runOutcome, inputs.push);
+        }
+        failOnProblems(outcomes);
     }
     catch (error) {
-        core/* setFailed */.C1(errorMessage(error));
+        // A cancelled step says so itself; the helm calls it stopped fail for that reason only.
+        if (!isCancelled())
+            core/* setFailed */.C1(errorMessage(error));
     }
 }
 /**
  * In a helm session of the run's own: writes every released chart's files, builds the selected ones while
- * the registry step logs in and looks their versions up, then (when all of them built) publishes them.
+ * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
+ * helm call has ended before the session (and its credentials) goes.
  */
 async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry) {
     const charts = prepared.filter(chart => chart.selected);
@@ -2358,12 +2927,16 @@ async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry
             ? startRegistryStep(helm, found.version, registry, inputs, targets, host => recordLogin(session, host))
             : undefined;
         const loggedIn = registryStep?.loggedIn ?? Promise.resolve();
-        const [built] = await Promise.all([
-            buildAll(helm, inputs, charts, targets.map(target => target.location), loggedIn, session.packages),
-            registryStep?.lookedUp
+        const locations = targets.map(target => target.location);
+        // Settled, not raced: a failed look-up must not close the session while builds still run helm.
+        const [built] = await settleAll([
+            buildAll(helm, inputs, charts, locations, loggedIn, session.packages),
+            registryStep?.lookedUp ?? Promise.resolve()
         ]);
-        await failOnBuildProblems(built);
-        return registryStep ? await registryStep.publishAll(built) : built;
+        // A chart that did not build stops every push: a release is all of the tag's charts or none.
+        if (!registryStep || built.some(outcome => outcome.problem))
+            return built;
+        return await registryStep.publishAll(built);
     }
     finally {
         await closeSession(session);
