@@ -95,9 +95,12 @@ function checkHelmSupports(version, needs) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/helm/processes.ts
+
 
 
 
@@ -110,16 +113,24 @@ var state = __webpack_require__(2462);
 const USES_GROUPS = process.platform !== 'win32';
 /** How long a stopped helm gets to exit on SIGTERM before it is killed. */
 const GRACE_MS = 2000;
+/** The command line of each helm still running, by the pid that is also its group's id. */
 const running = new Map();
+/** Set once the step stops its helm: a call the rest of the run starts after that would outlive the step. */
+let stopped = false;
 function saveRunning() {
     core/* saveState */.LZ(state/* STATE */.c.helmGroups, [...running.keys()].join(' '));
 }
-/** Spawns a helm command in a process group of its own, tracked until it exits. */
-function spawnHelm(bin, args, env) {
+/**
+ * Spawns a helm command in a process group of its own, tracked until it exits. Once the step has stopped its
+ * helm, only the clean-up's own calls (`cleanUp`) still start.
+ */
+function spawnHelm(bin, args, env, cleanUp = false) {
+    if (stopped && !cleanUp)
+        throw new Error(`helm ${args[0]} was not started: the step is stopping its helm calls.`);
     const child = (0,external_node_child_process_.spawn)(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: USES_GROUPS });
     const { pid } = child;
     if (pid !== undefined) {
-        running.set(pid, { child, command: ['helm', ...args].join(' ') });
+        running.set(pid, ['helm', ...args].join(' '));
         saveRunning();
         child.once('exit', () => {
             running.delete(pid);
@@ -140,29 +151,31 @@ function signalGroup(pid, signal) {
         throw error;
     }
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** The groups of `pids` still running after up to GRACE_MS of waiting for them to go. */
+async function survivors(pids) {
+    let left = pids.filter(pid => signalGroup(pid, 0));
+    for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; left = left.filter(pid => signalGroup(pid, 0)))
+        await (0,promises_.setTimeout)(50);
+    return left;
+}
 /**
  * Stops the given helm groups: SIGTERM, then SIGKILL for whatever is left after a grace period. Resolves when
  * nothing of them runs. A group id is the pid of the helm that led it; the kernel hands a pid out again only
  * after it wrapped around pid_max, far beyond the few seconds between a killed main step and its post step.
  */
 async function stopGroups(pids) {
-    let left = pids.filter(pid => signalGroup(pid, 'SIGTERM'));
-    for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
-        left = left.filter(pid => signalGroup(pid, 0));
-    }
+    const left = await survivors(pids.filter(pid => signalGroup(pid, 'SIGTERM')));
     for (const pid of left)
         signalGroup(pid, 'SIGKILL');
-    for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
-        left = left.filter(pid => signalGroup(pid, 0));
-    }
+    await survivors(left);
 }
 /** The helm commands still running, for the message of a cancelled step. */
 function runningCommands() {
-    return [...running.values()].map(entry => entry.command);
+    return [...running.values()];
 }
-/** Stops every helm this step started that still runs. */
+/** Stops every helm this step started that still runs, and any the rest of the run would start. */
 function stopRunningHelm() {
+    stopped = true;
     return stopGroups([...running.keys()]);
 }
 /** The helm groups a killed main step left, as its saved state names them. */
@@ -205,9 +218,9 @@ class HelmError extends Error {
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
  * stalled on a registry that never answers is killed at the time limit.
  */
-function execute(bin, args, env, stdin, timeoutMs) {
+function execute(bin, args, env, stdin, timeoutMs, cleanUp) {
     return new Promise((resolve, reject) => {
-        const child = spawnHelm(bin, args, env);
+        const child = spawnHelm(bin, args, env, cleanUp);
         let stdout = '';
         let stderr = '';
         let timedOut = false;
@@ -236,15 +249,18 @@ class Helm {
     bin;
     env;
     timeoutMs;
+    /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
+    cleanUp;
     /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
-    constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
         this.bin = bin;
         const inherited = Object.entries(process.env).filter((entry) => entry[1] !== undefined);
         this.env = { ...Object.fromEntries(inherited), ...overrides };
         this.timeoutMs = timeoutMs;
+        this.cleanUp = cleanUp;
     }
     async run(args, options = {}) {
-        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs);
+        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs, this.cleanUp);
         if (output.exitCode !== 0 || output.timedOut) {
             const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1);
             const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined;
@@ -502,7 +518,7 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination)
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var external_node_fs_promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
@@ -538,9 +554,9 @@ function userRepositoryConfig() {
  */
 async function prepareHelmHome(home) {
     const env = helmEnv(home);
-    await (0,promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
-    await (0,promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
-    await (0,promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
+    await (0,external_node_fs_promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
+    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
+    await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
         if (error.code !== 'ENOENT')
             throw error;
     });
@@ -556,17 +572,19 @@ async function prepareHelmHome(home) {
 
 /** The session open in this step, for a cancelled step to close; one at a time. */
 let openedSession;
+/** Each session's one clean-up: a cancelled step waits for the one the run has begun instead of racing it. */
+const closing = new WeakMap();
 /** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
 async function openSession(runnerTemp) {
-    await (0,promises_.mkdir)(runnerTemp, { recursive: true });
-    const workDir = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
+    await (0,external_node_fs_promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
     const home = external_node_path_default().join(workDir, 'helm');
     core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
     openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package'), helmBin: '', host: '' };
     openedSession.env = await prepareHelmHome(home);
     return openedSession;
 }
-/** Closes the session this step has open, if any: what a cancelled step does after stopping helm. */
+/** Closes the session this step opened, if any: what a cancelled step does after stopping helm. */
 async function closeOpenSession() {
     if (openedSession)
         await closeSession(openedSession);
@@ -602,21 +620,25 @@ function mayUseCredentialHelper(registryConfig) {
  * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
  * A failed logout only warns; the files go regardless.
  */
-async function closeSession(session) {
-    if (session === openedSession)
-        openedSession = undefined;
+function closeSession(session) {
+    let done = closing.get(session);
+    if (!done)
+        closing.set(session, (done = logOutAndDelete(session)));
+    return done;
+}
+async function logOutAndDelete(session) {
     try {
         const env = helmEnv(session.home);
-        const config = await (0,promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
+        const config = await (0,external_node_fs_promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
         if (session.host && mayUseCredentialHelper(config)) {
-            const helm = new Helm(session.helmBin, env);
+            const helm = new Helm(session.helmBin, env, DEFAULT_TIMEOUT_MS, true);
             await helm
                 .registryLogout(session.host)
                 .catch((error) => core/* warning */.$e(`Could not log out of ${session.host}: ${error.message}`));
         }
     }
     finally {
-        await (0,promises_.rm)(session.home, { recursive: true, force: true });
+        await (0,external_node_fs_promises_.rm)(session.home, { recursive: true, force: true });
     }
     // Nothing left for the post step, which then does not even load.
     core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
@@ -999,7 +1021,7 @@ async function readChart(dir, input) {
     const file = external_node_path_default().join(dir, 'Chart.yaml');
     let source;
     try {
-        source = await (0,promises_.readFile)(file, 'utf8');
+        source = await (0,external_node_fs_promises_.readFile)(file, 'utf8');
     }
     catch (error) {
         if (error.code === 'ENOENT') {
@@ -1085,7 +1107,7 @@ function setImageTag(source, file, keyPath, tag) {
 }
 /** The values file with the image tag set, ready to write; nothing is written here. */
 async function imageTagEdit(file, keyPath, tag) {
-    return { file, text: setImageTag(await (0,promises_.readFile)(file, 'utf8'), file, keyPath, tag) };
+    return { file, text: setImageTag(await (0,external_node_fs_promises_.readFile)(file, 'utf8'), file, keyPath, tag) };
 }
 
 ;// CONCATENATED MODULE: ./src/chart-files/prepare.ts
@@ -1119,7 +1141,7 @@ async function prepareChart(planned, all, workspace, options) {
     const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
     if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile))
         return { ...planned, chartYaml, values, relock: false };
-    const chartLock = updateLock(await (0,promises_.readFile)(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved);
+    const chartLock = updateLock(await (0,external_node_fs_promises_.readFile)(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved);
     return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined };
 }
 async function imageTag(planned, workspace, options) {
@@ -1130,8 +1152,8 @@ async function imageTag(planned, workspace, options) {
 /** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
 async function writeFileAtomic(file, text) {
     const temporary = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${process.pid}.tmp`);
-    await (0,promises_.writeFile)(temporary, text);
-    await (0,promises_.rename)(temporary, file);
+    await (0,external_node_fs_promises_.writeFile)(temporary, text);
+    await (0,external_node_fs_promises_.rename)(temporary, file);
 }
 /** Writes one chart's prepared files; returns what the log says of them. */
 async function writePrepared(prepared, imageTagPath) {
@@ -1336,7 +1358,7 @@ function segmentPattern(segment) {
     return new RegExp(`^${source}$`);
 }
 async function subdirectories(dir) {
-    const entries = await (0,promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
+    const entries = await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
     // Hidden directories and node_modules hold no charts of the repository's own.
     return entries
         .filter(entry => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.') && entry.name !== 'node_modules')
@@ -1344,7 +1366,7 @@ async function subdirectories(dir) {
         .sort();
 }
 async function hasChartYaml(dir) {
-    return (await (0,promises_.readdir)(dir).catch(() => [])).includes('Chart.yaml');
+    return (await (0,external_node_fs_promises_.readdir)(dir).catch(() => [])).includes('Chart.yaml');
 }
 /** Directories a glob names below `root`, with `**` for any depth. */
 async function expandGlob(root, segments) {
@@ -1676,7 +1698,7 @@ function immutableError(release, lacking, tag) {
         'with a new tag.');
 }
 async function readPackage(packagePath) {
-    const data = await (0,promises_.readFile)(packagePath);
+    const data = await (0,external_node_fs_promises_.readFile)(packagePath);
     return {
         name: external_node_path_default().basename(packagePath),
         size: data.length,
@@ -1876,9 +1898,9 @@ async function installHelm(version, mirror, log) {
         download(archive.url, `Helm ${version}`),
         download(archive.checksumUrl, `the checksum of Helm ${version}`)
     ]);
-    const expected = parseChecksumFile(await (0,promises_.readFile)(checksumFile, 'utf8'), archive.name);
+    const expected = parseChecksumFile(await (0,external_node_fs_promises_.readFile)(checksumFile, 'utf8'), archive.name);
     const actual = (0,external_node_crypto_.createHash)('sha256')
-        .update(await (0,promises_.readFile)(file))
+        .update(await (0,external_node_fs_promises_.readFile)(file))
         .digest('hex');
     if (actual !== expected) {
         throw new Error(`${archive.url} has SHA-256 ${actual}, but ${archive.checksumUrl} says ${expected}. Helm was not ` +
@@ -2328,15 +2350,16 @@ function setOutputs(outcomes, run) {
         core/* setOutput */.uH(name, value);
 }
 /** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
-function logOutcomes(outcomes, push) {
+function logOutcomes(outcomes) {
     for (const outcome of outcomes) {
         const install = `Install it with: ${installCommand(outcome)}`;
         if (outcome.pushed)
             core/* info */.pq(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`);
         else if (outcome.digest)
             core/* info */.pq(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`);
+        // With push on, a chart is pushed, kept (it has a digest) or failed: only push: false leaves it packaged.
         else if (!outcome.problem)
-            core/* info */.pq(`Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`);
+            core/* info */.pq(`Packaged ${outcome.packagePath}; not pushed (push: false).`);
     }
 }
 
@@ -2344,13 +2367,18 @@ function logOutcomes(outcomes, push) {
 
 
 const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+/** `2 of 3 charts failed`, or `… did not build` when every failed chart failed before it had a package. */
+function failedCount(outcomes) {
+    const failed = outcomes.filter(outcome => outcome.problem);
+    const verb = failed.every(didNotBuild) ? 'did not build' : 'failed';
+    return `${failed.length} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`;
+}
 function heading(outcomes) {
-    const failed = outcomes.filter(outcome => outcome.problem).length;
     const inRegistry = outcomes.filter(outcome => outcome.digest).length;
-    if (failed) {
-        const verb = outcomes.filter(outcome => outcome.problem).every(didNotBuild) ? 'did not build' : 'failed';
-        const of = `${failed} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`;
-        return inRegistry ? `${of}; ${inRegistry} in the registry` : `Nothing published: ${of}`;
+    if (outcomes.some(outcome => outcome.problem)) {
+        return inRegistry
+            ? `${failedCount(outcomes)}; ${inRegistry} in the registry`
+            : `Nothing published: ${failedCount(outcomes)}`;
     }
     const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`;
     if (!outcomes.every(outcome => outcome.digest))
@@ -2385,12 +2413,11 @@ async function writeSummary(outcomes, run) {
 
 
 
-
 /** What the run leaves for the workflow and for people: outputs, the job summary, the log's last word. */
-async function report(outcomes, run, push) {
+async function report(outcomes, run) {
     setOutputs(outcomes, run);
     await writeSummary(outcomes, run);
-    logOutcomes(outcomes, push);
+    logOutcomes(outcomes);
 }
 /**
  * Why the step fails, when a chart has a problem. With one chart that is its problem; with several, one
@@ -2405,11 +2432,10 @@ function problemsMessage(outcomes) {
         return failed[0].problem;
     const names = failed.map(outcome => outcome.chartName).join(', ');
     const inRegistry = outcomes.filter(outcome => outcome.digest);
-    const verb = failed.every(didNotBuild) ? 'did not build' : 'failed';
     if (!inRegistry.length)
-        return `${failed.length} of ${outcomes.length} charts ${verb} (${names}); nothing was pushed.`;
+        return `${failedCount(outcomes)} (${names}); nothing was pushed.`;
     const held = inRegistry.map(outcome => `${outcome.location.ref}@${outcome.digest}`).join(', ');
-    return (`${failed.length} of ${outcomes.length} charts ${verb} (${names}). The registry now holds ${held}. ` +
+    return (`${failedCount(outcomes)} (${names}). The registry now holds ${held}. ` +
         'Re-run the job with input if-exists: skip to complete the set: it keeps what is published and pushes the rest.');
 }
 /** Fails the step when a chart has a problem: after report(), so that outputs and summary say what happened. */
@@ -2501,8 +2527,20 @@ function classifyFailure(text, ref, afterUpload = false) {
         return 'read-after-write';
     return missing ? 'not-found' : 'other';
 }
-/** The first line of the step's error: host, operation, what went wrong and the fix. */
+/**
+ * The first line of the step's error: host, operation, what went wrong and the fix. A failed verification comes
+ * after the push, so it leads with what is published and the re-run that keeps it, whatever went wrong.
+ */
 function explainFailure(kind, context) {
+    if (!context.verifying)
+        return explainKind(kind, context);
+    const { digest, check } = context.verifying;
+    const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
+    const what = kind === 'timeout' ? `timed out (${context.timeout}${tried})` : `failed: ${explainKind(kind, context)}`;
+    return (`${context.ref} is published (${digest}); only its verification ${what}. Check what the registry serves ` +
+        `with \`${check}\` or in the registry; a re-run needs input if-exists: skip, since the version exists now.`);
+}
+function explainKind(kind, context) {
     const { host, operation } = context;
     const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
     switch (kind) {
@@ -2523,12 +2561,6 @@ function explainFailure(kind, context) {
         case 'reset':
             return `${host} dropped the connection on ${operation}${tried}. Re-run the job; if it persists, check proxies between the runner and the registry.`;
         case 'timeout':
-            if (context.verifying) {
-                const { digest, check } = context.verifying;
-                return (`${context.ref} is published (${digest}); only its verification timed out (${context.timeout}${tried}). ` +
-                    `Check what the registry serves with \`${check}\` or in the registry; a re-run needs input ` +
-                    `if-exists: skip, since the version exists now.`);
-            }
             return `${operation} on ${host} did not finish within ${context.timeout}${tried}. Raise input timeout or re-run the job.`;
         case 'throttled':
         case 'server': {
@@ -2604,7 +2636,7 @@ function describePolicy(policy, helm) {
         : `${helm} does not retry HTTP itself`;
     return `Registry retries: ${own}; ${http}.`;
 }
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /**
  * Runs a registry operation, retrying transient failures; a lasting one becomes a RegistryFailure whose
  * message leads with the explanation and keeps helm's own words below it. `afterUpload`: the push and the
@@ -2626,7 +2658,7 @@ async function withRetries(policy, context, log, work) {
                 log(`${context.operation}: attempt ${attempt} of ${policy.retries + 1} failed ` +
                     `(${kind}${quick ? ', after helm’s five quick retries' : ''}); retrying in ${wait} ms`);
                 log(text);
-                await retry_sleep(wait);
+                await sleep(wait);
                 continue;
             }
             const lead = explainFailure(kind, { ...context, attempts: attempt, helmRetriesHttp: policy.helmRetriesHttp });
@@ -2732,7 +2764,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
      * blob it pulls against its digest, so the file's bytes are the manifest's chart layer.
      */
     const fetchPublished = (outcome, digest) => logGroup(`${outcome.chartName}: pull ${outcome.location.ref}`, async (log) => {
-        await (0,promises_.rm)(outcome.packagePath, { force: true });
+        await (0,external_node_fs_promises_.rm)(outcome.packagePath, { force: true });
         const destination = external_node_path_default().dirname(outcome.packagePath);
         const pulled = await attempt(`pull of ${outcome.location.ref}`, outcome, log, () => helm.pull(outcome.location.url, outcome.version, destination, options.plainHttp));
         log(transcript(pulled));
@@ -2783,13 +2815,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
             return published;
         }
         catch (error) {
-            const message = errorMessage(error);
-            // The chart is in the registry whatever went wrong after the push; a message that does not name the
-            // pushed digest (a refused connection, a 5xx) would otherwise send a person to a plain re-run.
-            const problem = message.includes(digest)
-                ? message
-                : `${ref} is pushed (${digest}), but its verification failed; check what the registry serves, then re-run with input if-exists: skip.\n${message}`;
-            return { ...published, problem };
+            return { ...published, problem: errorMessage(error) };
         }
     };
     const loggedIn = logIn();
@@ -2819,9 +2845,9 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
 async function post() {
     const groups = savedGroups(core/* getState */.Gu(state/* STATE */.c.helmGroups));
     if (groups.length) {
+        await stopGroups(groups);
         core/* warning */.$e(`The main step ended while helm still ran (process groups ${groups.join(', ')}); stopped it. A push under ` +
             'way may or may not have reached the registry: check it, and re-run with if-exists: skip to complete the release.');
-        await stopGroups(groups);
     }
     if (core/* getState */.Gu(state/* STATE */.c.helmHome))
         await closeSession(savedSession());
@@ -2887,7 +2913,7 @@ async function run() {
         }
         finally {
             // Whatever failed, the outputs and the summary say what the registry holds.
-            await report(outcomes, runOutcome, inputs.push);
+            await report(outcomes, runOutcome);
         }
         failOnProblems(outcomes);
     }

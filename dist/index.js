@@ -9,7 +9,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 // One bundle serves both steps of action.yml; the main step leaves isPost behind for the post step. The post
 // step loads the rest of the bundle (one chunk, shared with the main step) only when the main step left
-// something to clean up (a helm home, helm still running), which it does only when it was killed; otherwise it costs no more than starting Node.
+// something to clean up (a helm home, helm still running), which it does only when it was killed; otherwise it
+// costs no more than starting Node.
 if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.isPost))
     await (await Promise.all(/* import() */[__nccwpck_require__.e(559), __nccwpck_require__.e(654)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4654))).run();
 else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome) || (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmGroups))
@@ -237,6 +238,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
         runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes)
     } finally {
       // Whatever failed, the outputs and the summary say what the registry holds.
-      await report(outcomes, runOutcome, inputs.push)
+      await report(outcomes, runOutcome)
     }
     failOnProblems(outcomes)
   } catch (error) {

@@ -10,11 +10,11 @@ import { STATE } from './state.js'
 export async function post(): Promise<void> {
   const groups = savedGroups(core.getState(STATE.helmGroups))
   if (groups.length) {
+    await stopGroups(groups)
     core.warning(
       `The main step ended while helm still ran (process groups ${groups.join(', ')}); stopped it. A push under ` +
         'way may or may not have reached the registry: check it, and re-run with if-exists: skip to complete the release.'
     )
-    await stopGroups(groups)
   }
   if (core.getState(STATE.helmHome)) await closeSession(savedSession())
 }

@@ -36,22 +36,38 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
     await registry?.stop()
   })
 
-  test('the post step, given the state the killed step saved, stops the orphaned helm and leaves no helm home and no password', async () => {
-    // The password as typed, and as helm's registry config holds it (base64 of user:password).
-    const secrets = [registry.password, Buffer.from(`${registry.username}:${registry.password}`).toString('base64')]
-    // The manifest never answers: the run stays logged in, mid-push, until it is killed.
+  /**
+   * A run of the action whose push stalls (the manifest never answers), logged in, until the test ends it;
+   * resolves once the push has stalled, or rejects if the step exits first.
+   */
+  const startStalledPush = async (namespace: string) => {
     proxy.inject({ method: 'PUT', path: /\/manifests\//, stall: true })
     const stalled = proxy.faulted('stall')
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
     const step = await startAction({
       workspace: workspace.dir,
       helm,
-      inputs: { chart: 'chart', ...registry.inputs('killed', proxy.host) },
+      inputs: { chart: 'chart', ...registry.inputs(namespace, proxy.host) },
       detached: true
     })
+    const exited = once(step.child, 'exit').then(() => 'exited before its push stalled')
+    const outcome = await Promise.race([stalled.then(() => 'stalled'), exited])
+    return {
+      step,
+      outcome,
+      async remove() {
+        await step.stopGroup()
+        await workspace.remove()
+      }
+    }
+  }
+
+  test('the post step, given the state the killed step saved, stops the orphaned helm and leaves no helm home and no password', async () => {
+    // The password as typed, and as helm's registry config holds it (base64 of user:password).
+    const secrets = [registry.password, Buffer.from(`${registry.username}:${registry.password}`).toString('base64')]
+    const { step, outcome, remove } = await startStalledPush('killed')
     try {
-      const exited = once(step.child, 'exit').then(() => 'exited before its push stalled')
-      expect(await Promise.race([stalled.then(() => 'stalled'), exited])).toBe('stalled')
+      expect(outcome).toBe('stalled')
       const [workDir] = await readdir(step.runnerTemp)
       const helmHome = path.join(step.runnerTemp, workDir, 'helm')
       // What the post step has to remove, found by the same scan that must find nothing after it.
@@ -74,23 +90,14 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       expect(visible(result.everything)).not.toContain(registry.password)
       expect(await registry.tags('killed/llm-proxy')).toEqual([])
     } finally {
-      await step.stopGroup()
-      await workspace.remove()
+      await remove()
     }
   })
 
   test('a cancelled step (SIGTERM) stops its helm, removes the credentials and fails saying what was under way', async () => {
-    proxy.inject({ method: 'PUT', path: /\/manifests\//, stall: true })
-    const stalled = proxy.faulted('stall')
-    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    const step = await startAction({
-      workspace: workspace.dir,
-      helm,
-      inputs: { chart: 'chart', ...registry.inputs('cancelled', proxy.host) },
-      detached: true
-    })
+    const { step, outcome, remove } = await startStalledPush('cancelled')
     try {
-      await stalled
+      expect(outcome).toBe('stalled')
       expect(await processesMentioning(proxy.host)).not.toEqual([])
       step.child.kill('SIGTERM')
       const result = await step.finish({ post: false })
@@ -107,8 +114,7 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       proxy.inject()
       expect(await registry.tags('cancelled/llm-proxy')).toEqual([])
     } finally {
-      await step.stopGroup()
-      await workspace.remove()
+      await remove()
     }
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
-import { savedGroups, signalGroup, spawnHelm, stopGroups } from '../../src/helm/processes.js'
+import { savedGroups, signalGroup, spawnHelm, stopGroups, stopRunningHelm } from '../../src/helm/processes.js'
 
 describe('savedGroups', () => {
   test.each([
@@ -32,5 +32,20 @@ describe('spawnHelm and stopGroups', () => {
     await exited
     expect(signalGroup(child.pid!, 0)).toBe(false)
     expect(await running(grandchild)).toBe(false)
+  })
+})
+
+// Last in this file: stopping is for good, as it is for the step.
+describe('stopRunningHelm', () => {
+  test('stops what runs, refuses what the run starts after it, and lets the clean-up still run helm', async () => {
+    const child = spawnHelm('/bin/sleep', ['30'], {})
+    const exited = once(child, 'exit')
+    await stopRunningHelm()
+    await exited
+    expect(signalGroup(child.pid!, 0)).toBe(false)
+    expect(() => spawnHelm('/bin/sleep', ['30'], {})).toThrow('helm 30 was not started: the step is stopping')
+    const logout = spawnHelm('/bin/true', [], {}, true)
+    const [code] = (await once(logout, 'exit')) as [number]
+    expect(code).toBe(0)
   })
 })

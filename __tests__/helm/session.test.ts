@@ -1,5 +1,9 @@
 import { describe, expect, test } from '@jest/globals'
-import { mayUseCredentialHelper } from '../../src/helm/session.js'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { closeOpenSession, closeSession, mayUseCredentialHelper, openSession } from '../../src/helm/session.js'
 
 describe('mayUseCredentialHelper', () => {
   test.each([
@@ -12,5 +16,21 @@ describe('mayUseCredentialHelper', () => {
     [undefined, true]
   ])('%j → %s', (config, expected) => {
     expect(mayUseCredentialHelper(config)).toBe(expected)
+  })
+})
+
+describe('closeSession', () => {
+  test('one clean-up per session: a second call (a cancelled step) waits for the one under way', async () => {
+    const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'session-'))
+    try {
+      const session = await openSession(runnerTemp)
+      const first = closeSession(session)
+      expect(closeSession(session)).toBe(first)
+      await closeOpenSession()
+      await first
+      expect(existsSync(session.home)).toBe(false)
+    } finally {
+      await rm(runnerTemp, { recursive: true, force: true })
+    }
   })
 })

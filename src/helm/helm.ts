@@ -54,9 +54,16 @@ interface Execution {
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
  * stalled on a registry that never answers is killed at the time limit.
  */
-function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
+function execute(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  stdin: string,
+  timeoutMs: number,
+  cleanUp: boolean
+) {
   return new Promise<Execution>((resolve, reject) => {
-    const child = spawnHelm(bin, args, env)
+    const child = spawnHelm(bin, args, env, cleanUp)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -91,17 +98,20 @@ export class Helm {
   readonly bin: string
   readonly env: Record<string, string>
   readonly timeoutMs: number
+  /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
+  readonly cleanUp: boolean
 
   /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
-  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS) {
+  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
     this.bin = bin
     const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)
     this.env = { ...Object.fromEntries(inherited), ...overrides }
     this.timeoutMs = timeoutMs
+    this.cleanUp = cleanUp
   }
 
   async run(args: string[], options: RunOptions = {}): Promise<HelmResult> {
-    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs)
+    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs, this.cleanUp)
     if (output.exitCode !== 0 || output.timedOut) {
       const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1)
       const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined

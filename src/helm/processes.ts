@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { STATE } from '../state.js'
 
 /**
@@ -12,18 +13,30 @@ const USES_GROUPS = process.platform !== 'win32'
 /** How long a stopped helm gets to exit on SIGTERM before it is killed. */
 const GRACE_MS = 2000
 
-const running = new Map<number, { child: ChildProcessWithoutNullStreams; command: string }>()
+/** The command line of each helm still running, by the pid that is also its group's id. */
+const running = new Map<number, string>()
+/** Set once the step stops its helm: a call the rest of the run starts after that would outlive the step. */
+let stopped = false
 
 function saveRunning(): void {
   core.saveState(STATE.helmGroups, [...running.keys()].join(' '))
 }
 
-/** Spawns a helm command in a process group of its own, tracked until it exits. */
-export function spawnHelm(bin: string, args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
+/**
+ * Spawns a helm command in a process group of its own, tracked until it exits. Once the step has stopped its
+ * helm, only the clean-up's own calls (`cleanUp`) still start.
+ */
+export function spawnHelm(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  cleanUp = false
+): ChildProcessWithoutNullStreams {
+  if (stopped && !cleanUp) throw new Error(`helm ${args[0]} was not started: the step is stopping its helm calls.`)
   const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: USES_GROUPS })
   const { pid } = child
   if (pid !== undefined) {
-    running.set(pid, { child, command: ['helm', ...args].join(' ') })
+    running.set(pid, ['helm', ...args].join(' '))
     saveRunning()
     child.once('exit', () => {
       running.delete(pid)
@@ -44,7 +57,17 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+/** The groups of `pids` still running after up to GRACE_MS of waiting for them to go. */
+async function survivors(pids: number[]): Promise<number[]> {
+  let left = pids.filter(pid => signalGroup(pid, 0))
+  for (
+    const deadline = Date.now() + GRACE_MS;
+    left.length && Date.now() < deadline;
+    left = left.filter(pid => signalGroup(pid, 0))
+  )
+    await sleep(50)
+  return left
+}
 
 /**
  * Stops the given helm groups: SIGTERM, then SIGKILL for whatever is left after a grace period. Resolves when
@@ -52,23 +75,19 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
  * after it wrapped around pid_max, far beyond the few seconds between a killed main step and its post step.
  */
 export async function stopGroups(pids: number[]): Promise<void> {
-  let left = pids.filter(pid => signalGroup(pid, 'SIGTERM'))
-  for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
-    left = left.filter(pid => signalGroup(pid, 0))
-  }
+  const left = await survivors(pids.filter(pid => signalGroup(pid, 'SIGTERM')))
   for (const pid of left) signalGroup(pid, 'SIGKILL')
-  for (const deadline = Date.now() + GRACE_MS; left.length && Date.now() < deadline; await sleep(50)) {
-    left = left.filter(pid => signalGroup(pid, 0))
-  }
+  await survivors(left)
 }
 
 /** The helm commands still running, for the message of a cancelled step. */
 export function runningCommands(): string[] {
-  return [...running.values()].map(entry => entry.command)
+  return [...running.values()]
 }
 
-/** Stops every helm this step started that still runs. */
+/** Stops every helm this step started that still runs, and any the rest of the run would start. */
 export function stopRunningHelm(): Promise<void> {
+  stopped = true
   return stopGroups([...running.keys()])
 }
 

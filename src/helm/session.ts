@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { STATE } from '../state.js'
-import { Helm } from './helm.js'
+import { DEFAULT_TIMEOUT_MS, Helm } from './helm.js'
 import { helmEnv, prepareHelmHome } from './home.js'
 
 /** What holds credentials while the action runs: the run's helm home, and the registry logged in to. */
@@ -19,6 +19,8 @@ export interface Session {
 
 /** The session open in this step, for a cancelled step to close; one at a time. */
 let openedSession: Session | undefined
+/** Each session's one clean-up: a cancelled step waits for the one the run has begun instead of racing it. */
+const closing = new WeakMap<object, Promise<void>>()
 
 /** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
 export async function openSession(runnerTemp: string): Promise<Session> {
@@ -31,7 +33,7 @@ export async function openSession(runnerTemp: string): Promise<Session> {
   return openedSession
 }
 
-/** Closes the session this step has open, if any: what a cancelled step does after stopping helm. */
+/** Closes the session this step opened, if any: what a cancelled step does after stopping helm. */
 export async function closeOpenSession(): Promise<void> {
   if (openedSession) await closeSession(openedSession)
 }
@@ -68,13 +70,18 @@ export function mayUseCredentialHelper(registryConfig: string | undefined): bool
  * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
  * A failed logout only warns; the files go regardless.
  */
-export async function closeSession(session: Pick<Session, 'home' | 'helmBin' | 'host'>): Promise<void> {
-  if (session === openedSession) openedSession = undefined
+export function closeSession(session: Pick<Session, 'home' | 'helmBin' | 'host'>): Promise<void> {
+  let done = closing.get(session)
+  if (!done) closing.set(session, (done = logOutAndDelete(session)))
+  return done
+}
+
+async function logOutAndDelete(session: Pick<Session, 'home' | 'helmBin' | 'host'>): Promise<void> {
   try {
     const env = helmEnv(session.home)
     const config = await readFile(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined)
     if (session.host && mayUseCredentialHelper(config)) {
-      const helm = new Helm(session.helmBin, env)
+      const helm = new Helm(session.helmBin, env, DEFAULT_TIMEOUT_MS, true)
       await helm
         .registryLogout(session.host)
         .catch((error: Error) => core.warning(`Could not log out of ${session.host}: ${error.message}`))

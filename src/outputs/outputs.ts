@@ -77,12 +77,12 @@ export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
 }
 
 /** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
-export function logOutcomes(outcomes: Outcome[], push: boolean): void {
+export function logOutcomes(outcomes: Outcome[]): void {
   for (const outcome of outcomes) {
     const install = `Install it with: ${installCommand(outcome)}`
     if (outcome.pushed) core.info(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`)
     else if (outcome.digest) core.info(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`)
-    else if (!outcome.problem)
-      core.info(`Packaged ${outcome.packagePath}; not pushed (${push ? 'if-exists: skip' : 'push: false'}).`)
+    // With push on, a chart is pushed, kept (it has a digest) or failed: only push: false leaves it packaged.
+    else if (!outcome.problem) core.info(`Packaged ${outcome.packagePath}; not pushed (push: false).`)
   }
 }

@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import { didNotBuild, type Outcome } from '../build/build.js'
+import type { Outcome } from '../build/build.js'
 import { logOutcomes, setOutputs, type RunOutcome } from './outputs.js'
-import { writeSummary } from './summary.js'
+import { failedCount, writeSummary } from './summary.js'
 
 /** What the run leaves for the workflow and for people: outputs, the job summary, the log's last word. */
-export async function report(outcomes: Outcome[], run: RunOutcome, push: boolean): Promise<void> {
+export async function report(outcomes: Outcome[], run: RunOutcome): Promise<void> {
   setOutputs(outcomes, run)
   await writeSummary(outcomes, run)
-  logOutcomes(outcomes, push)
+  logOutcomes(outcomes)
 }
 
 /**
@@ -21,11 +21,10 @@ export function problemsMessage(outcomes: Outcome[]): string | undefined {
   if (outcomes.length === 1) return failed[0].problem
   const names = failed.map(outcome => outcome.chartName).join(', ')
   const inRegistry = outcomes.filter(outcome => outcome.digest)
-  const verb = failed.every(didNotBuild) ? 'did not build' : 'failed'
-  if (!inRegistry.length) return `${failed.length} of ${outcomes.length} charts ${verb} (${names}); nothing was pushed.`
+  if (!inRegistry.length) return `${failedCount(outcomes)} (${names}); nothing was pushed.`
   const held = inRegistry.map(outcome => `${outcome.location.ref}@${outcome.digest}`).join(', ')
   return (
-    `${failed.length} of ${outcomes.length} charts ${verb} (${names}). The registry now holds ${held}. ` +
+    `${failedCount(outcomes)} (${names}). The registry now holds ${held}. ` +
     'Re-run the job with input if-exists: skip to complete the set: it keeps what is published and pushes the rest.'
   )
 }

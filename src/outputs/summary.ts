@@ -5,13 +5,19 @@ import type { RunOutcome } from './outputs.js'
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 
+/** `2 of 3 charts failed`, or `… did not build` when every failed chart failed before it had a package. */
+export function failedCount(outcomes: Outcome[]): string {
+  const failed = outcomes.filter(outcome => outcome.problem)
+  const verb = failed.every(didNotBuild) ? 'did not build' : 'failed'
+  return `${failed.length} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`
+}
+
 function heading(outcomes: Outcome[]): string {
-  const failed = outcomes.filter(outcome => outcome.problem).length
   const inRegistry = outcomes.filter(outcome => outcome.digest).length
-  if (failed) {
-    const verb = outcomes.filter(outcome => outcome.problem).every(didNotBuild) ? 'did not build' : 'failed'
-    const of = `${failed} of ${outcomes.length} ${outcomes.length === 1 ? 'chart' : 'charts'} ${verb}`
-    return inRegistry ? `${of}; ${inRegistry} in the registry` : `Nothing published: ${of}`
+  if (outcomes.some(outcome => outcome.problem)) {
+    return inRegistry
+      ? `${failedCount(outcomes)}; ${inRegistry} in the registry`
+      : `Nothing published: ${failedCount(outcomes)}`
   }
   const what = outcomes.length === 1 ? `${outcomes[0].chartName} ${outcomes[0].version}` : `${outcomes.length} charts`
   if (!outcomes.every(outcome => outcome.digest)) return `Packaged ${what} (not pushed)`

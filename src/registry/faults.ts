@@ -63,8 +63,22 @@ export interface FailureContext {
   verifying?: { digest: string; check: string }
 }
 
-/** The first line of the step's error: host, operation, what went wrong and the fix. */
+/**
+ * The first line of the step's error: host, operation, what went wrong and the fix. A failed verification comes
+ * after the push, so it leads with what is published and the re-run that keeps it, whatever went wrong.
+ */
 export function explainFailure(kind: FailureKind, context: FailureContext): string {
+  if (!context.verifying) return explainKind(kind, context)
+  const { digest, check } = context.verifying
+  const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : ''
+  const what = kind === 'timeout' ? `timed out (${context.timeout}${tried})` : `failed: ${explainKind(kind, context)}`
+  return (
+    `${context.ref} is published (${digest}); only its verification ${what}. Check what the registry serves ` +
+    `with \`${check}\` or in the registry; a re-run needs input if-exists: skip, since the version exists now.`
+  )
+}
+
+function explainKind(kind: FailureKind, context: FailureContext): string {
   const { host, operation } = context
   const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : ''
   switch (kind) {
@@ -87,14 +101,6 @@ export function explainFailure(kind: FailureKind, context: FailureContext): stri
     case 'reset':
       return `${host} dropped the connection on ${operation}${tried}. Re-run the job; if it persists, check proxies between the runner and the registry.`
     case 'timeout':
-      if (context.verifying) {
-        const { digest, check } = context.verifying
-        return (
-          `${context.ref} is published (${digest}); only its verification timed out (${context.timeout}${tried}). ` +
-          `Check what the registry serves with \`${check}\` or in the registry; a re-run needs input ` +
-          `if-exists: skip, since the version exists now.`
-        )
-      }
       return `${operation} on ${host} did not finish within ${context.timeout}${tried}. Raise input timeout or re-run the job.`
     case 'throttled':
     case 'server': {

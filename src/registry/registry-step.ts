@@ -207,13 +207,7 @@ export function startRegistryStep(
       if (options.verify) await verify(outcome, digest)
       return published
     } catch (error) {
-      const message = errorMessage(error)
-      // The chart is in the registry whatever went wrong after the push; a message that does not name the
-      // pushed digest (a refused connection, a 5xx) would otherwise send a person to a plain re-run.
-      const problem = message.includes(digest)
-        ? message
-        : `${ref} is pushed (${digest}), but its verification failed; check what the registry serves, then re-run with input if-exists: skip.\n${message}`
-      return { ...published, problem }
+      return { ...published, problem: errorMessage(error) }
     }
   }
 
