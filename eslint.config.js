@@ -22,5 +22,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/log-group.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='core'][callee.property.name='info']",
+          message:
+            'Log through printInert or logGroup: text from the chart, helm or the registry must not reach the runner as workflow commands.'
+        }
+      ]
+    }
   }
 )

@@ -41,7 +41,12 @@ try {
   const result = await runAction({ workspace: workspace.dir, helm, inputs, github: { ref: 'refs/tags/v1.2.3', sha } })
 
   console.log('\n── the log ──')
-  console.log(result.stdout.replace(new RegExp(registry.password, 'g'), '***').trimEnd())
+  // The runner masks the password and every ::stop-commands:: token in the log it shows.
+  const masked = [
+    registry.password,
+    ...result.commands[0].commands.filter(c => c.name === 'stop-commands').map(c => c.data)
+  ]
+  console.log(masked.reduce((log, secret) => log.replaceAll(secret, '***'), result.stdout).trimEnd())
   if (result.stderr) console.log(result.stderr)
   if (result.code !== 0) throw new Error(`the action failed with exit code ${result.code}`)
 

@@ -12,7 +12,7 @@ import { closeSession, openSession, recordLogin, sessionHelm } from './helm/sess
 import { resolveImageMetadata, shortSha } from './image/image-metadata.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
 import { getRunContext, type RunContext } from './inputs/run-context.js'
-import { logGroup } from './log-group.js'
+import { logGroup, printInert } from './log-group.js'
 import type { RunOutcome } from './outputs/outputs.js'
 import { failOnProblems, report } from './outputs/report.js'
 import { locateChart, parseRegistry, type Registry } from './registry/reference.js'
@@ -27,7 +27,9 @@ export { post } from './post.js'
 async function setMatrix(inputs: Inputs, context: RunContext): Promise<void> {
   const plan = await planRelease(context.workspace, inputs, shortSha(context.sha))
   core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
-  for (const { chart, release } of plan.charts) core.info(`${chart.meta.name} ${release.version} (${chart.input})`)
+  printInert(
+    plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n')
+  )
 }
 
 /** The release, step by step; every check that can refuse it runs before the first file is written. */
@@ -83,7 +85,7 @@ async function buildAndPublish(
   const charts = prepared.filter(chart => chart.selected)
   const targets = charts.map(({ chart, release }) => {
     const location = locateChart(registry, chart.meta.name, release.version)
-    core.info(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
+    printInert(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
     return { chartName: chart.meta.name, version: release.version, location }
   })
   const session = await openSession(runnerTemp)

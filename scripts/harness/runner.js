@@ -1,15 +1,18 @@
 // Runs a bundle of the action the way the GitHub Actions runner does: action.yml defaults evaluated against a
 // github context, INPUT_<NAME> variables (uppercased, hyphens kept), GITHUB_OUTPUT/GITHUB_STATE/
-// GITHUB_STEP_SUMMARY files read back, then the post step with STATE_<name>, all under Node 24.
+// GITHUB_STEP_SUMMARY files read back, workflow commands in stdout and stderr carried out as the runner
+// carries them out (workflow-commands.js), then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { decodeHTML } from 'entities'
 import { parse } from 'yaml'
 import { BUNDLE } from './bundle.js'
 import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
+import { readWorkflowCommands } from './workflow-commands.js'
 
 const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8'))
 
@@ -49,14 +52,16 @@ export function parseCommandFile(text) {
 /**
  * The cell texts of the first table in a job summary, row by row (the header row first), read from the
  * markup @actions/core's summary.addTable writes: `<tr><td>text</td>…</tr>`, and a bare `<td>` for an empty
- * cell. Text holds no `<`, since the action escapes it; an unescaped one garbles the rows and fails the test.
+ * cell. Text holds no markup but `<br>` for a line break, since the action escapes it; any other tag garbles
+ * the rows and fails the test.
  */
 export function summaryTable(html) {
   const table = /<table>([^]*?)<\/table>/.exec(html)
   if (!table) throw new Error(`The summary holds no table:\n${html}`)
-  const unescape = text => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
   return [...table[1].matchAll(/<tr>([^]*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<(th|td)(?: [^>]*)?>(?:([^<]*)<\/\1>)?/g)].map(([, , text = '']) => unescape(text))
+    [...row.matchAll(/<(th|td)(?: [^>]*)?>(?:((?:[^<]|<br>)*)<\/\1>)?/g)].map(([, , text = '']) =>
+      decodeHTML(text.replaceAll('<br>', '\n'))
+    )
   )
 }
 
@@ -216,8 +221,19 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
     /** @param {{ post?: boolean }} [options]  run the post step too (default true) */
     async finish({ post = true } = {}) {
       const ended = await main.done
-      const outputs = parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
-      const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
+      const commands = [ended.stdout, ended.stderr].map(readWorkflowCommands)
+      // The runner carries out set-output and save-state as they are printed, and reads the files when the
+      // step ends: a value in a file wins.
+      const outputs = {
+        ...commands[0].outputs,
+        ...commands[1].outputs,
+        ...parseCommandFile(await readFile(files.GITHUB_OUTPUT, 'utf8'))
+      }
+      const state = {
+        ...commands[0].state,
+        ...commands[1].state,
+        ...parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'))
+      }
       const summary = await readFile(files.GITHUB_STEP_SUMMARY, 'utf8')
 
       let postStep
@@ -239,6 +255,10 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
       await saveTranscript(runnerDir, [withDefaults.password, withDefaults['github-token']], texts)
       return {
         ...ended,
+        /** The workflow commands the runner would carry out, from stdout and from stderr. */
+        commands,
+        /** The same for the post step. */
+        postCommands: postStep ? [postStep.stdout, postStep.stderr].map(readWorkflowCommands) : [],
         outputs,
         state,
         summary,

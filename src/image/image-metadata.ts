@@ -3,6 +3,7 @@ import { compare } from 'semver'
 import type { Inputs } from '../inputs/inputs.js'
 import type { Latest } from '../inputs/parse.js'
 import type { RunContext } from '../inputs/run-context.js'
+import { printInert } from '../log-group.js'
 import { ociTag } from '../registry/reference.js'
 import { show } from '../text.js'
 import { parseStrictSemver, type Release } from '../version/version.js'
@@ -161,7 +162,7 @@ export async function resolveImageMetadata(
     history
   })
   // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
-  if (warning) (inputs.image || inputs.createRelease ? core.warning : core.info)(warning)
+  if (warning) (inputs.image || inputs.createRelease ? core.warning : printInert)(warning)
   const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : ''
   return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest)
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { installCommand, type Outcome } from '../build/build.js'
 import type { ImageMetadata } from '../image/image-metadata.js'
+import { printInert } from '../log-group.js'
 import type { Release } from '../version/version.js'
 
 /** What the run as a whole stands for: the tag, the Docker image's tags, the GitHub Release. */
@@ -80,9 +81,9 @@ export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
 export function logOutcomes(outcomes: Outcome[]): void {
   for (const outcome of outcomes) {
     const install = `Install it with: ${installCommand(outcome)}`
-    if (outcome.pushed) core.info(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`)
-    else if (outcome.digest) core.info(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`)
+    if (outcome.pushed) printInert(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`)
+    else if (outcome.digest) printInert(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`)
     // With push on, a chart is pushed, kept (it has a digest) or failed: only push: false leaves it packaged.
-    else if (!outcome.problem) core.info(`Packaged ${outcome.packagePath}; not pushed (push: false).`)
+    else if (!outcome.problem) printInert(`Packaged ${outcome.packagePath}; not pushed (push: false).`)
   }
 }

@@ -1,9 +1,14 @@
 import * as core from '@actions/core'
+import { escapeUTF8 } from 'entities'
 import { didNotBuild, installCommand, type Outcome } from '../build/build.js'
 import type { RunOutcome } from './outputs.js'
 
-const escapeHtml = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+/**
+ * Text as markup for the summary, which core.summary writes as it is. Chart names and helm's and the
+ * registry's messages are untrusted: escaped, they cannot add markup, and a line break becomes `<br>`, since a
+ * blank line would end the HTML block and let the rest render as markdown.
+ */
+export const escapeHtml = (text: string): string => escapeUTF8(text).replace(/\r\n|\r|\n/g, '<br>')
 
 /** `2 of 3 charts failed`, or `… did not build` when every failed chart failed before it had a package. */
 export function failedCount(outcomes: Outcome[]): string {
@@ -41,7 +46,8 @@ export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promi
       ...rows.map(row => row.map(escapeHtml))
     ])
   if (outcomes.every(outcome => outcome.digest && !outcome.problem))
-    summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell')
-  if (run?.releaseUrl) summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl)
+    summary.addCodeBlock(escapeUTF8(outcomes.map(installCommand).join('\n')), 'shell')
+  if (run?.releaseUrl)
+    summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), escapeUTF8(run.releaseUrl))
   await summary.write()
 }

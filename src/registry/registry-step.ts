@@ -6,7 +6,7 @@ import { limiter, settleAll } from '../build/schedule.js'
 import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
 import { transcript, type ChartInRegistry, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
-import { logGroup, type Log } from '../log-group.js'
+import { logGroup, printInert, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
 import { decide, decideBeforePush, verificationFailure, type Decision } from './if-exists.js'
 import type { Registry } from './reference.js'
@@ -48,7 +48,7 @@ export function startRegistryStep(
   onLogin: (host: string) => void
 ): RegistryStep {
   const policy: RetryPolicy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) }
-  core.info(describePolicy(policy, `helm ${helmVersion.text}`))
+  printInert(describePolicy(policy, `helm ${helmVersion.text}`))
   const slot = limiter(options.parallel)
 
   /**
