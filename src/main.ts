@@ -83,11 +83,15 @@ async function buildAndPublish(
   registry: Registry
 ): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
-  const targets = charts.map(({ chart, release }) => {
-    const location = locateChart(registry, chart.meta.name, release.version)
-    printInert(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`)
-    return { chartName: chart.meta.name, version: release.version, location }
-  })
+  const targets = charts.map(({ chart, release }) => ({
+    chartName: chart.meta.name,
+    version: release.version,
+    tag: release.tag,
+    location: locateChart(registry, chart.meta.name, release.version)
+  }))
+  printInert(
+    targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n')
+  )
   const session = await openSession(runnerTemp)
   try {
     const found = await helmFound

@@ -167,7 +167,7 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(result.stdout).toContain('::error::worker: helm lint failed')
     expect(result.stdout).toContain('::group::api: build')
     expect(result.stdout).toMatch(
-      /::group::api: build[^\n]*\n\$ helm dependency build[^]*\$ helm lint[^]*\$ helm package/
+      /::group::api: build[^\n]*\n::stop-commands::\S+\n\$ helm dependency build[^]*\$ helm lint[^]*\$ helm package/
     )
     expect(result.stdout).toContain('1 of 3 charts did not build (worker); nothing was pushed.')
     expect(result.summary).toContain('<td>worker</td>')

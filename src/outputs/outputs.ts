@@ -79,11 +79,12 @@ export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
 
 /** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
 export function logOutcomes(outcomes: Outcome[]): void {
-  for (const outcome of outcomes) {
+  const lines = outcomes.flatMap(outcome => {
     const install = `Install it with: ${installCommand(outcome)}`
-    if (outcome.pushed) printInert(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`)
-    else if (outcome.digest) printInert(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`)
+    if (outcome.pushed) return [`Published ${outcome.location.ref}@${outcome.digest}`, install]
+    if (outcome.digest) return [`Already published: ${outcome.location.ref}@${outcome.digest}`, install]
     // With push on, a chart is pushed, kept (it has a digest) or failed: only push: false leaves it packaged.
-    else if (!outcome.problem) printInert(`Packaged ${outcome.packagePath}; not pushed (push: false).`)
-  }
+    return outcome.problem ? [] : [`Packaged ${outcome.packagePath}; not pushed (push: false).`]
+  })
+  if (lines.length) printInert(lines.join('\n'))
 }
