@@ -1,10 +1,12 @@
-// Where the step's secrets may go: the programs it starts see none of them.
+// Where the step's secrets may go: the programs it starts see none of them, and a run warns when its helm or
+// its plain-http would hand the registry password to someone else.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS, helmDir, node24 } from '../../scripts/harness/tools.js'
@@ -25,6 +27,12 @@ const STEP_SECRETS = {
 
 /** What the programs do need, set to values that show they arrived. */
 const PASSED_ON = { NO_PROXY: 'proxy-exempt.example.invalid', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+
+const FIXED = /Helm 4\.2\.1 .*3\.21\.1/
+const CLEAR_TEXT = 'clear text'
+
+/** `::warning::` lines of a step's log. */
+const warnings = (stdout: string) => stdout.split('\n').filter(line => line.startsWith('::warning::'))
 
 /**
  * A directory of stand-ins for helm and git, to put first on PATH: each writes the environment it was started
@@ -110,5 +118,56 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     for (const { env } of calls.filter(call => call.program === 'helm' && call.env.HELM_REGISTRY_CONFIG)) {
       expect(env.HELM_REGISTRY_CONFIG.startsWith(result.runnerTemp)).toBe(true)
     }
+  })
+
+  describe('the password and a blob upload sent to another origin', () => {
+    let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+    let elsewhere: Awaited<ReturnType<typeof startFaultProxy>>
+    beforeAll(async () => {
+      proxy = await startFaultProxy(registry.host)
+      // Another port on 127.0.0.1 is another origin, as another host would be.
+      elsewhere = await startFaultProxy(registry.host)
+    })
+    afterAll(async () => {
+      await proxy?.stop()
+      await elsewhere?.stop()
+    })
+
+    test(`helm ${helm} hands the password to it; the run warns once, naming the helm releases that do not`, async () => {
+      proxy.inject({ method: 'POST', path: /\/blobs\/uploads\/$/, location: elsewhere.host })
+      elsewhere.inject()
+      const result = await release(registry.inputs('elsewhere', proxy.host))
+      expect(result.code).toBe(0)
+      expect(await registry.tags('elsewhere/llm-proxy')).toEqual(['1.2.3'])
+      // The flaw the warning is about: the upload went elsewhere, with the registry's credentials.
+      expect(elsewhere.authorized).toContainEqual(
+        expect.stringMatching(/^PUT \/v2\/elsewhere\/llm-proxy\/blobs\/uploads\//)
+      )
+      // The only warning: plain HTTP to 127.0.0.1 stays on this machine, so no clear-text warning.
+      const [warning, ...others] = warnings(result.stdout)
+      expect(others).toEqual([])
+      expect(warning).toMatch(FIXED)
+      expect(warning).toContain('helm-version: 4.2.4')
+    })
+  })
+
+  test.each([
+    ['push: false', { push: 'false' }],
+    ['no password', { password: '', retries: '0' }]
+  ])('%s: no warning about the password', async (_, extra) => {
+    const result = await release({ ...registry.inputs('quiet'), ...extra })
+    expect(warnings(result.stdout).filter(line => FIXED.test(line) || line.includes(CLEAR_TEXT))).toEqual([])
+  })
+
+  test('plain-http with a password to a host not on this machine warns of clear text before it connects', async () => {
+    const result = await release({
+      ...registry.inputs('remote'),
+      registry: 'oci://registry.example.invalid/remote',
+      retries: '0'
+    })
+    expect(result.code).toBe(1)
+    const warning = warnings(result.stdout).find(line => line.includes(CLEAR_TEXT))
+    expect(warning).toContain('registry.example.invalid')
+    expect(result.stdout.indexOf(warning ?? '')).toBeLessThan(result.stdout.indexOf('::error::'))
   })
 })
