@@ -6,7 +6,7 @@ import { prepareChart, writePrepared, type Prepared } from './chart-files/prepar
 import { planMatrix, planRelease } from './charts/plan.js'
 import { checkReleasable } from './github-release/github-release.js'
 import { githubRelease } from './github-release/release-step.js'
-import { checkHelmSupports } from './helm/capabilities.js'
+import { checkHelmSupports, credentialWarnings } from './helm/capabilities.js'
 import { findHelm, type FoundHelm } from './helm/install.js'
 import { closeSession, openSession, recordLogin, sessionHelm } from './helm/session.js'
 import { resolveImageMetadata, shortSha } from './image/image-metadata.js'
@@ -95,12 +95,14 @@ async function buildAndPublish(
   const session = await openSession(runnerTemp)
   try {
     const found = await helmFound
-    checkHelmSupports(found.version, {
+    const needs = {
       push: inputs.push,
       login: inputs.push && inputs.password !== '',
       plainHttp: inputs.plainHttp,
       versions: targets.map(target => target.version)
-    })
+    }
+    checkHelmSupports(found.version, needs)
+    for (const warning of credentialWarnings(found.version, needs, registry.host)) core.warning(warning)
     const helm = sessionHelm(session, found.bin, inputs.timeoutMs)
     await logGroup('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs.imageTagPath))

@@ -98,7 +98,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(result.stdout).toContain(
         '::error::helm v3.18.0 cannot push version "1.2.3+build.5": it fails with "not found" on any version with build metadata'
       )
-      expect(result.stdout).toContain('Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.')
+      expect(result.stdout).toContain('Use Helm 3.18.1 or later, e.g. set input helm-version: 4.2.4.')
       expect(result.chartYaml).toContain('version: 0.1.0')
       expect(await registry.tags('build-metadata/llm-proxy')).toEqual([])
     } else {

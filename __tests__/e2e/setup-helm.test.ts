@@ -153,7 +153,7 @@ test('no helm on PATH and no helm-version: its own message, nothing changed', as
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      '::error::helm was not found on PATH. Set input helm-version (e.g. 4.1.4) to have the action install it, ' +
+      '::error::helm was not found on PATH. Set input helm-version (e.g. 4.2.4) to have the action install it, ' +
         'or install helm in an earlier step.'
     )
     expect(await readFile(path.join(workspace.dir, 'chart', 'Chart.yaml'), 'utf8')).toContain('version: 0.1.0')

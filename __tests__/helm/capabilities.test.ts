@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals'
-import { checkHelmSupports, helmRetriesHttp, parseHelmVersionOutput } from '../../src/helm/capabilities.js'
+import {
+  checkHelmSupports,
+  credentialWarnings,
+  forwardsCredentials,
+  helmRetriesHttp,
+  parseHelmVersionOutput
+} from '../../src/helm/capabilities.js'
 
 const helm = (text: string) => {
   const version = parseHelmVersionOutput(text)
@@ -58,9 +64,57 @@ describe('checkHelmSupports', () => {
   })
 
   test('every refusal says how to get a helm that can', () => {
-    expect(() => checkHelmSupports(helm('v3.7.0'), release)).toThrow('Set input helm-version (e.g. 4.1.4)')
+    expect(() => checkHelmSupports(helm('v3.7.0'), release)).toThrow('Set input helm-version (e.g. 4.2.4)')
     expect(() => checkHelmSupports(helm('v3.18.0'), { ...release, versions: ['2.0.0', '1.0.0+b'] })).toThrow(
-      'Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.'
+      'Use Helm 3.18.1 or later, e.g. set input helm-version: 4.2.4.'
     )
+  })
+})
+
+test.each([
+  ['v3.17.3', false],
+  ['v3.18.0', true],
+  ['v3.20.2', true],
+  ['v3.21.0', true],
+  ['v3.21.1', false],
+  ['v3.22.0', false],
+  ['v4.0.0', true],
+  ['v4.1.4', true],
+  ['v4.2.0', true],
+  ['v4.2.1', false],
+  ['v4.2.4', false],
+  ['v4.3.0', false],
+  ['v5.0.0', false]
+])('%s sends the credentials on to another host a blob upload names: %s', (text, forwards) => {
+  expect(forwardsCredentials(helm(text))).toBe(forwards)
+})
+
+describe('credentialWarnings', () => {
+  const redirect = expect.stringMatching(
+    /^helm v4\.1\.4 sends the registry credentials .* not only to ghcr\.io .*Helm 4\.2\.1 and 3\.21\.1 and later do not; set input helm-version: 4\.2\.4 /
+  )
+  const clearText = (host: string) =>
+    expect.stringMatching(
+      new RegExp(`^Input plain-http sends the password for ${host.replaceAll('.', '\\.')} .*clear text`)
+    )
+
+  test.each([
+    ['a push with a password', 'v4.1.4', release, 'ghcr.io', [redirect]],
+    ['a helm that keeps them', 'v4.2.1', release, 'ghcr.io', []],
+    ['no push', 'v4.1.4', { ...release, push: false, login: false }, 'ghcr.io', []],
+    ['no password', 'v4.1.4', { ...release, login: false }, 'ghcr.io', []],
+    ['no password, plain HTTP', 'v4.2.4', { ...release, login: false, plainHttp: true }, 'ghcr.io', []],
+    ['plain HTTP off the machine', 'v4.2.4', { ...release, plainHttp: true }, 'ghcr.io', [clearText('ghcr.io')]],
+    ['plain HTTP to 127.0.0.1', 'v4.2.4', { ...release, plainHttp: true }, '127.0.0.1:5000', []],
+    ['plain HTTP to localhost', 'v4.2.4', { ...release, plainHttp: true }, 'localhost:5000', []],
+    [
+      'both',
+      'v4.1.4',
+      { ...release, plainHttp: true },
+      'registry.example.invalid:5000',
+      [expect.stringContaining('not only to registry.example.invalid:5000'), clearText('registry.example.invalid:5000')]
+    ]
+  ])('%s (%s): %j', (_, text, needs, host, expected) => {
+    expect(credentialWarnings(helm(text), needs, host)).toEqual(expected)
   })
 })

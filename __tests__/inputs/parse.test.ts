@@ -95,7 +95,7 @@ describe('parseHelmVersion', () => {
 
   test.each(['latest', '3.18', '^3.18.0', 'v3.18.0;id', '3.18.0\n'])('refuses %j', value => {
     expect(() => parseHelmVersion(value)).toThrow(
-      `Input helm-version is ${JSON.stringify(value)}; it takes an exact Helm release such as 3.18.1 or 4.1.4`
+      `Input helm-version is ${JSON.stringify(value)}; it takes an exact Helm release such as 3.21.1 or 4.2.4`
     )
   })
 

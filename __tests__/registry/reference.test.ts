@@ -1,5 +1,30 @@
 import { describe, expect, test } from '@jest/globals'
-import { locateChart, ociTag, parseRegistry } from '../../src/registry/reference.js'
+import { isLoopbackHost, locateChart, ociTag, parseRegistry } from '../../src/registry/reference.js'
+
+describe('isLoopbackHost', () => {
+  test.each([
+    ['127.0.0.1:5000', true],
+    ['127.0.0.1', true],
+    ['127.255.3.9:443', true],
+    ['localhost:5000', true],
+    ['localhost', true],
+    ['[::1]:5000', true],
+    ['::1', true],
+    ['128.0.0.1:5000', false],
+    ['10.0.0.5:5000', false],
+    ['0.0.0.0:5000', false],
+    // Names, not addresses: they may resolve anywhere.
+    ['127.0.0.1.nip.io:5000', false],
+    ['127.999.0.1:5000', false],
+    ['127.0.0.01:5000', false],
+    ['localhost.example.com', false],
+    ['my-localhost:5000', false],
+    ['registry.example.invalid', false],
+    ['ghcr.io', false]
+  ])('%s → %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback)
+  })
+})
 
 describe('parseRegistry', () => {
   test.each([

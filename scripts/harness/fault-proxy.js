@@ -21,6 +21,8 @@ import http from 'node:http'
  *                               status, when a number) until release(): the registry has acted on the request and
  *                               helm has not heard back, which orders two runs deterministically; `times` counts
  *                               the answers held
+ * @property {string} [location]  forward, then point the answer's Location header at this host:port instead: a
+ *                               registry that sends the blob upload to another origin
  */
 
 /** @param {string} target host:port of the registry */
@@ -30,6 +32,8 @@ export async function startFaultProxy(target) {
   let faults = []
   /** Every request, with the fault it got: `PUT /v2/x/manifests/1.2.3 -> 503`. */
   const requests = []
+  /** Every request that carried an Authorization header, as `PUT /v2/x/blobs/uploads/…`. */
+  const authorized = []
   /** Resolvers waiting for the next request that gets a given fault. */
   let waiting = []
   /** Answers held back by a `hold` rule, each a function that sends it on. */
@@ -56,6 +60,7 @@ export async function startFaultProxy(target) {
   const server = http.createServer((request, response) => {
     const fault = matching(request)
     const line = `${request.method} ${request.url}`
+    if (request.headers.authorization) authorized.push(line)
     if (fault) {
       if (!fault.hold) fault.left--
       if (fault.status) {
@@ -91,7 +96,13 @@ export async function startFaultProxy(target) {
       { host: targetHost, port: targetPort, method: request.method, path: forwardPath, headers: request.headers },
       reply => {
         const answer = () => {
-          response.writeHead(reply.statusCode ?? 502, reply.headers)
+          const headers = { ...reply.headers }
+          if (fault?.location && headers.location) {
+            const moved = new URL(headers.location, `http://${request.headers.host}`)
+            moved.host = fault.location
+            headers.location = moved.href
+          }
+          response.writeHead(reply.statusCode ?? 502, headers)
           reply.pipe(response)
         }
         const hold = fault?.hold && fault.left > 0 && (fault.hold === true || fault.hold === reply.statusCode)
@@ -112,10 +123,12 @@ export async function startFaultProxy(target) {
   return {
     host: `127.0.0.1:${server.address().port}`,
     requests,
+    authorized,
     /** Replaces the fault rules; the first rule that matches a request and has uses left applies. */
     inject(...rules) {
       faults = rules.map(rule => ({ ...rule, left: rule.times ?? Infinity }))
       requests.length = 0
+      authorized.length = 0
     },
     /**
      * Resolves when a request gets the given fault (`stall`, `reset`, `503`, `hold` once the registry answered, …):

@@ -1,4 +1,5 @@
 import { parse } from 'yaml'
+import { childEnvironment } from '../environment.js'
 import { formatDuration, show, textOf } from '../text.js'
 import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
 import { signalGroup, spawnHelm } from './processes.js'
@@ -101,11 +102,10 @@ export class Helm {
   /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
   readonly cleanUp: boolean
 
-  /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
+  /** `overrides` (HELM_* paths of this run) are laid over what helm may see of the step's environment. */
   constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
     this.bin = bin
-    const inherited = Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)
-    this.env = { ...Object.fromEntries(inherited), ...overrides }
+    this.env = { ...childEnvironment(process.env, 'helm'), ...overrides }
     this.timeoutMs = timeoutMs
     this.cleanUp = cleanUp
   }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
+import { RECOMMENDED_HELM } from '../inputs/parse.js'
 import { logGroup, type Log } from '../log-group.js'
 import type { HelmVersion } from './capabilities.js'
 import { Helm } from './helm.js'
@@ -115,7 +116,7 @@ export async function findHelm(inputs: Pick<Inputs, 'helmVersion' | 'helmMirror'
     const found = await which('helm', false)
     if (!found) {
       throw new Error(
-        'helm was not found on PATH. Set input helm-version (e.g. 4.1.4) to have the action install it, ' +
+        `helm was not found on PATH. Set input helm-version (e.g. ${RECOMMENDED_HELM}) to have the action install it, ` +
           'or install helm in an earlier step.'
       )
     }

@@ -1,4 +1,5 @@
 import { getExecOutput } from '@actions/exec'
+import { childEnvironment } from '../environment.js'
 import { errorMessage } from '../text.js'
 
 export interface TagHistory {
@@ -7,7 +8,11 @@ export interface TagHistory {
 }
 
 async function git(workspace: string, args: string[]): Promise<string> {
-  const output = await getExecOutput('git', ['-C', workspace, ...args], { ignoreReturnCode: true, silent: true })
+  const output = await getExecOutput('git', ['-C', workspace, ...args], {
+    ignoreReturnCode: true,
+    silent: true,
+    env: childEnvironment(process.env, 'git')
+  })
   if (output.exitCode !== 0) {
     throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`)
   }

@@ -48,19 +48,25 @@ export function parseDuration(name: string, value: string): number {
   return total
 }
 
+/**
+ * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
+ * other hosts (see forwardsCredentials in helm/capabilities.ts).
+ */
+export const RECOMMENDED_HELM = '4.2.4'
+
 /** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
 export function parseHelmVersion(value: string): string {
   if (value === '') return ''
   const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value)
   if (!match) {
     throw new Error(
-      `Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.18.1 or 4.1.4 (no ranges, no "latest").`
+      `Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.21.1 or ${RECOMMENDED_HELM} (no ranges, no "latest").`
     )
   }
   const [, version, major, minor] = match
   if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
     throw new Error(
-      `Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. 4.1.4.`
+      `Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. ${RECOMMENDED_HELM}.`
     )
   }
   return version

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
+import { childEnvironment } from '../environment.js'
 
 /** What the runner tells every step about the run, beyond the inputs: `github.*` and `runner.temp`. */
 export interface RunContext {
@@ -31,7 +32,8 @@ export function readDefaultBranch(eventPath: string | undefined): string {
 /** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
 function askGit(cwd: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const env = childEnvironment(process.env, 'git')
+    return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {
     return ''
   }

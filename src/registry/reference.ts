@@ -53,6 +53,21 @@ export function parseRegistry(input: string, chartNames: string[]): Registry {
   return { host, namespace, url: `oci://${bare}` }
 }
 
+/**
+ * Whether a registry host (host[:port], as parseRegistry gives it) is this machine: what plain HTTP may reach
+ * without the password crossing a network. A name other than localhost may resolve anywhere.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/^\[(.*)\](?::[0-9]+)?$/, '$1').replace(/^([^:]*):[0-9]+$/, '$1')
+  if (name === 'localhost' || name === '::1') return true
+  const octets = name.split('.')
+  return (
+    octets.length === 4 &&
+    octets[0] === '127' &&
+    octets.every(octet => /^(0|[1-9][0-9]{0,2})$/.test(octet) && Number(octet) <= 255)
+  )
+}
+
 /** OCI tags cannot hold '+', so helm publishes build metadata with '_' in its place. */
 export function ociTag(version: string): string {
   return version.replaceAll('+', '_')

@@ -1,0 +1,173 @@
+// Where the step's secrets may go: the programs it starts see none of them, and a run warns when its helm or
+// its plain-http would hand the registry password to someone else.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
+import { startRegistry } from '../../scripts/harness/registry.js'
+import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
+import { HELM_VERSIONS, helmDir, node24 } from '../../scripts/harness/tools.js'
+import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
+
+const run = promisify(execFile)
+
+/** What a job may hold in its environment besides the inputs: the runner's tokens and a secret of its own. */
+const STEP_SECRETS = {
+  ACTIONS_RUNTIME_TOKEN: 'actions-runtime-token-5f2c9e',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'id-token-request-token-81d4a7',
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example.invalid/oidc?secret=3b90ce',
+  ACTIONS_CACHE_URL: 'https://cache.example.invalid/secret-0c61fa/',
+  GITHUB_TOKEN: 'ghs_job-github-token-d07e13',
+  DEPLOY_KEY: 'job-secret-in-env-a4419b',
+  HELM_KUBETOKEN: 'kube-token-secret-6e2d58'
+}
+
+/** What the programs do need, set to values that show they arrived. */
+const PASSED_ON = { NO_PROXY: 'proxy-exempt.example.invalid', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
+
+const FIXED = /Helm 4\.2\.1 .*3\.21\.1/
+const CLEAR_TEXT = 'clear text'
+
+/** `::warning::` lines of a step's log. */
+const warnings = (stdout: string) => stdout.split('\n').filter(line => line.startsWith('::warning::'))
+
+/**
+ * A directory of stand-ins for helm and git, to put first on PATH: each writes the environment it was started
+ * with (/proc/self/environ, as the kernel has it) to a file of its own, then execs the real program.
+ */
+async function recordingPrograms(helm: string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'recording-'))
+  const bin = path.join(dir, 'bin')
+  const seen = path.join(dir, 'environments')
+  await mkdir(bin)
+  await mkdir(seen)
+  const git = (await run('sh', ['-c', 'command -v git'])).stdout.trim()
+  const real = { helm: path.join(helmDir(helm), 'helm'), git }
+  for (const [name, program] of Object.entries(real)) {
+    const script = `#!/bin/sh\ncat /proc/$$/environ > "$(mktemp '${seen}/${name}.XXXXXX')"\nexec '${program}' "$@"\n`
+    await writeFile(path.join(bin, name), script)
+    await chmod(path.join(bin, name), 0o755)
+  }
+  return {
+    PATH: [bin, path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    /** Each call's program and environment. */
+    async environments() {
+      const files = await readdir(seen)
+      return Promise.all(
+        files.map(async file => {
+          const text = await readFile(path.join(seen, file), 'utf8')
+          const pairs = text
+            .split('\0')
+            .filter(Boolean)
+            .map(pair => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+          return { program: file.split('.')[0], env: Object.fromEntries(pairs) as Record<string, string> }
+        })
+      )
+    }
+  }
+}
+
+describe.each(HELM_VERSIONS)('Helm %s', helm => {
+  let registry: Awaited<ReturnType<typeof startRegistry>>
+  beforeAll(async () => {
+    registry = await startRegistry()
+  })
+  afterAll(async () => registry?.stop())
+
+  const release = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      return await runAction({ workspace: workspace.dir, helm, env, inputs: { chart: 'chart', ...inputs } })
+    } finally {
+      await workspace.remove()
+    }
+  }
+
+  test('helm and git see none of the step’s secrets, and the release still goes through', async () => {
+    const recording = await recordingPrograms(helm)
+    const result = await release(registry.inputs('environment'), {
+      ...STEP_SECRETS,
+      ...PASSED_ON,
+      PATH: recording.PATH
+    })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(await registry.tags('environment/llm-proxy')).toEqual(['1.2.3'])
+
+    const calls = await recording.environments()
+    // version, login, lint, package, the look-up, push and verification at least; git for the tag history.
+    expect(calls.filter(call => call.program === 'helm').length).toBeGreaterThanOrEqual(6)
+    expect(calls.some(call => call.program === 'git')).toBe(true)
+    const secrets = [...Object.values(STEP_SECRETS), registry.password, DEFAULT_GITHUB.token]
+    const leaks = calls.flatMap(({ program, env }) =>
+      Object.entries(env)
+        .filter(
+          ([name, value]) =>
+            /^(INPUT|ACTIONS|STATE)_/i.test(name) ||
+            name in STEP_SECRETS ||
+            secrets.some(secret => value.includes(secret))
+        )
+        // Names only: the failure message must not print a secret.
+        .map(([name]) => `${program}: ${name}`)
+    )
+    expect([...new Set(leaks)]).toEqual([])
+    for (const { env } of calls) expect(env).toMatchObject({ ...PASSED_ON, HOME: result.home, TMPDIR: os.tmpdir() })
+    for (const { env } of calls.filter(call => call.program === 'helm' && call.env.HELM_REGISTRY_CONFIG)) {
+      expect(env.HELM_REGISTRY_CONFIG.startsWith(result.runnerTemp)).toBe(true)
+    }
+  })
+
+  describe('the password and a blob upload sent to another origin', () => {
+    let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+    let elsewhere: Awaited<ReturnType<typeof startFaultProxy>>
+    beforeAll(async () => {
+      proxy = await startFaultProxy(registry.host)
+      // Another port on 127.0.0.1 is another origin, as another host would be.
+      elsewhere = await startFaultProxy(registry.host)
+    })
+    afterAll(async () => {
+      await proxy?.stop()
+      await elsewhere?.stop()
+    })
+
+    test(`helm ${helm} hands the password to it; the run warns once, naming the helm releases that do not`, async () => {
+      proxy.inject({ method: 'POST', path: /\/blobs\/uploads\/$/, location: elsewhere.host })
+      elsewhere.inject()
+      const result = await release(registry.inputs('elsewhere', proxy.host))
+      expect(result.code).toBe(0)
+      expect(await registry.tags('elsewhere/llm-proxy')).toEqual(['1.2.3'])
+      // The flaw the warning is about: the upload went elsewhere, with the registry's credentials.
+      expect(elsewhere.authorized).toContainEqual(
+        expect.stringMatching(/^PUT \/v2\/elsewhere\/llm-proxy\/blobs\/uploads\//)
+      )
+      // The only warning: plain HTTP to 127.0.0.1 stays on this machine, so no clear-text warning.
+      const [warning, ...others] = warnings(result.stdout)
+      expect(others).toEqual([])
+      expect(warning).toMatch(FIXED)
+      expect(warning).toContain('helm-version: 4.2.4')
+    })
+  })
+
+  test.each([
+    ['push: false', { push: 'false' }],
+    ['no password', { password: '', retries: '0' }]
+  ])('%s: no warning about the password', async (_, extra) => {
+    const result = await release({ ...registry.inputs('quiet'), ...extra })
+    expect(warnings(result.stdout).filter(line => FIXED.test(line) || line.includes(CLEAR_TEXT))).toEqual([])
+  })
+
+  test('plain-http with a password to a host not on this machine warns of clear text before it connects', async () => {
+    const result = await release({
+      ...registry.inputs('remote'),
+      registry: 'oci://registry.example.invalid/remote',
+      retries: '0'
+    })
+    expect(result.code).toBe(1)
+    const warning = warnings(result.stdout).find(line => line.includes(CLEAR_TEXT))
+    expect(warning).toContain('registry.example.invalid')
+    expect(result.stdout.indexOf(warning ?? '')).toBeLessThan(result.stdout.indexOf('::error::'))
+  })
+})

@@ -1,0 +1,62 @@
+import { expect, test } from '@jest/globals'
+import { childEnvironment, type Program } from '../src/environment.js'
+
+test.each<[string, Program, boolean]>([
+  ['PATH', 'helm', true],
+  ['Path', 'helm', true],
+  ['HOME', 'helm', true],
+  ['TMPDIR', 'helm', true],
+  ['TEMP', 'helm', true],
+  ['LANG', 'helm', true],
+  ['LC_ALL', 'helm', true],
+  ['HTTPS_PROXY', 'helm', true],
+  ['https_proxy', 'helm', true],
+  ['no_proxy', 'helm', true],
+  ['SSL_CERT_FILE', 'helm', true],
+  ['GOGC', 'helm', true],
+  ['GOMEMLIMIT', 'helm', true],
+  ['SystemRoot', 'helm', true],
+  ['HELM_PLUGINS', 'helm', true],
+  ['HELM_CACHE_HOME', 'helm', true],
+  ['DOCKER_CONFIG', 'helm', true],
+  ['XDG_CONFIG_HOME', 'helm', true],
+  // The run's own helm home replaces these.
+  ['HELM_REGISTRY_CONFIG', 'helm', false],
+  ['HELM_REPOSITORY_CONFIG', 'helm', false],
+  // Secrets a release never needs.
+  ['HELM_KUBETOKEN', 'helm', false],
+  ['HELM_DRIVER_SQL_CONNECTION_STRING', 'helm', false],
+  ['INPUT_PASSWORD', 'helm', false],
+  ['INPUT_GITHUB-TOKEN', 'helm', false],
+  ['ACTIONS_RUNTIME_TOKEN', 'helm', false],
+  ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'helm', false],
+  ['ACTIONS_ID_TOKEN_REQUEST_URL', 'helm', false],
+  ['GITHUB_TOKEN', 'helm', false],
+  ['GH_TOKEN', 'helm', false],
+  ['AWS_SECRET_ACCESS_KEY', 'helm', false],
+  ['NPM_TOKEN', 'helm', false],
+  ['STATE_helm', 'helm', false],
+  ['RUNNER_TEMP', 'helm', false],
+  ['GITHUB_WORKSPACE', 'helm', false],
+  ['LD_PRELOAD', 'helm', false],
+  ['PATHS', 'helm', false],
+  ['LC_', 'helm', false],
+  ['GIT_CONFIG_GLOBAL', 'helm', false],
+  ['PATH', 'git', true],
+  ['HOME', 'git', true],
+  ['LC_MESSAGES', 'git', true],
+  ['GIT_CONFIG_GLOBAL', 'git', true],
+  ['GIT_CONFIG_COUNT', 'git', true],
+  ['GIT_CONFIG_KEY_0', 'git', true],
+  ['GIT_CONFIG_VALUE_12', 'git', true],
+  ['GIT_CONFIG_VALUE_', 'git', false],
+  ['GIT_TOKEN', 'git', false],
+  ['GIT_ASKPASS', 'git', false],
+  ['DOCKER_CONFIG', 'git', false],
+  ['GOGC', 'git', false],
+  ['INPUT_PASSWORD', 'git', false],
+  ['ACTIONS_RUNTIME_TOKEN', 'git', false]
+])('%s reaches %s: %s', (name, program, passed) => {
+  const env = childEnvironment({ [name]: 'value', UNSET: undefined }, program)
+  expect(env).toEqual(passed ? { [name]: 'value' } : {})
+})
