@@ -63,13 +63,13 @@ async function walk(root: string, dir: string, trail: string[], walked: Set<stri
     const target = await linkTarget(entryPath)
     if (!isWithin(root, target)) throw outsideError(entryPath, target, root)
     if (!(await stat(target)).isDirectory()) continue
-    // A link to a directory that holds the walk's own trail: helm's walk would go round it until paths grow
-    // too long, and two such links make that 2^40 directories.
+    // A link to a directory that holds the walk's own trail: helm goes round it until the kernel stops it (too
+    // many levels of symbolic links), after the release's files are written, logging every lap.
     const loop = trail.find(place => isWithin(target, place))
     if (loop) {
       throw new Error(
-        `${entryPath} is a symlink to ${target}, which leads back to ${loop}: helm would walk that loop without ` +
-          'end. Remove the link.'
+        `${entryPath} is a symlink to ${target}, which leads back to ${loop}: helm would go round that loop ` +
+          'until the system stops it. Remove the link.'
       )
     }
     await walk(root, target, [...trail, target], walked)
