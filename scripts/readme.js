@@ -19,12 +19,14 @@ export async function readInputChecks() {
 }
 
 /**
- * The cells of one row: the input, the refused value (as a JSON string, with the other inputs the check needs),
- * the message ("…" stands for a path of the run).
+ * The cells of one row: the input, the refused value (as a JSON string, with the other inputs the check needs;
+ * a row that plants files in the chart says in words what they are), the message ("…" stands for a path of
+ * the run).
  */
 export function inputCheckCells(check) {
   const others = Object.entries(check.with ?? {}).map(([name, value]) => ` with \`${name}: ${value}\``)
-  return [`\`${check.input}\``, `\`${JSON.stringify(check.shown ?? check.value)}\`${others.join('')}`, check.message]
+  const value = check.files ? check.shown : `\`${JSON.stringify(check.shown ?? check.value)}\``
+  return [`\`${check.input}\``, `${value}${others.join('')}`, check.message]
 }
 
 const markers = name => [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]

@@ -1,8 +1,10 @@
 // Walks the table of input checks in docs/input-checks.md: every bad input is refused with its message, before
 // any file changes (the chart, the run's temp dir) and before any registry call (a proxy in front of the
-// registry records every request, and must record none).
+// registry records every request, and must record none). A row with `files` plants them in the workspace
+// first (a chart's content from a pull request); no row's run may show the marker the files outside the
+// workspace hold.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
@@ -12,17 +14,51 @@ import { runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
+/**
+ * A file to plant at a path of the workspace; `{outside}` in a symlink or text stands for a directory outside
+ * the workspace, `{n}` in the path and text for 1 to `times`.
+ */
+interface PlantedFile {
+  text?: string
+  /** Written one byte per character, as an editor saves Latin-1. */
+  latin1?: string
+  /** The text with a YAML comment after it that makes the file this many bytes. */
+  padTo?: number
+  symlink?: string
+  times?: number
+}
+
 interface InputCheck {
   input: string
-  value: string
+  value?: string
   shown?: string
   message: string
   symlinkOut?: boolean
   /** Other inputs without which the check does not apply. */
   with?: Record<string, string>
+  files?: Record<string, PlantedFile>
 }
 
 const checks: InputCheck[] = await readInputChecks()
+const MARKER = 'OUTSIDE-THE-WORKSPACE-8d2b4a'
+
+async function plant(workspace: string, outside: string, files: Record<string, PlantedFile>): Promise<void> {
+  for (const [file, spec] of Object.entries(files)) {
+    for (let n = 1; n <= (spec.times ?? 1); n++) {
+      const fill = (text: string) => text.replaceAll('{outside}', outside).replaceAll('{n}', String(n))
+      const at = path.join(workspace, fill(file))
+      await mkdir(path.dirname(at), { recursive: true })
+      await rm(at, { force: true })
+      if (spec.symlink !== undefined) {
+        await symlink(fill(spec.symlink), at)
+        continue
+      }
+      let text = fill(spec.text ?? '')
+      if (spec.padTo) text += `#${'x'.repeat(spec.padTo - text.length - 2)}\n`
+      await writeFile(at, spec.latin1 === undefined ? Buffer.from(text) : Buffer.from(fill(spec.latin1), 'latin1'))
+    }
+  }
+}
 
 test('docs/input-checks.md shows exactly the table the tests walk', async () => {
   expect(inputChecksTableCells(await readFile(INPUT_CHECKS_DOC, 'utf8'))).toEqual(checks.map(inputCheckCells))
@@ -36,6 +72,12 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
     registry = await startRegistry()
     proxy = await startFaultProxy(registry.host)
     outside = await mkdtemp(path.join(os.tmpdir(), 'outside-'))
+    await mkdir(path.join(outside, 'chart'))
+    await writeFile(path.join(outside, 'notes.txt'), `# ${MARKER}\n`)
+    await writeFile(
+      path.join(outside, 'chart', 'Chart.yaml'),
+      `apiVersion: v2\nname: machine\nversion: 0.1.0\ndescription: ${MARKER}\n`
+    )
   })
   afterAll(async () => {
     await proxy?.stop()
@@ -49,16 +91,20 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
       const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
       try {
         const chartFile = path.join(workspace.dir, 'chart', 'Chart.yaml')
-        if (check.input === 'Chart.yaml') await writeFile(chartFile, check.value)
-        if (check.symlinkOut) await symlink(outside, path.join(workspace.dir, check.value))
-        const before = await readFile(chartFile, 'utf8')
+        const valuesFile = path.join(workspace.dir, 'chart', 'values.yaml')
+        if (check.input === 'Chart.yaml' && check.value !== undefined) await writeFile(chartFile, check.value)
+        if (check.symlinkOut) await symlink(outside, path.join(workspace.dir, check.value!))
+        await plant(workspace.dir, outside, check.files ?? {})
+        // Bytes, not text: a file rewritten with U+FFFD in place of its bad bytes must count as changed.
+        const before = await Promise.all([readFile(chartFile), readFile(valuesFile)])
         proxy.inject()
 
         const inputs: Record<string, string> = {
           chart: 'chart',
-          ...registry.inputs('checks', proxy.host)
+          ...registry.inputs('checks', proxy.host),
+          ...check.with
         }
-        if (check.input !== 'Chart.yaml') Object.assign(inputs, check.with, { [check.input]: check.value })
+        if (check.input !== 'Chart.yaml' && check.value !== undefined) inputs[check.input] = check.value
         const result = await runAction({ workspace: workspace.dir, helm, inputs })
 
         expect(result.code).toBe(1)
@@ -69,7 +115,8 @@ describe.each(HELM_VERSIONS)('Helm %s refuses, before touching anything', helm =
           if (at === -1) expect(error.slice(from)).toContain(fragment)
           from = at + fragment.length
         }
-        expect(await readFile(chartFile, 'utf8')).toBe(before)
+        expect(await Promise.all([readFile(chartFile), readFile(valuesFile)])).toEqual(before)
+        expect(result.everything).not.toContain(MARKER)
         expect(await readdir(result.runnerTemp)).toEqual([])
         expect(proxy.requests).toEqual([])
         expect(result.post?.code).toBe(0)

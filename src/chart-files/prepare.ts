@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { PlannedChart } from '../charts/plan.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { resolveValuesFile } from '../inputs/paths.js'
 import { renderTemplate } from '../version/templates.js'
 import { updateLock } from './chart-lock.js'
+import { readChartText } from './read-text.js'
 import { setChartVersions } from './chart-yaml.js'
 import { imageTagEdit } from './values.js'
 
@@ -47,7 +48,7 @@ export async function prepareChart(
   const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined
   const lockFile = path.join(chart.dir, 'Chart.lock')
   if (Object.keys(moved).length === 0 || !existsSync(lockFile)) return { ...planned, chartYaml, values, relock: false }
-  const chartLock = updateLock(await readFile(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved)
+  const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved)
   return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined }
 }
 

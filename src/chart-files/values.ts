@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readChartText } from './read-text.js'
 import { setScalars } from './yaml-splice.js'
 
 /**
@@ -15,5 +15,5 @@ export async function imageTagEdit(
   keyPath: string[],
   tag: string
 ): Promise<{ file: string; text: string }> {
-  return { file, text: setImageTag(await readFile(file, 'utf8'), file, keyPath, tag) }
+  return { file, text: setImageTag(await readChartText(file), file, keyPath, tag) }
 }

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isScalar, isSeq, type Document } from 'yaml'
+import { readChartText } from '../chart-files/read-text.js'
 import { parseMapping, stringAt } from '../chart-files/yaml-splice.js'
 import { PATH_COMPONENT } from '../registry/reference.js'
 import { show, textOf } from '../text.js'
@@ -72,11 +72,16 @@ export function parseChart(source: string, file: string): ChartMeta {
   }
 }
 
+/** The dependencies a Chart.yaml lists, read leniently: a file:// dependency may be any chart helm loads. */
+export async function readDependencies(file: string): Promise<Dependency[]> {
+  return parseDependencies(parseChartDocument(await readChartText(file), file), file)
+}
+
 export async function readChart(dir: string, input: string): Promise<Chart> {
   const file = path.join(dir, 'Chart.yaml')
   let source: string
   try {
-    source = await readFile(file, 'utf8')
+    source = await readChartText(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(

@@ -1,9 +1,11 @@
+import { realpath } from 'node:fs/promises'
 import type { Inputs } from '../inputs/inputs.js'
 import { resolveChartDir } from '../inputs/paths.js'
 import { show } from '../text.js'
 import { placeholders, renderTemplate } from '../version/templates.js'
 import { parseStrictSemver, resolveChartRelease, type Release } from '../version/version.js'
 import { readChart, type Chart } from './chart.js'
+import { checkChartTree, checkFileDependencies } from './containment.js'
 import { dependencyOrder, inRepoDependencies } from './dependency-order.js'
 import { expandChartPatterns } from './patterns.js'
 
@@ -31,11 +33,24 @@ export type PlanOptions = Pick<
   'chartsInput' | 'chartPatterns' | 'only' | 'tag' | 'tagPrefix' | 'version' | 'appVersion' | 'push'
 >
 
+/**
+ * Every chart the inputs name, read only once its directory (and then its file:// dependencies) is known to
+ * hold nothing from outside the workspace: reading a linked Chart.yaml could show a file of the machine in an
+ * error, and helm would publish it.
+ */
 async function readCharts(workspace: string, options: Pick<PlanOptions, 'chartsInput' | 'chartPatterns'>) {
   const dirs = await expandChartPatterns(workspace, options.chartPatterns)
-  const charts = await Promise.all(
-    dirs.map(dir => readChart(resolveChartDir(workspace, dir, options.chartsInput), dir))
-  )
+  const root = await realpath(workspace)
+  const walked = new Set<string>()
+  const chartDirs: string[] = []
+  // One after the other: the walk's loop check follows the trail of the one walk under way.
+  for (const dir of dirs) {
+    const chartDir = resolveChartDir(workspace, dir, options.chartsInput)
+    await checkChartTree(root, chartDir, walked)
+    chartDirs.push(chartDir)
+  }
+  const charts = await Promise.all(chartDirs.map((chartDir, index) => readChart(chartDir, dirs[index])))
+  for (const chart of charts) await checkFileDependencies(root, chart.file, chart.meta.dependencies, walked)
   const seen = new Map<string, Chart>()
   for (const chart of charts) {
     const other = seen.get(chart.meta.name)
