@@ -1,8 +1,8 @@
-export const id = 654;
-export const ids = [654];
+export const id = 977;
+export const ids = [977];
 export const modules = {
 
-/***/ 4654:
+/***/ 2977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -21,6 +21,85 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/environment.ts
+/**
+ * What a program the action starts gets of the step's environment: an allow-list, since the step's holds the
+ * inputs (INPUT_PASSWORD, INPUT_GITHUB-TOKEN), the runner's tokens (ACTIONS_RUNTIME_TOKEN,
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN) and whatever secrets the job maps into `env:`, and helm runs what a chart
+ * from a pull request brings along (plugins, dependency downloads) with it. Names compare case-insensitively:
+ * Windows spells `Path` and `SystemRoot` as it likes, and proxies are read in both cases.
+ */
+const EVERY_PROGRAM = [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'TMP',
+    'TEMP',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'XDG_CONFIG_HOME',
+    'XDG_CACHE_HOME',
+    'XDG_DATA_HOME',
+    // Go programs without SystemRoot cannot load the network stack; the rest locate the user's folders.
+    'SYSTEMROOT',
+    'WINDIR',
+    'SYSTEMDRIVE',
+    'COMSPEC',
+    'PATHEXT',
+    'USERPROFILE',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'PROGRAMDATA',
+    'HOMEDRIVE',
+    'HOMEPATH',
+    'NUMBER_OF_PROCESSORS',
+    'PROCESSOR_ARCHITECTURE'
+];
+const BY_PROGRAM = {
+    helm: [
+        'GOGC',
+        'GOMAXPROCS',
+        'GOMEMLIMIT',
+        'GODEBUG',
+        'GOTRACEBACK',
+        // Where the job keeps helm's plugins and caches. HELM_REGISTRY_CONFIG, HELM_REPOSITORY_CONFIG and
+        // HELM_REPOSITORY_CACHE are the run's own; HELM_KUBETOKEN and HELM_DRIVER_SQL_CONNECTION_STRING are
+        // secrets a release never needs.
+        'HELM_CACHE_HOME',
+        'HELM_CONFIG_HOME',
+        'HELM_DATA_HOME',
+        'HELM_PLUGINS',
+        'HELM_CONTENT_CACHE',
+        'HELM_DEBUG',
+        'HELM_NO_PLUGINS',
+        // helm falls back to Docker's credentials (a `docker login` of an earlier step) when the run gives no password.
+        'DOCKER_CONFIG',
+        // The native credential helpers (pass, secretservice) helm hands a login to when one is installed.
+        'XDG_RUNTIME_DIR',
+        'DBUS_SESSION_BUS_ADDRESS',
+        'GNUPGHOME',
+        'PASSWORD_STORE_DIR'
+    ],
+    // The job's git configuration: safe.directory in a container job, say.
+    git: ['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_PARAMETERS']
+};
+const PATTERNS = { helm: [/^LC_[A-Z]+$/], git: [/^LC_[A-Z]+$/, /^GIT_CONFIG_(KEY|VALUE)_[0-9]+$/] };
+/** The variables of `env` that `program` may see. */
+function childEnvironment(env, program) {
+    const names = new Set([...EVERY_PROGRAM, ...BY_PROGRAM[program]]);
+    const passed = (name) => {
+        const upper = name.toUpperCase();
+        return names.has(upper) || PATTERNS[program].some(pattern => pattern.test(upper));
+    };
+    return Object.fromEntries(Object.entries(env).filter((entry) => entry[1] !== undefined && passed(entry[0])));
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 /** Quotes a user value for an error message so that blanks, control characters and length stay visible. */
 function show(value) {
@@ -54,9 +133,197 @@ function formatDuration(ms) {
     return parts.join('') || '0s';
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+
+// Host and path rules of OCI references, shared with chart names and image names.
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/**
+ * Normalises the registry input: `oci://` optional, trailing slashes dropped, lowercased (GHCR refuses
+ * uppercase owners, and `${{ github.repository_owner }}` keeps the owner's capitals).
+ */
+function parseRegistry(input, chartNames) {
+    const fix = 'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.';
+    const trimmed = input.trim();
+    if (trimmed === '')
+        throw new Error(`Input registry is empty. ${fix}`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && !/^oci:\/\//i.test(trimmed)) {
+        throw new Error(`Input registry ${show(input)} has a scheme other than oci://. ${fix}`);
+    }
+    const bare = trimmed
+        .replace(/^oci:\/\//i, '')
+        .replace(/\/+$/, '')
+        .toLowerCase();
+    const [host, ...segments] = bare.split('/');
+    if (!HOST.test(host))
+        throw new Error(`Input registry ${show(input)} does not start with a valid host name. ${fix}`);
+    const bad = segments.find(segment => !PATH_COMPONENT.test(segment));
+    if (bad !== undefined) {
+        throw new Error(`Input registry ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    }
+    const chartName = chartNames.find(name => name === segments.at(-1));
+    if (chartName !== undefined) {
+        const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/');
+        throw new Error(`Input registry ${show(input)} already ends in the chart name ${show(chartName)}, and helm appends the ` +
+            `chart name itself: the chart would land at ${bare}/${chartName}. Set registry to ${parent} instead.`);
+    }
+    const namespace = segments.join('/');
+    return { host, namespace, url: `oci://${bare}` };
+}
+/**
+ * Whether a registry host (host[:port], as parseRegistry gives it) is this machine: what plain HTTP may reach
+ * without the password crossing a network. A name other than localhost may resolve anywhere.
+ */
+function isLoopbackHost(host) {
+    const name = host.replace(/^\[(.*)\](?::[0-9]+)?$/, '$1').replace(/^([^:]*):[0-9]+$/, '$1');
+    if (name === 'localhost' || name === '::1')
+        return true;
+    const octets = name.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every(octet => /^(0|[1-9][0-9]{0,2})$/.test(octet) && Number(octet) <= 255));
+}
+/** OCI tags cannot hold '+', so helm publishes build metadata with '_' in its place. */
+function ociTag(version) {
+    return version.replaceAll('+', '_');
+}
+function locateChart(registry, name, version) {
+    const repository = [registry.host, registry.namespace, name].filter(part => part !== '').join('/');
+    return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+
+
+
+/**
+ * Each input's own check: the value as the step got it (action.yml's default already applied by the runner),
+ * to what the action works with, or an error that names the input, the value and what it takes.
+ */
+const IF_EXISTS = ['fail', 'skip', 'overwrite'];
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(name, value) {
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`);
+}
+function parseIfExists(value) {
+    const found = IF_EXISTS.find(choice => choice === value);
+    if (!found)
+        throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`);
+    return found;
+}
+const MAX_RETRIES = 10;
+function parseRetries(value) {
+    if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
+        throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`);
+    }
+    return Number(value);
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
+function parseDuration(name, value) {
+    const refuse = (why) => new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`);
+    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value))
+        throw refuse('that is not a duration.');
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g))
+        total += Number(amount) * UNIT_MS[unit];
+    if (total < 1000 || total > 6 * UNIT_MS.h)
+        throw refuse('it must lie between 1s and 6h.');
+    return total;
+}
+/**
+ * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
+ * other hosts (see forwardsCredentials in helm/capabilities.ts).
+ */
+const RECOMMENDED_HELM = '4.2.4';
+/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
+function parseHelmVersion(value) {
+    if (value === '')
+        return '';
+    const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value);
+    if (!match) {
+        throw new Error(`Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.21.1 or ${RECOMMENDED_HELM} (no ranges, no "latest").`);
+    }
+    const [, version, major, minor] = match;
+    if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
+        throw new Error(`Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. ${RECOMMENDED_HELM}.`);
+    }
+    return version;
+}
+function parseMirror(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+        throw new Error(`Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`);
+    }
+    return value.replace(/\/+$/, '');
+}
+function parseParallel(value) {
+    if (value === '')
+        return external_node_os_default().availableParallelism();
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+        throw new Error(`Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
+    }
+    return Number(value);
+}
+function parseLatest(value) {
+    if (value === 'auto' || value === 'true' || value === 'false')
+        return value;
+    throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`);
+}
+/**
+ * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
+ * the owner's). A tag or digest in it is refused: the action appends the tags itself.
+ */
+function parseImage(input) {
+    const image = input.trim().toLowerCase();
+    if (image === '')
+        return '';
+    const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.';
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(image))
+        throw new Error(`Input image ${show(input)} has a scheme. ${fix}`);
+    const [first, ...rest] = image.split('/');
+    if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
+        throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`);
+    }
+    // As Docker reads a reference: the first part is a registry host only if it looks like one.
+    const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (hasHost && !HOST.test(first))
+        throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`);
+    const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part));
+    if (bad !== undefined)
+        throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    return image;
+}
+const KEY = /^[A-Za-z0-9_-]+$/;
+/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
+function parseKeyPath(input, value) {
+    const segments = value.split('.');
+    if (!segments.every(segment => KEY.test(segment))) {
+        throw new Error(`Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
+            'down to the image tag, joined by dots, e.g. image.tag.');
+    }
+    return segments;
+}
+
 ;// CONCATENATED MODULE: ./src/helm/capabilities.ts
 
-const FIX = 'Set input helm-version (e.g. 4.1.4) to have the action install a suitable helm.';
+
+
+const FIX = `Set input helm-version (e.g. ${RECOMMENDED_HELM}) to have the action install a suitable helm.`;
 /** Reads `helm version --template {{.Version}}`: `v3.18.0`, also with a `+g1234abc` or `-rc.1` suffix. */
 function parseHelmVersionOutput(output) {
     const match = /^v?([0-9]+)\.([0-9]+)\.([0-9]+)\S*$/.exec(output.trim());
@@ -64,13 +331,48 @@ function parseHelmVersionOutput(output) {
         return undefined;
     return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), text: output.trim() };
 }
-const atLeast = (version, major, minor) => version.major > major || (version.major === major && version.minor >= minor);
+const atLeast = (version, major, minor, patch = 0) => version.major !== major
+    ? version.major > major
+    : version.minor !== minor
+        ? version.minor > minor
+        : version.patch >= patch;
 /**
  * Helm 3.18 moved to oras-go v2, whose transport retries HTTP 429 (honouring Retry-After) and 5xx five times
  * by itself; a refused or reset connection it does not retry.
  */
 function helmRetriesHttp(version) {
     return atLeast(version, 3, 18);
+}
+/**
+ * Whether helm sends its registry credentials on to whatever host the registry names in a blob upload's
+ * Location: oras-go v2 before v2.6.1 copies the Authorization header to that upload without comparing origins
+ * (GHSA-jxpm-75mh-9fp7, fixed by oras-project/oras-go#1152 in v2.6.1, which also drops the header on a
+ * redirect to another scheme, host or port: GHSA-vh4v-2xq2-g5cg). Helm moved to oras-go v2 in 3.18.0 and,
+ * by its go.mod, ships v2.6.1 from 3.21.1 and 4.2.1 on (every 4.x before has v2.6.0); older Helm 3 pushed
+ * through containerd, which drops the credentials when the Location changes host or scheme.
+ */
+function forwardsCredentials(version) {
+    if (version.major === 3)
+        return atLeast(version, 3, 18) && !atLeast(version, 3, 21, 1);
+    return version.major === 4 && !atLeast(version, 4, 2, 1);
+}
+/** What the run should know before the password goes anywhere; the run goes on regardless. */
+function credentialWarnings(version, needs, registryHost) {
+    if (!needs.push || !needs.login)
+        return [];
+    const warnings = [];
+    if (forwardsCredentials(version)) {
+        warnings.push(`helm ${version.text} sends the registry credentials (with basic auth, the password itself) to any host ` +
+            `the registry names for a blob upload, not only to ${registryHost} (oras-go GHSA-jxpm-75mh-9fp7): a ` +
+            'hostile or hijacked registry can collect them. Helm 4.2.1 and 3.21.1 and later do not; set input ' +
+            `helm-version: ${RECOMMENDED_HELM} to have the action install one.`);
+    }
+    if (needs.plainHttp && !isLoopbackHost(registryHost)) {
+        warnings.push(`Input plain-http sends the password for ${registryHost} across the network in clear text: anyone on ` +
+            'the way can read it and push in your name. Use HTTPS for a registry off this machine; plain-http is ' +
+            'for one on 127.0.0.1 or localhost.');
+    }
+    return warnings;
 }
 /** Refuses, before anything changes, a run the installed helm cannot carry out, and says which helm can. */
 function checkHelmSupports(version, needs) {
@@ -89,7 +391,7 @@ function checkHelmSupports(version, needs) {
     const withBuild = needs.versions.find(wanted => wanted.includes('+'));
     if (version.major === 3 && version.minor === 18 && version.patch === 0 && withBuild !== undefined) {
         throw new Error(`${helm} cannot push version ${show(withBuild)}: it fails with "not found" on any version with build ` +
-            `metadata (helm/helm#30881, fixed in 3.18.1). Use Helm 3.18.1 or later, e.g. set input helm-version: 4.1.4.`);
+            `metadata (helm/helm#30881, fixed in 3.18.1). Use Helm 3.18.1 or later, e.g. set input helm-version: ${RECOMMENDED_HELM}.`);
     }
 }
 
@@ -191,6 +493,7 @@ function savedGroups(text) {
 
 
 
+
 const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo']);
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
 /** The input timeout's default; also what the post step allows its logout. */
@@ -251,11 +554,10 @@ class Helm {
     timeoutMs;
     /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
     cleanUp;
-    /** `overrides` are laid over the step's own environment (HELM_* paths of this run). */
+    /** `overrides` (HELM_* paths of this run) are laid over what helm may see of the step's environment. */
     constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
         this.bin = bin;
-        const inherited = Object.entries(process.env).filter((entry) => entry[1] !== undefined);
-        this.env = { ...Object.fromEntries(inherited), ...overrides };
+        this.env = { ...childEnvironment(process.env, 'helm'), ...overrides };
         this.timeoutMs = timeoutMs;
         this.cleanUp = cleanUp;
     }
@@ -340,8 +642,21 @@ function parseDigest(stdout, stderr) {
     return DIGEST_LINE.exec(`${stdout}\n${stderr}`)?.[1];
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/log-group.ts
 
+
+/**
+ * Prints text that may come from the chart, helm or the registry so that the runner shows it and acts on none
+ * of it: a line of it such as `::set-output …` or `##[add-mask]…` is no workflow command. The runner stops
+ * processing commands until it sees the random token again, which the text cannot guess, so it cannot end the
+ * block early. One write, so that no other line of the step lands inside the block or is cut off by a kill.
+ */
+function printInert(text) {
+    const token = (0,external_node_crypto_.randomUUID)();
+    core/* info */.pq(`::stop-commands::${token}\n${text}\n::${token}::`);
+}
 /**
  * A log group whose lines are held until the work ends, so that groups running at the same time still print
  * as one unbroken group each, titled with how long the work took. The group is printed on failure too, with
@@ -355,14 +670,12 @@ async function logGroup(title, work) {
     }
     finally {
         core/* startGroup */.Oh(`${title} (${Math.round(performance.now() - start)} ms)`);
-        for (const line of lines)
-            core/* info */.pq(line);
+        if (lines.length)
+            printInert(lines.join('\n'));
         core/* endGroup */.N4();
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/repositories.ts
 
 
@@ -519,9 +832,6 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination)
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var external_node_fs_promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/helm/home.ts
 
 
@@ -925,50 +1235,61 @@ function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
     return applyEdits(lockSource, edits);
 }
 
-;// CONCATENATED MODULE: ./src/registry/reference.ts
+;// CONCATENATED MODULE: ./src/chart-files/read-text.ts
 
-// Host and path rules of OCI references, shared with chart names and image names.
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 /**
- * Normalises the registry input: `oci://` optional, trailing slashes dropped, lowercased (GHCR refuses
- * uppercase owners, and `${{ github.repository_owner }}` keeps the owner's capitals).
+ * helm's limit on one file of a chart directory (MaxDecompressedFileSize in pkg/chart/loader, 3.18 and 4.x):
+ * helm refuses a larger Chart.yaml or values.yaml, so the action refuses it before reading it whole.
  */
-function parseRegistry(input, chartNames) {
-    const fix = 'Give it as oci://HOST/NAMESPACE, e.g. oci://ghcr.io/sofatutor.';
-    const trimmed = input.trim();
-    if (trimmed === '')
-        throw new Error(`Input registry is empty. ${fix}`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && !/^oci:\/\//i.test(trimmed)) {
-        throw new Error(`Input registry ${show(input)} has a scheme other than oci://. ${fix}`);
+const HELM_MAX_FILE_BYTES = 5 * 1024 * 1024;
+// ignoreBOM keeps a byte-order mark in the text, so that a rewritten file keeps it too (helm strips it).
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const REPLACEMENT = [0xef, 0xbf, 0xbd];
+/**
+ * The offset of the first byte that is not UTF-8, or undefined when all of them are. The decoder does not say
+ * where it stopped, so the lenient decoding is walked: up to the first U+FFFD that the bytes do not spell
+ * out themselves, every character stands for its own UTF-8 bytes.
+ */
+function firstNonUtf8Byte(bytes) {
+    try {
+        strict.decode(bytes);
+        return undefined;
     }
-    const bare = trimmed
-        .replace(/^oci:\/\//i, '')
-        .replace(/\/+$/, '')
-        .toLowerCase();
-    const [host, ...segments] = bare.split('/');
-    if (!HOST.test(host))
-        throw new Error(`Input registry ${show(input)} does not start with a valid host name. ${fix}`);
-    const bad = segments.find(segment => !PATH_COMPONENT.test(segment));
-    if (bad !== undefined) {
-        throw new Error(`Input registry ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    catch {
+        let offset = 0;
+        for (const char of lenient.decode(bytes)) {
+            const point = char.codePointAt(0);
+            if (point === 0xfffd && REPLACEMENT.some((byte, index) => bytes[offset + index] !== byte))
+                return offset;
+            offset += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+        }
+        return offset;
     }
-    const chartName = chartNames.find(name => name === segments.at(-1));
-    if (chartName !== undefined) {
-        const parent = ['oci:/', host, ...segments.slice(0, -1)].join('/');
-        throw new Error(`Input registry ${show(input)} already ends in the chart name ${show(chartName)}, and helm appends the ` +
-            `chart name itself: the chart would land at ${bare}/${chartName}. Set registry to ${parent} instead.`);
-    }
-    const namespace = segments.join('/');
-    return { host, namespace, url: `oci://${bare}` };
 }
-/** OCI tags cannot hold '+', so helm publishes build metadata with '_' in its place. */
-function ociTag(version) {
-    return version.replaceAll('+', '_');
+/** A file's bytes as text, or an error naming the file and its first byte that is not UTF-8. */
+function decodeUtf8(bytes, file) {
+    const bad = firstNonUtf8Byte(bytes);
+    if (bad === undefined)
+        return strict.decode(bytes);
+    const hex = bytes[bad].toString(16).padStart(2, '0');
+    throw new Error(`${file} is not UTF-8: byte 0x${hex} at offset ${bad} is not part of a UTF-8 character. helm reads chart ` +
+        'files as UTF-8, and rewriting it would replace the character. Save the file as UTF-8.');
 }
-function locateChart(registry, name, version) {
-    const repository = [registry.host, registry.namespace, name].filter(part => part !== '').join('/');
-    return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` };
+/**
+ * A chart file the action reads and rewrites (Chart.yaml, Chart.lock, the values file), refused as helm
+ * would refuse it (too large) or would misread it (not UTF-8), before any file is written. The size is
+ * looked at first, so that a huge file is never read.
+ */
+async function readChartText(file) {
+    const info = await (0,external_node_fs_promises_.stat)(file);
+    if (!info.isFile())
+        throw new Error(`${file} is not a regular file; helm loads only regular files from a chart.`);
+    if (info.size > HELM_MAX_FILE_BYTES) {
+        throw new Error(`${file} is ${info.size} bytes, more than the ${HELM_MAX_FILE_BYTES} (5 MiB) helm loads from one chart ` +
+            'file. Make it smaller.');
+    }
+    return decodeUtf8(await (0,external_node_fs_promises_.readFile)(file), file);
 }
 
 ;// CONCATENATED MODULE: ./src/charts/chart.ts
@@ -1017,11 +1338,15 @@ function parseChart(source, file) {
         dependencies: parseDependencies(doc, file)
     };
 }
+/** The dependencies a Chart.yaml lists, read leniently: a file:// dependency may be any chart helm loads. */
+async function readDependencies(file) {
+    return parseDependencies(parseChartDocument(await readChartText(file), file), file);
+}
 async function readChart(dir, input) {
     const file = external_node_path_default().join(dir, 'Chart.yaml');
     let source;
     try {
-        source = await (0,external_node_fs_promises_.readFile)(file, 'utf8');
+        source = await readChartText(file);
     }
     catch (error) {
         if (error.code === 'ENOENT') {
@@ -1107,10 +1432,11 @@ function setImageTag(source, file, keyPath, tag) {
 }
 /** The values file with the image tag set, ready to write; nothing is written here. */
 async function imageTagEdit(file, keyPath, tag) {
-    return { file, text: setImageTag(await (0,external_node_fs_promises_.readFile)(file, 'utf8'), file, keyPath, tag) };
+    return { file, text: setImageTag(await readChartText(file), file, keyPath, tag) };
 }
 
 ;// CONCATENATED MODULE: ./src/chart-files/prepare.ts
+
 
 
 
@@ -1141,7 +1467,7 @@ async function prepareChart(planned, all, workspace, options) {
     const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
     if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile))
         return { ...planned, chartYaml, values, relock: false };
-    const chartLock = updateLock(await (0,external_node_fs_promises_.readFile)(lockFile, 'utf8'), lockFile, chart.source, chartYaml, moved);
+    const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved);
     return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined };
 }
 async function imageTag(planned, workspace, options) {
@@ -1268,6 +1594,111 @@ function resolveChartRelease(source, chartNames) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/charts/containment.ts
+
+
+
+
+/** Whether the real path `target` is `root` or lies below it. */
+function isWithin(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative);
+}
+/**
+ * Where a symlink leads, as a real path. A dangling or looping link is refused here: helm fails on it when it
+ * packages the chart, and by then the release's files would have been written.
+ */
+async function linkTarget(link) {
+    try {
+        return await (0,external_node_fs_promises_.realpath)(link);
+    }
+    catch (error) {
+        const target = external_node_path_default().resolve(external_node_path_default().dirname(link), await (0,external_node_fs_promises_.readlink)(link));
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be resolved (${code})`;
+        throw new Error(`${link} is a symlink to ${target}, ${why}; helm cannot package a chart with it. Remove the link or restore ` +
+            'its target.');
+    }
+}
+function outsideError(link, target, root) {
+    return new Error(`${link} is a symlink to ${target}, outside the workspace ${root}. A chart may hold only files of the ` +
+        'repository: put the file itself in its place, or point the link inside the repository.');
+}
+/**
+ * Refuses a chart directory whose files reach out of the workspace through a symlink, before any of them is
+ * read: helm follows every link when it packages a chart (files and directories alike), so a link to a file
+ * of the runner's machine would be published. Links inside the workspace stay, and linked directories are
+ * walked as helm walks them. Every link is checked, .helmignore'd ones too: helm's ignore rules are a
+ * dialect of their own, and the price of a refused ignored link is one link moved.
+ *
+ * `dir` must be a real path. `walked` holds the real directories already checked, so a directory that
+ * several charts or links share is walked once. Walks one directory at a time, in order: the loop check
+ * relies on the trail of the one walk under way.
+ */
+async function checkChartTree(root, dir, walked) {
+    await walk(root, dir, [dir], walked);
+}
+async function walk(root, dir, trail, walked) {
+    if (walked.has(dir))
+        return;
+    walked.add(dir);
+    const entries = (await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+        const entryPath = external_node_path_default().join(dir, entry.name);
+        if (entry.isDirectory()) {
+            await walk(root, entryPath, [...trail, entryPath], walked);
+            continue;
+        }
+        if (!entry.isSymbolicLink())
+            continue;
+        const target = await linkTarget(entryPath);
+        if (!isWithin(root, target))
+            throw outsideError(entryPath, target, root);
+        if (!(await (0,external_node_fs_promises_.stat)(target)).isDirectory())
+            continue;
+        // A link to a directory that holds the walk's own trail: helm goes round it until the kernel stops it (too
+        // many levels of symbolic links), after the release's files are written, logging every lap.
+        const loop = trail.find(place => isWithin(target, place));
+        if (loop) {
+            throw new Error(`${entryPath} is a symlink to ${target}, which leads back to ${loop}: helm would go round that loop ` +
+                'until the system stops it. Remove the link.');
+        }
+        await walk(root, target, [...trail, target], walked);
+    }
+}
+/**
+ * The real directory of a `file://` dependency, refused when it lies outside the workspace (helm would bundle
+ * it into the package); undefined when it does not exist, which helm reports itself.
+ */
+async function fileDependencyDir(root, chartFile, dependency) {
+    const wanted = external_node_path_default().resolve(external_node_path_default().dirname(chartFile), dependency.repository.slice('file://'.length));
+    const real = await (0,external_node_fs_promises_.realpath)(wanted).catch(() => undefined);
+    const where = real ?? wanted;
+    if (!isWithin(root, where)) {
+        throw new Error(`${chartFile}: dependency ${dependency.name} has repository ${show(dependency.repository)}, which resolves to ` +
+            `${where}, outside the workspace ${root}. A file:// dependency must be a chart of the repository: ` +
+            'publish it and use its repository URL, or move it into the repository.');
+    }
+    return real;
+}
+/**
+ * Checks a chart's file:// dependencies, and theirs, as the chart itself: helm bundles each one into the
+ * package. `visited` holds the Chart.yaml files whose dependencies are checked, so a cycle ends.
+ */
+async function checkFileDependencies(root, chartFile, dependencies, walked, visited = new Set()) {
+    visited.add(chartFile);
+    for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
+        const dir = await fileDependencyDir(root, chartFile, dependency);
+        if (dir === undefined || visited.has(external_node_path_default().join(dir, 'Chart.yaml')))
+            continue;
+        await checkChartTree(root, dir, walked);
+        const file = external_node_path_default().join(dir, 'Chart.yaml');
+        // helm reports a dependency it cannot read; here such a one only has no dependencies of its own to check.
+        const own = await readDependencies(file).catch(() => []);
+        await checkFileDependencies(root, file, own, walked, visited);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/charts/dependency-order.ts
 
 /** Names of the given charts that `chart` depends on through file://, by resolving each path. */
@@ -1330,6 +1761,7 @@ function dependencyOrder(edges) {
 
 
 
+
 const GLOB = /[*?[]/;
 /** A glob segment as a RegExp: `*` and `?` stay within the segment, `[…]` is a character class. */
 function segmentPattern(segment) {
@@ -1357,56 +1789,116 @@ function segmentPattern(segment) {
     }
     return new RegExp(`^${source}$`);
 }
-async function subdirectories(dir) {
-    const entries = await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
+/** The most chart directories one run takes; past it, a glob has gone further than anyone meant. */
+const MAX_CHARTS = 5000;
+/**
+ * Where a directory entry leads, when it is a directory. A symlink is followed only inside the workspace: a
+ * glob that reaches a link out of it is refused rather than skipped, so that nobody wonders where a chart went.
+ */
+async function directoryAt(expansion, at, name) {
+    const shown = external_node_path_default().join(at.shown, name);
+    const real = await (0,external_node_fs_promises_.realpath)(external_node_path_default().join(at.real, name)).catch(() => undefined);
+    if (real === undefined || !(await (0,external_node_fs_promises_.stat)(real).catch(() => undefined))?.isDirectory())
+        return undefined;
+    if (!isWithin(expansion.root, real)) {
+        throw new Error(`Input charts: ${show(expansion.pattern)} reaches ${external_node_path_default().join(expansion.root, shown)}, a symlink to ` +
+            `${real}, outside the workspace ${expansion.root}. Charts come from the repository only: remove the ` +
+            'link, or list the charts so that no glob reaches it.');
+    }
+    return { shown, real };
+}
+async function subdirectories(expansion, at) {
+    const entries = await (0,external_node_fs_promises_.readdir)(at.real, { withFileTypes: true }).catch(() => []);
+    const places = [];
     // Hidden directories and node_modules hold no charts of the repository's own.
-    return entries
-        .filter(entry => (entry.isDirectory() || entry.isSymbolicLink()) && !entry.name.startsWith('.') && entry.name !== 'node_modules')
-        .map(entry => entry.name)
-        .sort();
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (entry.name.startsWith('.') || entry.name === 'node_modules')
+            continue;
+        if (entry.isDirectory())
+            places.push({ shown: external_node_path_default().join(at.shown, entry.name), real: external_node_path_default().join(at.real, entry.name) });
+        else if (entry.isSymbolicLink()) {
+            const place = await directoryAt(expansion, at, entry.name);
+            if (place)
+                places.push(place);
+        }
+    }
+    return places;
 }
 async function hasChartYaml(dir) {
     return (await (0,external_node_fs_promises_.readdir)(dir).catch(() => [])).includes('Chart.yaml');
 }
-/** Directories a glob names below `root`, with `**` for any depth. */
-async function expandGlob(root, segments) {
-    if (segments.length === 0)
-        return [root];
+function add(expansion, dir) {
+    expansion.matched++;
+    expansion.found.add(dir);
+    if (expansion.found.size > MAX_CHARTS) {
+        throw new Error(`Input charts: ${show(expansion.pattern)} brings the chart directories past ${MAX_CHARTS}, the most one run ` +
+            'releases. Narrow the glob (charts/* rather than **), or split the charts over several steps, each with ' +
+            'a charts input of its own.');
+    }
+}
+/**
+ * Adds the chart directories a glob names below `at`, with `**` for any depth, in the order of a walk that
+ * visits a directory before what is below it. One directory at a time: which of two ways to a directory
+ * counts is then the first in that order, the same on every run.
+ */
+async function expandGlob(expansion, at, segments) {
+    const key = `${at.real}\0${segments.length}`;
+    if (expansion.seen.has(key))
+        return;
+    expansion.seen.add(key);
+    if (segments.length === 0) {
+        if (await hasChartYaml(at.real))
+            add(expansion, at.shown || '.');
+        return;
+    }
     const [head, ...rest] = segments;
     if (head === '**') {
-        const deeper = await Promise.all((await subdirectories(root)).map(name => expandGlob(external_node_path_default().join(root, name), segments)));
-        return [...(await expandGlob(root, rest)), ...deeper.flat()];
+        await expandGlob(expansion, at, rest);
+        for (const place of await subdirectories(expansion, at))
+            await expandGlob(expansion, place, segments);
+        return;
     }
-    if (!GLOB.test(head))
-        return expandGlob(external_node_path_default().join(root, head), rest);
+    if (!GLOB.test(head)) {
+        const place = await directoryAt(expansion, at, head);
+        if (place)
+            await expandGlob(expansion, place, rest);
+        return;
+    }
     const pattern = segmentPattern(head);
-    const matches = (await subdirectories(root)).filter(name => pattern.test(name));
-    return (await Promise.all(matches.map(name => expandGlob(external_node_path_default().join(root, name), rest)))).flat();
+    for (const place of await subdirectories(expansion, at)) {
+        if (pattern.test(external_node_path_default().basename(place.shown)))
+            await expandGlob(expansion, place, rest);
+    }
 }
 /**
  * The chart directories the `charts` input names, in its order, each once. A literal entry is taken as it is
  * (a missing Chart.yaml is reported when it is read); a glob keeps only directories holding a Chart.yaml and
- * must match at least one.
+ * must match at least one. No more than MAX_CHARTS in all.
+ *
+ * Hand-written rather than a library's: none keeps symlinks inside the workspace while refusing the ones out
+ * of it. @actions/glob follows every link (one to / walks the machine) and enters hidden directories and
+ * node_modules before filtering; Node's fs.glob follows no link at all and is missing from Node 20, which the
+ * unit tests run on.
  */
 async function expandChartPatterns(workspace, patterns) {
-    const found = [];
+    const root = await (0,external_node_fs_promises_.realpath)(workspace);
+    const found = new Set();
     for (const pattern of patterns) {
+        const expansion = { root, pattern, found, seen: new Set(), matched: 0 };
         if (!GLOB.test(pattern)) {
-            found.push(pattern);
+            add(expansion, pattern);
             continue;
         }
-        const base = external_node_path_default().isAbsolute(pattern) ? external_node_path_default().parse(pattern).root : workspace;
-        const segments = external_node_path_default().relative(base, external_node_path_default().resolve(base, pattern)).split((external_node_path_default()).sep).filter(Boolean);
-        const dirs = [];
-        for (const dir of await expandGlob(base, segments))
-            if (await hasChartYaml(dir))
-                dirs.push(dir);
-        if (dirs.length === 0) {
+        const relative = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, pattern));
+        if (relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative)) {
+            throw new Error(`Input charts: ${show(pattern)} reaches outside the workspace ${root}. Give globs relative to the repository.`);
+        }
+        await expandGlob(expansion, { shown: '', real: root }, relative.split((external_node_path_default()).sep).filter(Boolean));
+        if (expansion.matched === 0) {
             throw new Error(`Input charts: ${show(pattern)} matches no directory holding a Chart.yaml in ${workspace}.`);
         }
-        found.push(...dirs.map(dir => external_node_path_default().relative(workspace, dir) || '.'));
     }
-    return [...new Set(found)];
+    return [...found];
 }
 
 ;// CONCATENATED MODULE: ./src/charts/plan.ts
@@ -1417,9 +1909,27 @@ async function expandChartPatterns(workspace, patterns) {
 
 
 
+
+
+/**
+ * Every chart the inputs name, read only once its directory (and then its file:// dependencies) is known to
+ * hold nothing from outside the workspace: reading a linked Chart.yaml could show a file of the machine in an
+ * error, and helm would publish it.
+ */
 async function readCharts(workspace, options) {
     const dirs = await expandChartPatterns(workspace, options.chartPatterns);
-    const charts = await Promise.all(dirs.map(dir => readChart(resolveChartDir(workspace, dir, options.chartsInput), dir)));
+    const root = await (0,external_node_fs_promises_.realpath)(workspace);
+    const walked = new Set();
+    const chartDirs = [];
+    // One after the other: the walk's loop check follows the trail of the one walk under way.
+    for (const dir of dirs) {
+        const chartDir = resolveChartDir(workspace, dir, options.chartsInput);
+        await checkChartTree(root, chartDir, walked);
+        chartDirs.push(chartDir);
+    }
+    const charts = await Promise.all(chartDirs.map((chartDir, index) => readChart(chartDir, dirs[index])));
+    for (const chart of charts)
+        await checkFileDependencies(root, chart.file, chart.meta.dependencies, walked);
     const seen = new Map();
     for (const chart of charts) {
         const other = seen.get(chart.meta.name);
@@ -1848,6 +2358,7 @@ var io = __webpack_require__(8701);
 
 
 
+
 const PLATFORMS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
 const ARCHES = { x64: 'amd64', arm64: 'arm64' };
 function helmArchive(version, mirror, platform, arch) {
@@ -1925,7 +2436,7 @@ async function findHelm(inputs) {
     else {
         const found = await (0,io/* which */.K7)('helm', false);
         if (!found) {
-            throw new Error('helm was not found on PATH. Set input helm-version (e.g. 4.1.4) to have the action install it, ' +
+            throw new Error(`helm was not found on PATH. Set input helm-version (e.g. ${RECOMMENDED_HELM}) to have the action install it, ` +
                 'or install helm in an earlier step.');
         }
         bin = found;
@@ -1938,8 +2449,13 @@ var exec = __webpack_require__(1955);
 ;// CONCATENATED MODULE: ./src/image/tag-history.ts
 
 
+
 async function git(workspace, args) {
-    const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, ...args], { ignoreReturnCode: true, silent: true });
+    const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, ...args], {
+        ignoreReturnCode: true,
+        silent: true,
+        env: childEnvironment(process.env, 'git')
+    });
     if (output.exitCode !== 0) {
         throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`);
     }
@@ -1963,6 +2479,7 @@ async function readTagHistory(workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/image/image-metadata.ts
+
 
 
 
@@ -2067,128 +2584,9 @@ async function resolveImageMetadata(inputs, github, release) {
     });
     // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
     if (warning)
-        (inputs.image || inputs.createRelease ? core/* warning */.$e : core/* info */.pq)(warning);
+        (inputs.image || inputs.createRelease ? core/* warning */.$e : printInert)(warning);
     const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : '';
     return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/parse.ts
-
-
-
-/**
- * Each input's own check: the value as the step got it (action.yml's default already applied by the runner),
- * to what the action works with, or an error that names the input, the value and what it takes.
- */
-const IF_EXISTS = ['fail', 'skip', 'overwrite'];
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-function parseBoolean(name, value) {
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`);
-}
-function parseIfExists(value) {
-    const found = IF_EXISTS.find(choice => choice === value);
-    if (!found)
-        throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`);
-    return found;
-}
-const MAX_RETRIES = 10;
-function parseRetries(value) {
-    if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
-        throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`);
-    }
-    return Number(value);
-}
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
-function parseDuration(name, value) {
-    const refuse = (why) => new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`);
-    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value))
-        throw refuse('that is not a duration.');
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g))
-        total += Number(amount) * UNIT_MS[unit];
-    if (total < 1000 || total > 6 * UNIT_MS.h)
-        throw refuse('it must lie between 1s and 6h.');
-    return total;
-}
-/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
-function parseHelmVersion(value) {
-    if (value === '')
-        return '';
-    const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value);
-    if (!match) {
-        throw new Error(`Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.18.1 or 4.1.4 (no ranges, no "latest").`);
-    }
-    const [, version, major, minor] = match;
-    if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
-        throw new Error(`Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. 4.1.4.`);
-    }
-    return version;
-}
-function parseMirror(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
-        throw new Error(`Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`);
-    }
-    return value.replace(/\/+$/, '');
-}
-function parseParallel(value) {
-    if (value === '')
-        return external_node_os_default().availableParallelism();
-    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
-        throw new Error(`Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
-    }
-    return Number(value);
-}
-function parseLatest(value) {
-    if (value === 'auto' || value === 'true' || value === 'false')
-        return value;
-    throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`);
-}
-/**
- * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
- * the owner's). A tag or digest in it is refused: the action appends the tags itself.
- */
-function parseImage(input) {
-    const image = input.trim().toLowerCase();
-    if (image === '')
-        return '';
-    const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.';
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(image))
-        throw new Error(`Input image ${show(input)} has a scheme. ${fix}`);
-    const [first, ...rest] = image.split('/');
-    if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
-        throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`);
-    }
-    // As Docker reads a reference: the first part is a registry host only if it looks like one.
-    const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    if (hasHost && !HOST.test(first))
-        throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`);
-    const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part));
-    if (bad !== undefined)
-        throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
-    return image;
-}
-const KEY = /^[A-Za-z0-9_-]+$/;
-/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
-function parseKeyPath(input, value) {
-    const segments = value.split('.');
-    if (!segments.every(segment => KEY.test(segment))) {
-        throw new Error(`Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
-            'down to the image tag, joined by dots, e.g. image.tag.');
-    }
-    return segments;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
@@ -2253,6 +2651,7 @@ function getInputs() {
 
 
 
+
 function readDefaultBranch(eventPath) {
     if (!eventPath)
         return '';
@@ -2268,7 +2667,8 @@ function readDefaultBranch(eventPath) {
 /** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
 function askGit(cwd, args) {
     try {
-        return (0,external_node_child_process_.execFileSync)('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        const env = childEnvironment(process.env, 'git');
+        return (0,external_node_child_process_.execFileSync)('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     }
     catch {
         return '';
@@ -2289,6 +2689,7 @@ function getRunContext() {
 }
 
 ;// CONCATENATED MODULE: ./src/outputs/outputs.ts
+
 
 
 /** The `charts` output: one object per released chart, in release order. */
@@ -2351,22 +2752,31 @@ function setOutputs(outcomes, run) {
 }
 /** The log's last word on each chart: where it is and how to install it; a failed chart's error says the rest. */
 function logOutcomes(outcomes) {
-    for (const outcome of outcomes) {
+    const lines = outcomes.flatMap(outcome => {
         const install = `Install it with: ${installCommand(outcome)}`;
         if (outcome.pushed)
-            core/* info */.pq(`Published ${outcome.location.ref}@${outcome.digest}\n${install}`);
-        else if (outcome.digest)
-            core/* info */.pq(`Already published: ${outcome.location.ref}@${outcome.digest}\n${install}`);
+            return [`Published ${outcome.location.ref}@${outcome.digest}`, install];
+        if (outcome.digest)
+            return [`Already published: ${outcome.location.ref}@${outcome.digest}`, install];
         // With push on, a chart is pushed, kept (it has a digest) or failed: only push: false leaves it packaged.
-        else if (!outcome.problem)
-            core/* info */.pq(`Packaged ${outcome.packagePath}; not pushed (push: false).`);
-    }
+        return outcome.problem ? [] : [`Packaged ${outcome.packagePath}; not pushed (push: false).`];
+    });
+    if (lines.length)
+        printInert(lines.join('\n'));
 }
 
+// EXTERNAL MODULE: ./node_modules/entities/dist/escape.js
+var dist_escape = __webpack_require__(8822);
 ;// CONCATENATED MODULE: ./src/outputs/summary.ts
 
 
-const escapeHtml = (text) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/**
+ * Text as markup for the summary, which core.summary writes as it is. Chart names and helm's and the
+ * registry's messages are untrusted: escaped, they cannot add markup, and a line break becomes `<br>`, since a
+ * blank line would end the HTML block and let the rest render as markdown.
+ */
+const escapeHtml = (text) => (0,dist_escape/* escapeUTF8 */.Nc)(text).replace(/\r\n|\r|\n/g, '<br>');
 /** `2 of 3 charts failed`, or `… did not build` when every failed chart failed before it had a package. */
 function failedCount(outcomes) {
     const failed = outcomes.filter(outcome => outcome.problem);
@@ -2403,9 +2813,9 @@ async function writeSummary(outcomes, run) {
         ...rows.map(row => row.map(escapeHtml))
     ]);
     if (outcomes.every(outcome => outcome.digest && !outcome.problem))
-        summary.addCodeBlock(outcomes.map(installCommand).join('\n'), 'shell');
+        summary.addCodeBlock((0,dist_escape/* escapeUTF8 */.Nc)(outcomes.map(installCommand).join('\n')), 'shell');
     if (run?.releaseUrl)
-        summary.addLink(`GitHub Release ${run.tagged?.tag ?? ''}`, run.releaseUrl);
+        summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), (0,dist_escape/* escapeUTF8 */.Nc)(run.releaseUrl));
     await summary.write();
 }
 
@@ -2498,7 +2908,7 @@ function verifyMismatch(pushed, served) {
 
 ;// CONCATENATED MODULE: ./src/registry/faults.ts
 // Checked in order: auth before "not found", since helm 3.18+ reports a missing login as "basic credential not found".
-const PATTERNS = [
+const faults_PATTERNS = [
     ['invalid-reference', /invalid reference/i],
     ['unauthorized', /status code 401|401 Unauthorized|credential not found|unauthorized: authentication required/i],
     ['denied', /status code 403|403 Forbidden|\bdenied\b/i],
@@ -2519,7 +2929,7 @@ const UNSETTLED = /failed to perform "Tag" on destination: .*not found|manifest 
  * read-after-write delay rather than an answer.
  */
 function classifyFailure(text, ref, afterUpload = false) {
-    for (const [kind, pattern] of PATTERNS)
+    for (const [kind, pattern] of faults_PATTERNS)
         if (pattern.test(text))
             return kind;
     const missing = (ref !== undefined && text.includes(`${ref}: not found`)) || /status code 404/.test(text);
@@ -2684,7 +3094,7 @@ async function withRetries(policy, context, log, work) {
  */
 function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin) {
     const policy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) };
-    core/* info */.pq(describePolicy(policy, `helm ${helmVersion.text}`));
+    printInert(describePolicy(policy, `helm ${helmVersion.text}`));
     const slot = limiter(options.parallel);
     /**
      * `chart` is undefined for the login, which concerns the account rather than a chart; `extra` marks the push
@@ -2880,8 +3290,7 @@ async function post() {
 async function setMatrix(inputs, context) {
     const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
     core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan)));
-    for (const { chart, release } of plan.charts)
-        core/* info */.pq(`${chart.meta.name} ${release.version} (${chart.input})`);
+    printInert(plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n'));
 }
 /** The release, step by step; every check that can refuse it runs before the first file is written. */
 async function run() {
@@ -2930,20 +3339,25 @@ async function run() {
  */
 async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry) {
     const charts = prepared.filter(chart => chart.selected);
-    const targets = charts.map(({ chart, release }) => {
-        const location = locateChart(registry, chart.meta.name, release.version);
-        core/* info */.pq(`Releasing ${chart.meta.name} ${release.version} (tag ${release.tag}) to ${location.url}`);
-        return { chartName: chart.meta.name, version: release.version, location };
-    });
+    const targets = charts.map(({ chart, release }) => ({
+        chartName: chart.meta.name,
+        version: release.version,
+        tag: release.tag,
+        location: locateChart(registry, chart.meta.name, release.version)
+    }));
+    printInert(targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n'));
     const session = await openSession(runnerTemp);
     try {
         const found = await helmFound;
-        checkHelmSupports(found.version, {
+        const needs = {
             push: inputs.push,
             login: inputs.push && inputs.password !== '',
             plainHttp: inputs.plainHttp,
             versions: targets.map(target => target.version)
-        });
+        };
+        checkHelmSupports(found.version, needs);
+        for (const warning of credentialWarnings(found.version, needs, registry.host))
+            core/* warning */.$e(warning);
         const helm = sessionHelm(session, found.bin, inputs.timeoutMs);
         await logGroup('Chart.yaml', async (log) => {
             for (const chart of prepared)
