@@ -1001,6 +1001,11 @@ var external_node_fs_ = __webpack_require__(3024);
 
 
 
+/** Whether the real path `target` is `root` or lies below it (a directory named `..chart` does). */
+function isWithin(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative);
+}
 /**
  * Resolves a path input against `base` and refuses anything that leaves the workspace (`../..`, an absolute
  * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
@@ -1015,8 +1020,7 @@ function resolveInside(workspace, base, [input, given], kind, fix) {
     catch {
         throw new Error(`Input ${input} ${show(given)}: ${kind} ${wanted} does not exist. ${fix}`);
     }
-    const relative = external_node_path_default().relative(root, real);
-    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative)) {
+    if (!isWithin(root, real)) {
         throw new Error(`Input ${input} ${show(given)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
     }
     return real;
@@ -1599,11 +1603,7 @@ function resolveChartRelease(source, chartNames) {
 
 
 
-/** Whether the real path `target` is `root` or lies below it. */
-function isWithin(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative);
-}
+
 /**
  * Where a symlink leads, as a real path. A dangling or looping link is refused here: helm fails on it when it
  * packages the chart, and by then the release's files would have been written.

@@ -2,21 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { checkChartTree, checkFileDependencies, isWithin } from '../../src/charts/containment.js'
-
-describe('isWithin', () => {
-  test.each([
-    ['/ws', '/ws', true],
-    ['/ws', '/ws/chart', true],
-    ['/ws', '/ws/..chart', true],
-    ['/ws', '/ws/chart/../..', false],
-    ['/ws', '/', false],
-    ['/ws', '/ws-other', false],
-    ['/ws', '/etc/passwd', false]
-  ])('%s holds %s: %p', (root, target, within) => {
-    expect(isWithin(root, path.resolve(target))).toBe(within)
-  })
-})
+import { checkChartTree, checkFileDependencies } from '../../src/charts/containment.js'
 
 /** A workspace inside a directory that also holds `outside/secret.txt` and `outside/dir/`. */
 let base: string

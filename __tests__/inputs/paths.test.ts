@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { resolveChartDir, resolveValuesFile } from '../../src/inputs/paths.js'
+import { isWithin, resolveChartDir, resolveValuesFile } from '../../src/inputs/paths.js'
+
+describe('isWithin', () => {
+  test.each([
+    ['/ws', '/ws', true],
+    ['/ws', '/ws/chart', true],
+    ['/ws', '/ws/..chart', true],
+    ['/ws', '/ws/chart/../..', false],
+    ['/ws', '/', false],
+    ['/ws', '/ws-other', false],
+    ['/ws', '/etc/passwd', false]
+  ])('%s holds %s: %p', (root, target, within) => {
+    expect(isWithin(root, path.resolve(target))).toBe(within)
+  })
+})
 
 describe('resolveChartDir', () => {
   let outside: string
@@ -11,6 +25,7 @@ describe('resolveChartDir', () => {
     outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'context-')))
     workspace = path.join(outside, 'workspace')
     mkdirSync(path.join(workspace, 'charts', 'api'), { recursive: true })
+    mkdirSync(path.join(workspace, '..chart'))
     mkdirSync(path.join(outside, 'elsewhere'))
     symlinkSync(path.join(outside, 'elsewhere'), path.join(workspace, 'link-out'))
     symlinkSync(path.join(workspace, 'charts', 'api'), path.join(workspace, 'link-in'))
@@ -22,7 +37,8 @@ describe('resolveChartDir', () => {
     ['charts/api', 'charts/api'],
     ['./charts/api/', 'charts/api'],
     ['charts/../charts/api', 'charts/api'],
-    ['link-in', 'charts/api']
+    ['link-in', 'charts/api'],
+    ['..chart', '..chart']
   ])('%j resolves inside the workspace', (chart, relative) => {
     expect(resolveChartDir(workspace, chart)).toBe(path.join(workspace, relative))
   })

@@ -1,13 +1,8 @@
 import { readdir, readlink, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { isWithin } from '../inputs/paths.js'
 import { show } from '../text.js'
 import { readDependencies, type Dependency } from './chart.js'
-
-/** Whether the real path `target` is `root` or lies below it. */
-export function isWithin(root: string, target: string): boolean {
-  const relative = path.relative(root, target)
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
-}
 
 /**
  * Where a symlink leads, as a real path. A dangling or looping link is refused here: helm fails on it when it

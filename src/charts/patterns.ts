@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { isWithin } from '../inputs/paths.js'
 import { show } from '../text.js'
-import { isWithin } from './containment.js'
 
 const GLOB = /[*?[]/
 

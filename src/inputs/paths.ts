@@ -2,6 +2,12 @@ import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { show } from '../text.js'
 
+/** Whether the real path `target` is `root` or lies below it (a directory named `..chart` does). */
+export function isWithin(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative)
+}
+
 /**
  * Resolves a path input against `base` and refuses anything that leaves the workspace (`../..`, an absolute
  * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
@@ -21,8 +27,7 @@ function resolveInside(
   } catch {
     throw new Error(`Input ${input} ${show(given)}: ${kind} ${wanted} does not exist. ${fix}`)
   }
-  const relative = path.relative(root, real)
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (!isWithin(root, real)) {
     throw new Error(
       `Input ${input} ${show(given)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`
     )
