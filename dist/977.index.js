@@ -133,9 +133,6 @@ function formatDuration(ms) {
     return parts.join('') || '0s';
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/registry/reference.ts
 
 // Host and path rules of OCI references, shared with chart names and image names.
@@ -195,134 +192,14 @@ function locateChart(registry, name, version) {
     return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/parse.ts
-
-
-
-/**
- * Each input's own check: the value as the step got it (action.yml's default already applied by the runner),
- * to what the action works with, or an error that names the input, the value and what it takes.
- */
-const IF_EXISTS = ['fail', 'skip', 'overwrite'];
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-function parseBoolean(name, value) {
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`);
-}
-function parseIfExists(value) {
-    const found = IF_EXISTS.find(choice => choice === value);
-    if (!found)
-        throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`);
-    return found;
-}
-const MAX_RETRIES = 10;
-function parseRetries(value) {
-    if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
-        throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`);
-    }
-    return Number(value);
-}
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
-function parseDuration(name, value) {
-    const refuse = (why) => new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`);
-    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value))
-        throw refuse('that is not a duration.');
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g))
-        total += Number(amount) * UNIT_MS[unit];
-    if (total < 1000 || total > 6 * UNIT_MS.h)
-        throw refuse('it must lie between 1s and 6h.');
-    return total;
-}
-/**
- * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
- * other hosts (see forwardsCredentials in helm/capabilities.ts).
- */
-const RECOMMENDED_HELM = '4.2.4';
-/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
-function parseHelmVersion(value) {
-    if (value === '')
-        return '';
-    const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value);
-    if (!match) {
-        throw new Error(`Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.21.1 or ${RECOMMENDED_HELM} (no ranges, no "latest").`);
-    }
-    const [, version, major, minor] = match;
-    if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
-        throw new Error(`Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. ${RECOMMENDED_HELM}.`);
-    }
-    return version;
-}
-function parseMirror(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
-        throw new Error(`Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`);
-    }
-    return value.replace(/\/+$/, '');
-}
-function parseParallel(value) {
-    if (value === '')
-        return external_node_os_default().availableParallelism();
-    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
-        throw new Error(`Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
-    }
-    return Number(value);
-}
-function parseLatest(value) {
-    if (value === 'auto' || value === 'true' || value === 'false')
-        return value;
-    throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`);
-}
-/**
- * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
- * the owner's). A tag or digest in it is refused: the action appends the tags itself.
- */
-function parseImage(input) {
-    const image = input.trim().toLowerCase();
-    if (image === '')
-        return '';
-    const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.';
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(image))
-        throw new Error(`Input image ${show(input)} has a scheme. ${fix}`);
-    const [first, ...rest] = image.split('/');
-    if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
-        throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`);
-    }
-    // As Docker reads a reference: the first part is a registry host only if it looks like one.
-    const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    if (hasHost && !HOST.test(first))
-        throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`);
-    const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part));
-    if (bad !== undefined)
-        throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
-    return image;
-}
-const KEY = /^[A-Za-z0-9_-]+$/;
-/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
-function parseKeyPath(input, value) {
-    const segments = value.split('.');
-    if (!segments.every(segment => KEY.test(segment))) {
-        throw new Error(`Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
-            'down to the image tag, joined by dots, e.g. image.tag.');
-    }
-    return segments;
-}
-
 ;// CONCATENATED MODULE: ./src/helm/capabilities.ts
 
 
-
+/**
+ * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
+ * other hosts (see forwardsCredentials).
+ */
+const RECOMMENDED_HELM = '4.2.4';
 const FIX = `Set input helm-version (e.g. ${RECOMMENDED_HELM}) to have the action install a suitable helm.`;
 /** Reads `helm version --template {{.Version}}`: `v3.18.0`, also with a `+g1234abc` or `-rc.1` suffix. */
 function parseHelmVersionOutput(output) {
@@ -832,6 +709,9 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination)
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var external_node_fs_promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/helm/home.ts
 
 
@@ -1889,11 +1769,11 @@ async function expandChartPatterns(workspace, patterns) {
             add(expansion, pattern);
             continue;
         }
-        const relative = external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, pattern));
-        if (relative === '..' || relative.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(relative)) {
+        const wanted = external_node_path_default().resolve(workspace, pattern);
+        if (!isWithin(workspace, wanted)) {
             throw new Error(`Input charts: ${show(pattern)} reaches outside the workspace ${root}. Give globs relative to the repository.`);
         }
-        await expandGlob(expansion, { shown: '', real: root }, relative.split((external_node_path_default()).sep).filter(Boolean));
+        await expandGlob(expansion, { shown: '', real: root }, external_node_path_default().relative(workspace, wanted).split((external_node_path_default()).sep).filter(Boolean));
         if (expansion.matched === 0) {
             throw new Error(`Input charts: ${show(pattern)} matches no directory holding a Chart.yaml in ${workspace}.`);
         }
@@ -2589,6 +2469,126 @@ async function resolveImageMetadata(inputs, github, release) {
     return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+
+
+
+
+/**
+ * Each input's own check: the value as the step got it (action.yml's default already applied by the runner),
+ * to what the action works with, or an error that names the input, the value and what it takes.
+ */
+const IF_EXISTS = ['fail', 'skip', 'overwrite'];
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(name, value) {
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new Error(`Input ${name} is ${show(value)}; it takes true or false.`);
+}
+function parseIfExists(value) {
+    const found = IF_EXISTS.find(choice => choice === value);
+    if (!found)
+        throw new Error(`Input if-exists is ${show(value)}; it takes fail, skip or overwrite.`);
+    return found;
+}
+const MAX_RETRIES = 10;
+function parseRetries(value) {
+    if (!/^[0-9]{1,2}$/.test(value) || Number(value) > MAX_RETRIES) {
+        throw new Error(`Input retries is ${show(value)}; it takes a whole number from 0 to ${MAX_RETRIES}.`);
+    }
+    return Number(value);
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A Go-style duration as helm users write them (`30s`, `5m`, `1m30s`), from 1s to 6h (a job's own limit). */
+function parseDuration(name, value) {
+    const refuse = (why) => new Error(`Input ${name} is ${show(value)}; ${why} It takes a duration such as 30s, 5m or 1m30s.`);
+    if (!/^(?:[0-9]+(?:ms|s|m|h))+$/.test(value))
+        throw refuse('that is not a duration.');
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g))
+        total += Number(amount) * UNIT_MS[unit];
+    if (total < 1000 || total > 6 * UNIT_MS.h)
+        throw refuse('it must lie between 1s and 6h.');
+    return total;
+}
+/** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
+function parseHelmVersion(value) {
+    if (value === '')
+        return '';
+    const match = /^v?((0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?)$/.exec(value);
+    if (!match) {
+        throw new Error(`Input helm-version is ${show(value)}; it takes an exact Helm release such as 3.21.1 or ${RECOMMENDED_HELM} (no ranges, no "latest").`);
+    }
+    const [, version, major, minor] = match;
+    if (Number(major) < 3 || (Number(major) === 3 && Number(minor) < 8)) {
+        throw new Error(`Input helm-version is ${show(value)}; Helm before 3.8 cannot push to OCI registries. Use 3.8.0 or later, e.g. ${RECOMMENDED_HELM}.`);
+    }
+    return version;
+}
+function parseMirror(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+        throw new Error(`Input helm-mirror is ${show(value)}; it takes the http(s) URL Helm's release archives are under, e.g. https://get.helm.sh.`);
+    }
+    return value.replace(/\/+$/, '');
+}
+function parseParallel(value) {
+    if (value === '')
+        return external_node_os_default().availableParallelism();
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) {
+        throw new Error(`Input parallel is ${show(value)}; it takes a whole number of charts from 1, or nothing for the CPU count.`);
+    }
+    return Number(value);
+}
+function parseLatest(value) {
+    if (value === 'auto' || value === 'true' || value === 'false')
+        return value;
+    throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`);
+}
+/**
+ * The image name without a tag, lowercased (Docker refuses capitals, and `${{ github.repository }}` keeps
+ * the owner's). A tag or digest in it is refused: the action appends the tags itself.
+ */
+function parseImage(input) {
+    const image = input.trim().toLowerCase();
+    if (image === '')
+        return '';
+    const fix = 'Give the image name without a tag, e.g. ghcr.io/sofatutor/llm-proxy.';
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(image))
+        throw new Error(`Input image ${show(input)} has a scheme. ${fix}`);
+    const [first, ...rest] = image.split('/');
+    if (image.includes('@') || (rest.at(-1) ?? first).includes(':')) {
+        throw new Error(`Input image ${show(input)} carries a tag or digest. ${fix}`);
+    }
+    // As Docker reads a reference: the first part is a registry host only if it looks like one.
+    const hasHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (hasHost && !HOST.test(first))
+        throw new Error(`Input image ${show(input)} has an invalid host. ${fix}`);
+    const bad = (hasHost ? rest : [first, ...rest]).find(part => !PATH_COMPONENT.test(part));
+    if (bad !== undefined)
+        throw new Error(`Input image ${show(input)} has the invalid path part ${show(bad)}. ${fix}`);
+    return image;
+}
+const KEY = /^[A-Za-z0-9_-]+$/;
+/** `image.tag` → ['image', 'tag']; keys are plain words, since helm values paths are written that way. */
+function parseKeyPath(input, value) {
+    const segments = value.split('.');
+    if (!segments.every(segment => KEY.test(segment))) {
+        throw new Error(`Input ${input} ${show(value)} is not a dotted key path. Give the keys from the top of the values file ` +
+            'down to the image tag, joined by dots, e.g. image.tag.');
+    }
+    return segments;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
 
@@ -2814,7 +2814,7 @@ async function writeSummary(outcomes, run) {
     ]);
     if (outcomes.every(outcome => outcome.digest && !outcome.problem))
         summary.addCodeBlock((0,dist_escape/* escapeUTF8 */.Nc)(outcomes.map(installCommand).join('\n')), 'shell');
-    if (run?.releaseUrl)
+    if (run.releaseUrl)
         summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), (0,dist_escape/* escapeUTF8 */.Nc)(run.releaseUrl));
     await summary.write();
 }

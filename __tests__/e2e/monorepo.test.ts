@@ -13,15 +13,11 @@ const run = promisify(execFile)
 const NAMES = ['common', 'api', 'worker']
 const HEADER = ['Chart', 'Version', 'appVersion', 'Reference', 'Digest']
 
-/** The text of a chart's ::error:: annotation in the log, decoded as the runner shows it. */
-const annotation = (stdout: string, chart: string) =>
-  stdout
-    .split('\n')
-    .find(line => line.startsWith(`::error::${chart}: `))
-    ?.slice(`::error::${chart}: `.length)
-    .replaceAll('%0D', '\r')
-    .replaceAll('%0A', '\n')
-    .replaceAll('%25', '%')
+/** The text of a chart's ::error:: annotation, as the runner carries it out. */
+const annotation = (result: Awaited<ReturnType<typeof runAction>>, chart: string) =>
+  (result.commands[0].commands as { name: string; data: string }[])
+    .find(command => command.name === 'error' && command.data.startsWith(`${chart}: `))
+    ?.data.slice(`${chart}: `.length)
 
 describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -172,7 +168,7 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(result.stdout).toContain('1 of 3 charts did not build (worker); nothing was pushed.')
     expect(result.summary).toContain('<td>worker</td>')
     expect(result.summary).toContain('<td>api</td>')
-    const lintFailure = annotation(result.stdout, 'worker')
+    const lintFailure = annotation(result, 'worker')
     expect(lintFailure).toMatch(/^helm lint failed \(exit code 1\):\n/)
     expect(summaryTable(result.summary)).toEqual([
       HEADER,
@@ -190,7 +186,7 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('3 of 3 charts did not build (common, api, worker); nothing was pushed.')
     expect(result.summary).toContain('<h2>Nothing published: 3 of 3 charts did not build</h2>')
-    const lintFailure = annotation(result.stdout, 'common')
+    const lintFailure = annotation(result, 'common')
     expect(lintFailure).toMatch(
       new RegExp(
         [

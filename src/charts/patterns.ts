@@ -147,13 +147,17 @@ export async function expandChartPatterns(workspace: string, patterns: string[])
       add(expansion, pattern)
       continue
     }
-    const relative = path.relative(workspace, path.resolve(workspace, pattern))
-    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    const wanted = path.resolve(workspace, pattern)
+    if (!isWithin(workspace, wanted)) {
       throw new Error(
         `Input charts: ${show(pattern)} reaches outside the workspace ${root}. Give globs relative to the repository.`
       )
     }
-    await expandGlob(expansion, { shown: '', real: root }, relative.split(path.sep).filter(Boolean))
+    await expandGlob(
+      expansion,
+      { shown: '', real: root },
+      path.relative(workspace, wanted).split(path.sep).filter(Boolean)
+    )
     if (expansion.matched === 0) {
       throw new Error(`Input charts: ${show(pattern)} matches no directory holding a Chart.yaml in ${workspace}.`)
     }

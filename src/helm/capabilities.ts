@@ -1,4 +1,3 @@
-import { RECOMMENDED_HELM } from '../inputs/parse.js'
 import { isLoopbackHost } from '../registry/reference.js'
 import { show } from '../text.js'
 
@@ -18,6 +17,12 @@ export interface HelmNeeds {
   /** Every version the run publishes. */
   versions: string[]
 }
+
+/**
+ * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
+ * other hosts (see forwardsCredentials).
+ */
+export const RECOMMENDED_HELM = '4.2.4'
 
 const FIX = `Set input helm-version (e.g. ${RECOMMENDED_HELM}) to have the action install a suitable helm.`
 

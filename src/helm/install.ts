@@ -4,9 +4,8 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
-import { RECOMMENDED_HELM } from '../inputs/parse.js'
 import { logGroup, type Log } from '../log-group.js'
-import type { HelmVersion } from './capabilities.js'
+import { RECOMMENDED_HELM, type HelmVersion } from './capabilities.js'
 import { Helm } from './helm.js'
 
 export interface HelmArchive {

@@ -1,4 +1,5 @@
 import os from 'node:os'
+import { RECOMMENDED_HELM } from '../helm/capabilities.js'
 import { HOST, PATH_COMPONENT } from '../registry/reference.js'
 import { show } from '../text.js'
 
@@ -47,12 +48,6 @@ export function parseDuration(name: string, value: string): number {
   if (total < 1000 || total > 6 * UNIT_MS.h) throw refuse('it must lie between 1s and 6h.')
   return total
 }
-
-/**
- * The helm-version the action suggests: the newest Helm release that keeps the registry credentials from
- * other hosts (see forwardsCredentials in helm/capabilities.ts).
- */
-export const RECOMMENDED_HELM = '4.2.4'
 
 /** `3.18.1` or `v3.18.1`: an exact release, since the archive name and its checksum are per release. */
 export function parseHelmVersion(value: string): string {

@@ -29,7 +29,7 @@ function heading(outcomes: Outcome[]): string {
   return outcomes.some(outcome => outcome.pushed) ? `Published ${what}` : `${what}: already published (if-exists: skip)`
 }
 
-export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promise<void> {
+export async function writeSummary(outcomes: Outcome[], run: RunOutcome): Promise<void> {
   // Outside a runner (a local run) there is no summary file; the outputs already carry everything.
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = outcomes.map(outcome => [
@@ -47,7 +47,6 @@ export async function writeSummary(outcomes: Outcome[], run?: RunOutcome): Promi
     ])
   if (outcomes.every(outcome => outcome.digest && !outcome.problem))
     summary.addCodeBlock(escapeUTF8(outcomes.map(installCommand).join('\n')), 'shell')
-  if (run?.releaseUrl)
-    summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), escapeUTF8(run.releaseUrl))
+  if (run.releaseUrl) summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), escapeUTF8(run.releaseUrl))
   await summary.write()
 }
