@@ -26,7 +26,7 @@ export { post } from './post.js'
 /** `plan: true`: which charts the tag releases, for a matrix of jobs; nothing is built or changed. */
 async function setMatrix(inputs: Inputs, context: RunContext): Promise<void> {
   const plan = await planRelease(context.workspace, inputs, shortSha(context.sha))
-  core.setOutput('matrix', JSON.stringify(planMatrix(plan)))
+  core.setOutput('matrix', JSON.stringify(planMatrix(plan, inputs.maxJobs)))
   printInert(
     plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n')
   )

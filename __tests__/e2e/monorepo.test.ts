@@ -222,6 +222,25 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     expect(await tagsOf('plan')).toEqual({ common: [], api: [], worker: [] })
   })
 
+  test('past max-jobs, a matrix entry is a batch, and the job given its name publishes every chart of it', async () => {
+    const plan = await release('batches', 'v2.0.0', { plan: 'true', 'max-jobs': '2' })
+    expect(plan.code).toBe(0)
+    const matrix = JSON.parse(plan.outputs.matrix)
+    expect(matrix).toEqual({
+      include: [
+        { name: 'common, api', chart: 'charts/common, charts/api', version: '2.0.0' },
+        { name: 'worker', chart: 'charts/worker', version: '2.0.0' }
+      ]
+    })
+
+    // As the example workflow passes it: only: ${{ matrix.name }}.
+    const job = await release('batches', 'v2.0.0', { only: matrix.include[0].name })
+    expect(job.code).toBe(0)
+    expect(JSON.parse(job.outputs.charts).map((chart: { name: string }) => chart.name)).toEqual(['common', 'api'])
+    expect(job.outputs['chart-name']).toBeUndefined()
+    expect(await tagsOf('batches')).toEqual({ common: ['2.0.0'], api: ['2.0.0'], worker: [] })
+  })
+
   test('a job of the plan matrix releases its one chart with the lockstep versions', async () => {
     const result = await release('matrix', 'v2.0.0', { only: 'api' })
     expect(result.code).toBe(0)

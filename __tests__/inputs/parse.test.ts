@@ -6,7 +6,9 @@ import {
   parseIfExists,
   parseImage,
   parseKeyPath,
+  parseMaxJobs,
   parseMirror,
+  parseOnly,
   parseRetries
 } from '../../src/inputs/parse.js'
 
@@ -163,5 +165,38 @@ describe('parseKeyPath', () => {
     expect(() => parseKeyPath('image-tag-path', input)).toThrow(
       `Input image-tag-path ${JSON.stringify(input)} is not a dotted key path`
     )
+  })
+})
+
+describe('parseMaxJobs', () => {
+  test.each([
+    ['1', 1],
+    ['2', 2],
+    ['100', 100],
+    ['256', 256]
+  ])('%s → %i', (value, expected) => {
+    expect(parseMaxJobs(value)).toBe(expected)
+  })
+
+  test.each(['0', '257', '1000', '-1', '2.5', '010', ' 8', 'all', ''])('refuses %j', value => {
+    expect(() => parseMaxJobs(value)).toThrow(
+      `Input max-jobs is ${JSON.stringify(value)}; it takes a whole number from 1 to 256, the most jobs GitHub runs from one matrix.`
+    )
+  })
+})
+
+describe('parseOnly', () => {
+  test.each([
+    ['', []],
+    ['api', ['api']],
+    ['common, api', ['common', 'api']],
+    ['common,api,worker', ['common', 'api', 'worker']],
+    ['common\napi\n', ['common', 'api']],
+    ['common\r\napi', ['common', 'api']],
+    ['common,\n api ,\n\nworker', ['common', 'api', 'worker']],
+    [', api,,', ['api']],
+    ['api, api', ['api']]
+  ])('%j → %j', (value, names) => {
+    expect(parseOnly(value)).toEqual(names)
   })
 })

@@ -17,7 +17,7 @@ export interface PlannedChart {
   placeholders: Record<string, string>
   /** Released charts of this run that this chart depends on through file://. */
   dependsOn: string[]
-  /** Built and pushed by this step: every released chart, or the one input `only` picks. */
+  /** Built and pushed by this step: every released chart, or the ones input `only` names. */
   selected: boolean
 }
 
@@ -70,6 +70,15 @@ function ownRelease(chart: Chart, tagPrefix: string): Release {
   return { ...current, tag: `${tagPrefix}${current.version}` }
 }
 
+/** Every name in input `only` must be one the tag releases: a typo would otherwise build and push nothing. */
+function checkOnly(only: string[], released: string[]): void {
+  const unknown = only.filter(name => !released.includes(name))
+  if (unknown.length === 0) return
+  // One name reads as the input itself; of a list, the names the tag does not release.
+  const which = only.length === 1 ? `is ${show(only[0])}` : `names ${unknown.map(show).join(', ')}`
+  throw new Error(`Input only ${which}, which this tag does not release. It releases: ${released.join(', ')}.`)
+}
+
 /**
  * Which charts the tag releases at which version, in dependency order. A dry run on a ref that is no tag (a
  * pull request) takes every chart at its own version.
@@ -85,12 +94,10 @@ export async function planRelease(workspace: string, inputs: PlanOptions, shaSho
     )
   }
   const released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all
-  if (inputs.only && !released.some(chart => chart.meta.name === inputs.only)) {
-    const releasedNames = released.map(chart => chart.meta.name).join(', ')
-    throw new Error(
-      `Input only is ${show(inputs.only)}, which this tag does not release. It releases: ${releasedNames}.`
-    )
-  }
+  checkOnly(
+    inputs.only,
+    released.map(chart => chart.meta.name)
+  )
 
   const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]))
   const order = dependencyOrder(edges)
@@ -99,19 +106,54 @@ export async function planRelease(workspace: string, inputs: PlanOptions, shaSho
     const release = resolved?.release ?? ownRelease(chart, inputs.tagPrefix)
     const values = placeholders(release, shaShort)
     const appVersion = renderTemplate('app-version', inputs.appVersion, values)
-    const selected = !inputs.only || inputs.only === name
+    const selected = inputs.only.length === 0 || inputs.only.includes(name)
     return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name)!, selected }
   })
   return { charts, tagged: resolved?.release }
 }
 
-/** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
-export function planMatrix(plan: Plan): { include: { name: string; chart: string; version: string }[] } {
+export interface MatrixEntry {
+  /** The chart's name, or a batch's names joined by ", ": what input `only` of the entry's job takes. */
+  name: string
+  /** The chart's directory as the inputs named it; a batch's joined by ", ". */
+  chart: string
+  /** The version released; a batch whose charts differ (a dry run at their own versions) lists each. */
+  version: string
+}
+
+/**
+ * `items` cut into at most `count` runs that keep their order and differ in size by one at most, the longer
+ * runs first: 257 charts in 256 jobs are one job of 2 and 255 of 1, where runs of ceil(257 / 256) = 2 would
+ * be 129 jobs, each as long as the longest.
+ */
+export function batches<T>(items: readonly T[], count: number): T[][] {
+  const jobs = Math.min(count, items.length)
+  const size = Math.floor(items.length / jobs)
+  const longer = items.length % jobs
+  const runs: T[][] = []
+  for (let job = 0, start = 0; job < jobs; job++) {
+    const end = start + size + (job < longer ? 1 : 0)
+    runs.push(items.slice(start, end))
+    start = end
+  }
+  return runs
+}
+
+/**
+ * The `matrix` output of a plan, for `strategy.matrix`: one job per chart in dependency order, or, with more
+ * charts than `maxJobs` (GitHub refuses a matrix of more than 256 jobs), `maxJobs` jobs, each a contiguous run
+ * of the dependency order. Since `file://` dependencies come from the checkout, the jobs need not wait for each
+ * other; the runs only keep a batch's charts near the ones they share.
+ */
+export function planMatrix(plan: Plan, maxJobs: number): { include: MatrixEntry[] } {
   return {
-    include: plan.charts.map(({ chart, release }) => ({
-      name: chart.meta.name,
-      chart: chart.input,
-      version: release.version
-    }))
+    include: batches(plan.charts, maxJobs).map(batch => {
+      const versions = batch.map(({ release }) => release.version)
+      return {
+        name: batch.map(({ chart }) => chart.meta.name).join(', '),
+        chart: batch.map(({ chart }) => chart.input).join(', '),
+        version: new Set(versions).size === 1 ? versions[0] : versions.join(', ')
+      }
+    })
   }
 }

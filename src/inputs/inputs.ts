@@ -7,7 +7,9 @@ import {
   parseImage,
   parseKeyPath,
   parseLatest,
+  parseMaxJobs,
   parseMirror,
+  parseOnly,
   parseParallel,
   parseRetries,
   type IfExists,
@@ -19,10 +21,12 @@ export interface Inputs {
   chartsInput: 'chart' | 'charts'
   /** Chart directories or globs as given, relative to the workspace. */
   chartPatterns: string[]
-  /** Release only this chart of the ones the tag releases (a job of a `plan` matrix). */
-  only: string
+  /** Build and push only these of the charts the tag releases (a job of a `plan` matrix); empty: all of them. */
+  only: string[]
   /** Resolve the release and set `matrix`, nothing else. */
   plan: boolean
+  /** The most entries `matrix` has; past that, each entry holds a batch of charts. */
+  maxJobs: number
   parallel: number
   tag: string
   tagPrefix: string
@@ -81,8 +85,9 @@ export function getInputs(): Inputs {
   return {
     chartsInput: charts.length ? 'charts' : 'chart',
     chartPatterns: charts.length ? charts : [input('chart')],
-    only: input('only'),
+    only: parseOnly(input('only')),
     plan: flag('plan'),
+    maxJobs: parseMaxJobs(input('max-jobs')),
     parallel: parseParallel(input('parallel')),
     // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
     tag: core.getInput('tag', { trimWhitespace: false }),

@@ -92,6 +92,29 @@ export function parseParallel(value: string): number {
   return Number(value)
 }
 
+/** GitHub runs at most 256 jobs from one matrix, and refuses the whole workflow run past that. */
+export const MAX_MATRIX_JOBS = 256
+
+export function parseMaxJobs(value: string): number {
+  if (!/^[1-9][0-9]{0,2}$/.test(value) || Number(value) > MAX_MATRIX_JOBS) {
+    throw new Error(
+      `Input max-jobs is ${show(value)}; it takes a whole number from 1 to ${MAX_MATRIX_JOBS}, the most jobs ` +
+        'GitHub runs from one matrix.'
+    )
+  }
+  return Number(value)
+}
+
+/**
+ * Chart names separated by commas and/or line breaks (a `plan` matrix entry holds a batch as `common, api`),
+ * in the order given, each once; none means every chart. Chart names hold neither, so nothing is lost: a name
+ * the tag does not release is refused by the plan, which knows the released ones.
+ */
+export function parseOnly(value: string): string[] {
+  const names = value.split(/[,\r\n]/).map(name => name.trim())
+  return [...new Set(names.filter(name => name !== ''))]
+}
+
 export function parseLatest(value: string): Latest {
   if (value === 'auto' || value === 'true' || value === 'false') return value
   throw new Error(`Input latest is ${show(value)}; it takes auto, true or false.`)
