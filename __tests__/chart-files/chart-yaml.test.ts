@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { setChartVersions } from '../../src/chart-files/chart-yaml.js'
+import { parse } from 'yaml'
+import { linkSource, setChartVersions } from '../../src/chart-files/chart-yaml.js'
 import { parseChart } from '../../src/charts/chart.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__', 'chart-yaml')
@@ -66,5 +67,77 @@ describe('setChartVersions against golden files', () => {
         appVersion: '1.0.0'
       })
     ).toThrow('Chart.yaml: version must be a single value')
+  })
+})
+
+describe('linkSource', () => {
+  const sourceFixtures = path.join(fixtures, '..', 'chart-source')
+  const readSource = (name: string, file: string) => readFileSync(path.join(sourceFixtures, name, file), 'utf8')
+  const url = 'https://github.com/SofaTutor/llm-proxy'
+  const head = 'apiVersion: v2\nname: x\nversion: 1.0.0\n'
+  const annotationsOf = (text: string) => (parse(text) as { annotations?: Record<string, string> }).annotations
+
+  test.each([
+    ['llm-proxy', 'no annotations: added after the last key'],
+    ['annotations-map', 'a block mapping: first, at its indentation, above the comment of its first key'],
+    ['flow-map', 'a flow mapping: first in it'],
+    ['empty-flow-map', 'an empty flow mapping'],
+    ['empty-annotations', 'annotations left empty, a comment after it'],
+    ['null-annotations', 'annotations: null, which gives way to the mapping'],
+    ['sources-empty', 'an empty sources list names no source'],
+    ['document-markers', 'inside the document, before its end marker'],
+    ['crlf', 'with the CRLF line breaks of the file'],
+    ['no-final-newline', 'after a last line without a line break']
+  ])('%s: %s', name => {
+    const written = linkSource(readSource(name, 'Chart.yaml'), `${name}/Chart.yaml`, url)
+    expect(written).toBe(readSource(name, 'expected.yaml'))
+    expect(annotationsOf(written!)).toMatchObject({ 'org.opencontainers.image.source': url })
+  })
+
+  test.each([
+    ['sources, a block list', 'sources:\n  - https://github.com/other/charts\n'],
+    ['sources, a flow list', 'sources: [https://github.com/other/charts, https://example.com]\n'],
+    ['the annotation', 'annotations:\n  org.opencontainers.image.source: https://github.com/other/charts\n'],
+    ['the annotation in a flow mapping', 'annotations: {org.opencontainers.image.source: https://example.com}\n'],
+    ['the annotation, empty', 'annotations:\n  org.opencontainers.image.source: ""\n'],
+    ['the annotation and sources', 'sources: [https://a.example]\nannotations:\n  org.opencontainers.image.source: b\n']
+  ])('a chart that names its source itself (%s) keeps it', (_case, rest) => {
+    expect(linkSource(`${head}${rest}`, 'Chart.yaml', url)).toBeUndefined()
+  })
+
+  test.each([
+    [
+      'a byte-order mark',
+      '\uFEFFapiVersion: v2\nname: x\nversion: 1.0.0\n',
+      `  org.opencontainers.image.source: ${url}\n`
+    ],
+    ['the indentation of the file', `${head}keywords:\n    - a\n`, `    org.opencontainers.image.source: ${url}\n`],
+    ['a block scalar last', `${head}description: |\n  one\n\n  two\n`, `  org.opencontainers.image.source: ${url}\n`]
+  ])('after %s, the file read back says what it said, and the annotation', (_case, source, line) => {
+    const written = linkSource(source, 'Chart.yaml', url)!
+    expect(written).toBe(`${source}annotations:\n${line}`)
+    expect(parse(written)).toEqual({ ...parse(source), annotations: { 'org.opencontainers.image.source': url } })
+  })
+
+  test('a URL a flow mapping would cut at its comma is quoted there', () => {
+    expect(linkSource(`${head}annotations: {}\n`, 'Chart.yaml', 'https://example.com/a,b')).toBe(
+      `${head}annotations: {org.opencontainers.image.source: "https://example.com/a,b"}\n`
+    )
+  })
+
+  test.each([
+    ['a list', 'annotations:\n  - category\n'],
+    ['text', 'annotations: Networking\n']
+  ])('refuses annotations that are %s, which helm cannot read either', (_case, rest) => {
+    expect(() => linkSource(`${head}${rest}`, 'Chart.yaml', url)).toThrow(
+      'Chart.yaml: annotations must be a mapping (one name: text per line) for org.opencontainers.image.source to ' +
+        'be added to it. Fix annotations, or add org.opencontainers.image.source yourself.'
+    )
+  })
+
+  test('refuses a flow mapping, whose layout it cannot keep', () => {
+    expect(() => linkSource('{apiVersion: v2, name: x, version: 0.1.0}\n', 'Chart.yaml', url)).toThrow(
+      'Chart.yaml must be a block mapping'
+    )
   })
 })

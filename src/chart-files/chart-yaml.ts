@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util'
 import { isMap, isScalar, isSeq, Scalar } from 'yaml'
 import { CHART_SHAPE, parseChartDocument } from '../charts/chart.js'
-import { applyEdits, renderScalar, replaceScalar, verifyWritten, type Edit } from './yaml-splice.js'
+import { addEntry, applyEdits, renderScalar, replaceScalar, verifyWritten, type Edit } from './yaml-splice.js'
 import { show } from '../text.js'
 
 export interface ChartVersions {
@@ -64,5 +65,35 @@ export function setChartVersions(source: string, file: string, versions: ChartVe
     { path: ['appVersion'], value: versions.appVersion },
     ...moved
   ])
+  return result
+}
+
+/** The manifest annotation by which ghcr.io links a package to the repository it came from. */
+export const SOURCE_ANNOTATION = 'org.opencontainers.image.source'
+
+/**
+ * Chart.yaml with annotation org.opencontainers.image.source set to `url`, or undefined when the chart names
+ * its source itself. helm (3.18 and 4.x alike, generateOCIAnnotations in pkg/registry) sets that annotation of
+ * the pushed manifest from the first entry of `sources`, then copies every Chart.yaml annotation over the
+ * ones it made: a chart with either already says where it comes from, and keeps it.
+ */
+export function linkSource(source: string, file: string, url: string): string | undefined {
+  const doc = parseChartDocument(source, file)
+  if (!isMap(doc.contents) || doc.contents.flow) throw new Error(`${file} must be a block mapping (one key per line).`)
+  const sources = doc.get('sources', true)
+  if (isSeq(sources) && sources.items.length > 0) return undefined
+  const annotations = doc.get('annotations', true)
+  if (isMap(annotations) && annotations.has(SOURCE_ANNOTATION)) return undefined
+
+  const result = applyEdits(source, addEntry(source, doc, file, ['annotations', SOURCE_ANNOTATION], url))
+  // Read back whole: the splice must add the one annotation and change nothing else the file says.
+  const before = doc.toJS() as Record<string, unknown>
+  const expected = { ...before, annotations: { ...(before.annotations ?? {}), [SOURCE_ANNOTATION]: url } }
+  if (!isDeepStrictEqual(parseChartDocument(result, file).toJS(), expected)) {
+    throw new Error(
+      `${file}: adding annotation ${SOURCE_ANNOTATION} did not read back as written; the file is left unchanged. ` +
+        `Add "${SOURCE_ANNOTATION}: ${url}" under annotations yourself, or set link-source: false.`
+    )
+  }
   return result
 }

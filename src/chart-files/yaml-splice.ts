@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, Scalar, stringify, type Document } from 'yaml'
+import { isMap, isScalar, parseDocument, Scalar, stringify, type Document, type YAMLMap } from 'yaml'
 import { show, textOf } from '../text.js'
 
 /**
@@ -50,6 +50,94 @@ export function replaceScalar(source: string, node: Scalar, value: string): Edit
   const before = source[start - 1] === ':' ? ' ' : ''
   const after = source[end] === '#' ? ' ' : ''
   return { start, end, text: before + text + after }
+}
+
+/** The line break the file uses, so that an added line matches its neighbours. */
+export function lineBreak(source: string): string {
+  return source.includes('\r\n') ? '\r\n' : '\n'
+}
+
+/** How far the file indents a nested line: the least indentation of any line with content, 2 when none has any. */
+export function indentStep(source: string): number {
+  let step = Infinity
+  for (const [, blanks] of source.matchAll(/^( +)[^ #\r\n]/gm)) step = Math.min(step, blanks.length)
+  return step === Infinity ? 2 : step
+}
+
+/** The column of an offset; a byte-order mark at the start of the file takes none. */
+function columnOf(source: string, offset: number): number {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1
+  return offset - lineStart - (lineStart === 0 && source.startsWith('\uFEFF') ? 1 : 0)
+}
+
+/** Where the line after `offset`'s begins; the end of the file when that line is the last and has no break. */
+function nextLine(source: string, offset: number): { at: number; before: string } {
+  const newline = source.indexOf('\n', offset)
+  return newline === -1 ? { at: source.length, before: lineBreak(source) } : { at: newline + 1, before: '' }
+}
+
+/** A plain scalar in a flow mapping must not hold , [ ] { }, which would end it; such text goes in double quotes. */
+function flowScalar(text: string): string {
+  const plain = renderScalar(text, Scalar.PLAIN)
+  return /[,[\]{}]/.test(plain) ? JSON.stringify(text) : plain
+}
+
+/**
+ * The edits that add `key: value` to the mapping under the top-level key `parent`, as a person would write it:
+ * a block mapping gets a line of its own right below `parent:`, at the indentation of its keys (above any
+ * comment that introduces its first key); a flow mapping gets the entry first; `parent:` left empty (null)
+ * gets a block mapping of the one line; and a missing `parent` is added after the last top-level key, before
+ * a document end marker or a trailing comment.
+ */
+export function addEntry(
+  source: string,
+  doc: Document.Parsed,
+  file: string,
+  [parent, key]: [string, string],
+  value: string
+): Edit[] {
+  const top = doc.contents as YAMLMap
+  const eol = lineBreak(source)
+  const step = ' '.repeat(indentStep(source))
+  const line = `${renderScalar(key, Scalar.PLAIN)}: ${renderScalar(value, Scalar.PLAIN)}`
+  const pair = top.items.find(item => isScalar(item.key) && item.key.value === parent)
+  if (!pair) {
+    const end = top.range![1]
+    const before = end > 0 && source[end - 1] !== '\n' ? eol : ''
+    const indent = ' '.repeat(columnOf(source, top.range![0]))
+    return [{ start: end, end, text: `${before}${indent}${parent}:${eol}${indent}${step}${line}${eol}` }]
+  }
+  const keyNode = pair.key as Scalar
+  const node = pair.value
+  if (isMap(node) && node.flow) {
+    const first = node.items[0]?.key
+    const at = isScalar(first) && first.range ? first.range[0] : node.range![0] + 1
+    const entry = `${flowScalar(key)}: ${flowScalar(value)}`
+    return [{ start: at, end: at, text: node.items.length ? `${entry}, ` : entry }]
+  }
+  if (isMap(node) && isScalar(node.items[0]?.key) && node.items[0].key.range) {
+    const { at } = nextLine(source, keyNode.range![1])
+    const indent = ' '.repeat(columnOf(source, node.items[0].key.range[0]))
+    return [{ start: at, end: at, text: `${indent}${line}${eol}` }]
+  }
+  if (node === null || (isScalar(node) && node.value === null)) {
+    const edits: Edit[] = []
+    // `~` or `null` goes with the blanks before it, so that the mapping below is the value and no line ends in
+    // a blank; an empty value has nothing to take away.
+    if (isScalar(node) && node.range && node.range[0] !== node.range[1]) {
+      let start = node.range[0]
+      while (source[start - 1] === ' ' || source[start - 1] === '\t') start--
+      edits.push({ start, end: node.range[1], text: '' })
+    }
+    const { at, before } = nextLine(source, (node?.range ?? keyNode.range!)[1])
+    const indent = ' '.repeat(columnOf(source, keyNode.range![0])) + step
+    edits.push({ start: at, end: at, text: `${before}${indent}${line}${eol}` })
+    return edits
+  }
+  throw new Error(
+    `${file}: ${parent} must be a mapping (one name: text per line) for ${key} to be added to it. Fix ${parent}, ` +
+      `or add ${key} yourself.`
+  )
 }
 
 export function applyEdits(source: string, edits: Edit[]): string {
