@@ -11,7 +11,7 @@ import { findHelm, type FoundHelm } from './helm/install.js'
 import { closeSession, openSession, recordLogin, sessionHelm } from './helm/session.js'
 import { resolveImageMetadata, shortSha } from './image/image-metadata.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
-import { getRunContext, type RunContext } from './inputs/run-context.js'
+import { getRunContext, repositoryUrl, type RunContext } from './inputs/run-context.js'
 import { logGroup, printInert } from './log-group.js'
 import type { RunOutcome } from './outputs/outputs.js'
 import { failOnProblems, report } from './outputs/report.js'
@@ -50,8 +50,9 @@ export async function run(): Promise<void> {
     const image = await resolveImageMetadata(inputs, context, plan.tagged)
     if (inputs.createRelease && inputs.push) checkReleasable(context.repository, inputs.githubToken)
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
+    const sourceUrl = inputs.linkSource ? repositoryUrl(context) : ''
     const prepared = await Promise.all(
-      plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, inputs))
+      plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
     )
     const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry)
     const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '' }

@@ -13,7 +13,9 @@ import { HELM_VERSIONS, helmDir, ROOT } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, FIXTURE_CHARTS, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const run = promisify(execFile)
-const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml')
+// The example chart as the release of v1.2.3 leaves it: the versions, and the repository as its source.
+const golden = path.join(ROOT, '__tests__', '__fixtures__', 'chart-source', 'llm-proxy', 'expected.yaml')
+const SOURCE = 'org.opencontainers.image.source'
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
@@ -26,6 +28,9 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     ...registry.inputs(namespace),
     ...extra
   })
+  /** The annotations of the manifest helm pushed, which ghcr.io reads. */
+  const manifestAnnotations = async (repository: string) =>
+    ((await registry.manifest(repository, '1.2.3')) as { annotations: Record<string, string> }).annotations
 
   test('tag v1.2.3 lands at <registry>/<owner>/<chart>:1.2.3 with the digest the registry reports', async () => {
     const workspace = await makeWorkspace({ 'deploy/llm-proxy': EXAMPLE_CHART })
@@ -103,6 +108,53 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(result.helmHomesLeft).toEqual([])
       expect(existsSync(path.join(result.home, '.config', 'helm'))).toBe(false)
       expect(visible(result.everything)).not.toContain(registry.password)
+    } finally {
+      await workspace.remove()
+    }
+  })
+
+  test('a chart naming no source is pushed with the repository as its source; a chart with sources keeps its own', async () => {
+    const workspace = await makeWorkspace({ 'charts/llm-proxy': EXAMPLE_CHART, 'charts/sourced': EXAMPLE_CHART })
+    try {
+      const sourced = path.join(workspace.dir, 'charts/sourced/Chart.yaml')
+      const text = (await readFile(sourced, 'utf8')).replace('name: llm-proxy', 'name: sourced')
+      await writeFile(sourced, `${text}sources:\n  - https://example.com/sourced/charts\n`)
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: inputs('linked', { charts: 'charts/*' })
+      })
+      expect(result.code).toBe(0)
+
+      const repositoryUrl = `https://github.com/${DEFAULT_GITHUB.repository}`
+      expect((await manifestAnnotations('linked/llm-proxy'))[SOURCE]).toBe(repositoryUrl)
+      expect((await manifestAnnotations('linked/sourced'))[SOURCE]).toBe('https://example.com/sourced/charts')
+      expect(await registry.chartConfig('linked/llm-proxy', '1.2.3')).toMatchObject({
+        annotations: { [SOURCE]: repositoryUrl }
+      })
+      expect(result.stdout).toContain(
+        `${workspace.dir}/charts/llm-proxy/Chart.yaml: version 1.2.3, appVersion 1.2.3, ${SOURCE} ${repositoryUrl}\n`
+      )
+      expect(result.stdout).toContain(`${workspace.dir}/charts/sourced/Chart.yaml: version 1.2.3, appVersion 1.2.3\n`)
+      expect(await readFile(sourced, 'utf8')).not.toContain(SOURCE)
+    } finally {
+      await workspace.remove()
+    }
+  })
+
+  test('link-source: false pushes the chart as it names itself, without a source', async () => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: inputs('unlinked', { chart: 'chart', 'link-source': 'false' })
+      })
+      expect(result.code).toBe(0)
+      expect((await manifestAnnotations('unlinked/llm-proxy'))[SOURCE]).toBeUndefined()
+      expect(await readFile(path.join(workspace.dir, 'chart/Chart.yaml'), 'utf8')).toBe(
+        await readFile(path.join(ROOT, '__tests__', '__fixtures__', 'chart-yaml', 'llm-proxy', 'expected.yaml'), 'utf8')
+      )
     } finally {
       await workspace.remove()
     }

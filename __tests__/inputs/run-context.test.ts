@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { readDefaultBranch } from '../../src/inputs/run-context.js'
+import { readDefaultBranch, repositoryUrl } from '../../src/inputs/run-context.js'
 
 describe('readDefaultBranch', () => {
   let dir: string
@@ -24,4 +24,14 @@ describe('readDefaultBranch', () => {
   })
 
   test('no event file, no default branch', () => expect(readDefaultBranch(undefined)).toBe(''))
+})
+
+describe('repositoryUrl', () => {
+  test.each([
+    ['https://github.com', 'sofatutor/llm-proxy', 'https://github.com/sofatutor/llm-proxy'],
+    ['https://ghe.example.com', 'SofaTutor/llm-proxy', 'https://ghe.example.com/SofaTutor/llm-proxy'],
+    ['https://github.com', '', '']
+  ])('%s and %j → %j', (serverUrl, repository, url) => {
+    expect(repositoryUrl({ serverUrl, repository })).toBe(url)
+  })
 })

@@ -38,6 +38,8 @@ export interface Inputs {
   push: boolean
   lintStrict: boolean
   plainHttp: boolean
+  /** Add the repository as the source of a chart that names none, so that ghcr.io links the package to it. */
+  linkSource: boolean
 
   // The Docker step's tags and labels, the image tag in values.yaml, the GitHub Release.
   /** Lowercased image name without a tag; empty leaves docker-tags empty. */
@@ -100,6 +102,7 @@ export function getInputs(): Inputs {
     push: flag('push'),
     lintStrict: flag('lint-strict'),
     plainHttp: flag('plain-http'),
+    linkSource: flag('link-source'),
 
     image: parseImage(input('image')),
     latest: parseLatest(input('latest')),

@@ -52,3 +52,8 @@ export function getRunContext(): RunContext {
     runnerTemp: env.RUNNER_TEMP || os.tmpdir()
   }
 }
+
+/** The repository's web address, e.g. https://github.com/sofatutor/llm-proxy; empty when the run does not know it. */
+export function repositoryUrl(context: Pick<RunContext, 'serverUrl' | 'repository'>): string {
+  return context.repository ? `${context.serverUrl}/${context.repository}` : ''
+}
