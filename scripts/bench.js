@@ -70,18 +70,18 @@ async function startup() {
 }
 
 /** The helm commands a person writes by hand for one chart, in sequence. */
-function plainScript(charts, ns, version) {
+function plainScript(charts, ns, version, { host, username } = registry) {
   const lines = [
-    `printf %s "$PASSWORD" | helm registry login ${registry.host} --username ${registry.username} --password-stdin --plain-http`
+    `printf %s "$PASSWORD" | helm registry login ${host} --username ${username} --password-stdin --plain-http`
   ]
   for (const { dir, name, deps } of charts) {
     if (deps) lines.push(`helm dependency build ${dir}`)
     lines.push(`helm lint ${dir}`)
     lines.push(`helm package ${dir} --version ${version} --app-version ${version} --destination "$OUT"`)
-    lines.push(`helm push "$OUT/${name}-${version}.tgz" oci://${registry.host}/${ns} --plain-http`)
-    lines.push(`helm show chart oci://${registry.host}/${ns}/${name} --version ${version} --plain-http >/dev/null`)
+    lines.push(`helm push "$OUT/${name}-${version}.tgz" oci://${host}/${ns} --plain-http`)
+    lines.push(`helm show chart oci://${host}/${ns}/${name} --version ${version} --plain-http >/dev/null`)
   }
-  lines.push(`helm registry logout ${registry.host}`)
+  lines.push(`helm registry logout ${host}`)
   return lines.join('\n')
 }
 
@@ -239,35 +239,29 @@ try {
   )
   const peak = Number(await readFile(path.join(scratch, 'peak'), 'utf8'))
 
-  // ---- plan, 1000 charts: printed on its own, not yet in the table below ----
-  console.log(`plan, 1000 charts: ${(await planThousandCharts()).toFixed(0)} ms`)
-  // ---- end of plan, 1000 charts ----
+  const plan = await planThousandCharts()
 
+  const ratio = (figures, target) => [
+    `${(figures.action / figures.plain).toFixed(2)} (${figures.action.toFixed(0)} vs ${figures.plain.toFixed(0)} ms)`,
+    `ratio ≤ ${target.toFixed(2)}`,
+    figures.action / figures.plain <= target
+  ]
   const rows = [
     [
-      '1. start-up to first helm call',
-      `${(start.action - start.bare).toFixed(0)} ms over bare node (${start.action.toFixed(0)} vs ${start.bare.toFixed(0)} ms); bundle ${(start.bundleBytes / 1024).toFixed(0)} KiB in all, entry ${(start.entry / 1024).toFixed(0)} KiB`,
-      '≤ 200 ms',
-      start.action - start.bare <= 200
+      '1. start-up to first helm call, over bare Node',
+      `+${(start.action - start.bare).toFixed(0)} ms (${start.action.toFixed(0)} vs ${start.bare.toFixed(0)} ms); bundle ${(start.bundleBytes / 1024).toFixed(0)} KiB in all, entry ${(start.entry / 1024).toFixed(0)} KiB`,
+      '≤ +150 ms',
+      start.action - start.bare <= 150
     ],
+    ['2. one chart vs the plain helm script', ...ratio(single, 0.9)],
+    ['3. 20 charts vs the sequential helm loop', ...ratio(many, 0.45)],
     [
-      '2. one chart, full release + post',
-      `${(single.action / single.plain).toFixed(2)} (${single.action.toFixed(0)} vs ${single.plain.toFixed(0)} ms)`,
-      'ratio ≤ 1.05',
-      single.action / single.plain <= 1.05
-    ],
-    [
-      '3. 20 charts vs sequential loop',
-      `${(many.action / many.plain).toFixed(2)} (${many.action.toFixed(0)} vs ${many.plain.toFixed(0)} ms)`,
-      'ratio ≤ 0.6',
-      many.action / many.plain <= 0.6
-    ],
-    [
-      '4. peak memory, node process, 20 charts',
+      '4. peak memory of the action’s Node process, 20 charts',
       `${(peak / 1024 / 1024).toFixed(0)} MB`,
       '≤ 100 MB',
       peak <= 100 * 1024 * 1024
-    ]
+    ],
+    ['5. `plan: true` for 1000 charts (256 jobs)', `${plan.toFixed(0)} ms`, 'reported', true]
   ]
   const table = [
     '| figure | measured | target | met |',
@@ -275,6 +269,7 @@ try {
     ...rows.map(([figure, measured, target, met]) => `| ${figure} | ${measured} | ${target} | ${met ? 'yes' : 'no'} |`)
   ].join('\n')
   console.log(table)
+  const symbolic = { ...registry, host: 'REGISTRY', username: 'USER' }
   const doc = `# Benchmarks
 
 \`make bench\` (scripts/bench.js) runs the committed bundle through the runner protocol of the e2e tests
@@ -292,25 +287,42 @@ ${table}
 What is measured:
 1. \`node dist/index.js\` from spawn to its first helm call (a helm on PATH that notes the time, then runs
    the real one), against \`node -e 0\`; median of 15.
-2. \`charts/api\` (a file:// dependency on \`charts/common\`): the action with its post step (dependency build,
-   lint and package side by side with the login, push, logout and clean-up) against a shell script running
-   \`helm registry login\`, \`dependency build\`, \`lint\`, \`package --version\`, \`push\`, \`show chart\` (the
-   verification), \`registry logout\` in sequence; median of 7 each, alternating. The action also looks the
-   version up before pushing (if-exists), which the script does not.
+2. \`charts/api\` (a file:// dependency on \`charts/common\`): the action, post step included, against the
+   plain script below; median of 7 each, alternating. The action also looks the version up before pushing
+   (if-exists) and checks who may pull it (\`public\`), over HTTP; the script does neither.
 3. 20 generated charts (4 libraries, 16 applications each depending on one through file://) with
-   \`charts: charts/*\` against a shell loop of the same helm commands per chart; median of 3 each.
+   \`charts: charts/*\` against the same script for every chart in turn; median of 3 each.
 4. \`process.resourceUsage().maxRSS\` of the action's node process in the 20-chart run (helm's own processes
    are not counted).
+5. \`plan: true\` over 1000 generated charts, main step only; median of 5.
 
-Where the time goes, and why 2 and 3 can miss their targets here:
-- The action does more than the script: it asks \`helm version\` (to refuse what the installed helm cannot
-  do before anything changes) and looks every \`<chart>:<version>\` up before pushing (\`if-exists\`), one
-  helm process each, and it starts Node twice (main and post step). What it can run side by side, it does:
-  the login and the look-up beside the dependency build, lint beside package, \`helm version\` beside the
-  planning; a post step with nothing left to clean loads only an 18 KiB entry file.
-- Each helm call costs 25–40 ms of CPU however small the chart, so on 2 cores the 20-chart run is bound by
-  CPU, not by waiting: more \`parallel\` does not help there. The action runs helm with \`GOGC=400\` (a
-  third less CPU per call); the script keeps helm's default, as a person's script would.
+The action's step, for 2 (3 has \`charts: charts/*\` in place of \`chart\`):
+
+\`\`\`yaml
+- uses: sofatutor/helm-release-action@v1   # on tag v1.2.3
+  with:
+    chart: charts/api
+    registry: oci://REGISTRY/NAMESPACE
+    username: USER
+    password: \${{ secrets.PASSWORD }}
+    plain-http: true
+\`\`\`
+
+The plain script, exactly (\`$OUT\` a temporary folder; helm's defaults, as a person's script has them):
+
+\`\`\`sh
+${plainScript([{ dir: 'charts/api', name: 'api', deps: true }], 'NAMESPACE', '1.2.3', symbolic)}
+\`\`\`
+
+Where the time goes:
+- Every helm process costs 25–40 ms of CPU however small the chart, so on 2 cores many charts are bound by
+  CPU. The action calls helm only to build and push: \`dependency build\` per chart, then \`lint\` and
+  \`package\` for a whole dependency level in as few processes as \`parallel\` allows, and \`push\` per chart;
+  \`helm version\` only for a helm it did not install. The login is the registry config it writes itself,
+  and the look-ups, the verification and the visibility check are HTTP requests of its own.
+- The action runs helm with \`GOGC=400\` (a third less CPU per call); the script keeps helm's default.
+- Packages are reproducible (the files' times are set to the commit's), so a re-run that finds its own bytes
+  in the registry pushes nothing; that case is not timed here.
 `
   await writeFile(path.join(ROOT, 'BENCHMARKS.md'), doc)
   console.log('\nWritten to BENCHMARKS.md')

@@ -8,7 +8,8 @@ import { checkReleasable } from './github-release/github-release.js'
 import { githubRelease } from './github-release/release-step.js'
 import { checkHelmSupports, credentialWarnings } from './helm/capabilities.js'
 import { findHelm, type FoundHelm } from './helm/install.js'
-import { closeSession, openSession, recordLogin, sessionHelm } from './helm/session.js'
+import { Helm } from './helm/helm.js'
+import { closeSession, openSession } from './helm/session.js'
 import { resolveImageMetadata, shortSha } from './image/image-metadata.js'
 import { getInputs, type Inputs } from './inputs/inputs.js'
 import { getRunContext, repositoryUrl, type RunContext } from './inputs/run-context.js'
@@ -54,7 +55,7 @@ export async function run(): Promise<void> {
     const prepared = await Promise.all(
       plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
     )
-    const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry)
+    const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry)
     const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '' }
     try {
       // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
@@ -78,7 +79,7 @@ export async function run(): Promise<void> {
  */
 async function buildAndPublish(
   inputs: Inputs,
-  runnerTemp: string,
+  context: Pick<RunContext, 'runnerTemp' | 'repositoryOwner'>,
   helmFound: Promise<FoundHelm>,
   prepared: Prepared[],
   registry: Registry
@@ -93,7 +94,11 @@ async function buildAndPublish(
   printInert(
     targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n')
   )
-  const session = await openSession(runnerTemp)
+  const login =
+    inputs.push && inputs.password
+      ? { host: registry.host, username: inputs.username, password: inputs.password }
+      : undefined
+  const session = await openSession(context.runnerTemp, login)
   try {
     const found = await helmFound
     const needs = {
@@ -104,12 +109,12 @@ async function buildAndPublish(
     }
     checkHelmSupports(found.version, needs)
     for (const warning of credentialWarnings(found.version, needs, registry.host)) core.warning(warning)
-    const helm = sessionHelm(session, found.bin, inputs.timeoutMs)
+    const helm = new Helm(found.bin, session.env, inputs.timeoutMs)
     await logGroup('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs.imageTagPath))
     })
     const registryStep = inputs.push
-      ? startRegistryStep(helm, found.version, registry, inputs, targets, host => recordLogin(session, host))
+      ? startRegistryStep(helm, found.version, registry, inputs, targets, context.repositoryOwner)
       : undefined
     const loggedIn = registryStep?.loggedIn ?? Promise.resolve()
     const locations = targets.map(target => target.location)

@@ -2,8 +2,6 @@
 export const STATE = {
   isPost: 'isPost',
   helmHome: 'helm-home',
-  helm: 'helm',
-  registryHost: 'registry-host',
   /** Process groups of the helm commands still running, space-separated. */
   helmGroups: 'helm-groups'
 } as const

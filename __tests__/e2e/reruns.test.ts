@@ -50,8 +50,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(first.stdout).toContain(`resolves to ${first.outputs.digest}: llm-proxy 1.2.3, as pushed.`)
     })
 
-    test('if-exists fail (the default) stops before pushing and names the inputs for a re-run', async () => {
-      const result = await release('reruns')
+    test('if-exists fail (the default) stops before pushing other content and names the inputs for a re-run', async () => {
+      const result = await release('reruns', { 'app-version': 'v{{version}}' })
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(
         `::error::${registry.host}/reruns/llm-proxy:1.2.3 is already published (${first.outputs.digest})`

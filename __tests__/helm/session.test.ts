@@ -3,21 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { closeOpenSession, closeSession, mayUseCredentialHelper, openSession } from '../../src/helm/session.js'
-
-describe('mayUseCredentialHelper', () => {
-  test.each([
-    ['{"auths":{"ghcr.io":{"auth":"eDp5"}}}', false],
-    ['{"auths":{}}', false],
-    ['{"auths":{},"credsStore":"secretservice"}', true],
-    ['{"auths":{},"credHelpers":{"ghcr.io":"gh"}}', true],
-    ['{"auths":{},"credHelpers":{}}', false],
-    ['not json', true],
-    [undefined, true]
-  ])('%j → %s', (config, expected) => {
-    expect(mayUseCredentialHelper(config)).toBe(expected)
-  })
-})
+import { closeOpenSession, closeSession, openSession } from '../../src/helm/session.js'
 
 describe('closeSession', () => {
   test('one clean-up per session: a second call (a cancelled step) waits for the one under way', async () => {

@@ -8,7 +8,12 @@ const outcome = (chartName: string, fields: Partial<Outcome>): Outcome => ({
   tag: 'v1.2.3',
   appVersion: '1.2.3',
   packagePath: `/tmp/${chartName}-1.2.3.tgz`,
-  location: { url: `oci://ghcr.io/acme/${chartName}`, ref: `ghcr.io/acme/${chartName}:1.2.3` },
+  location: {
+    url: `oci://ghcr.io/acme/${chartName}`,
+    ref: `ghcr.io/acme/${chartName}:1.2.3`,
+    repository: `acme/${chartName}`,
+    tag: '1.2.3'
+  },
   digest: '',
   pushed: false,
   ...fields

@@ -4,20 +4,25 @@ import { decide, decideBeforePush, verificationFailure, verifyMismatch } from '.
 const ref = 'ghcr.io/sofatutor/llm-proxy:1.2.3'
 const digest = `sha256:${'a'.repeat(64)}`
 const other = `sha256:${'b'.repeat(64)}`
+const differs = { digest, identical: false }
+const same = { digest, identical: true }
 
 describe('decide', () => {
   test.each([
     ['fail', undefined, { push: true }],
     ['skip', undefined, { push: true }],
     ['overwrite', undefined, { push: true }],
-    ['skip', digest, { push: false, digest }],
-    ['overwrite', digest, { push: true, replaces: digest }]
-  ] as const)('if-exists %s with %s → %j', (ifExists, existing, decision) => {
+    ['skip', differs, { push: false, digest, identical: false }],
+    ['overwrite', differs, { push: true, replaces: digest }],
+    ['fail', same, { push: false, digest, identical: true }],
+    ['skip', same, { push: false, digest, identical: true }],
+    ['overwrite', same, { push: false, digest, identical: true }]
+  ] as const)('if-exists %s with %j → %j', (ifExists, existing, decision) => {
     expect(decide(ifExists, existing, ref)).toEqual(decision)
   })
 
   test('fail stops on a published version, naming the reference and the inputs that allow a re-run', () => {
-    expect(() => decide('fail', digest, ref)).toThrow(
+    expect(() => decide('fail', differs, ref)).toThrow(
       `${ref} is already published (${digest}); a released version is not pushed again by default. If this is a ` +
         're-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.'
     )
@@ -32,14 +37,15 @@ describe('decideBeforePush', () => {
   test.each([
     ['fail', undefined, { push: true }],
     ['skip', undefined, { push: true }],
-    ['skip', digest, { push: false, digest }],
-    ['overwrite', digest, { push: true, replaces: digest }]
-  ] as const)('if-exists %s, now %s → %j', (ifExists, found, decision) => {
+    ['skip', differs, { push: false, digest, identical: false }],
+    ['overwrite', differs, { push: true, replaces: digest }],
+    ['fail', same, { push: false, digest, identical: true }]
+  ] as const)('if-exists %s, now %j → %j', (ifExists, found, decision) => {
     expect(decideBeforePush(ifExists, found, ref)).toEqual(decision)
   })
 
   test('fail refuses a push that landed since the look-up, saying it was another push, not a re-run', () => {
-    expect(() => decideBeforePush('fail', digest, ref)).toThrow(
+    expect(() => decideBeforePush('fail', differs, ref)).toThrow(
       `${ref} was published (${digest}) after this run looked it up and before it pushed: another run or person ` +
         'pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the registry ' +
         `holds. ${CONCURRENCY}`

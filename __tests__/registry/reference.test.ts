@@ -76,16 +76,23 @@ describe('parseRegistry', () => {
 
 describe('locateChart', () => {
   test.each([
-    ['oci://ghcr.io/sofatutor', '1.2.3', 'oci://ghcr.io/sofatutor/llm-proxy', 'ghcr.io/sofatutor/llm-proxy:1.2.3'],
-    ['localhost:5000', '2.0.0-rc.1', 'oci://localhost:5000/llm-proxy', 'localhost:5000/llm-proxy:2.0.0-rc.1'],
+    ['oci://ghcr.io/sofatutor', '1.2.3', 'oci://ghcr.io/sofatutor/llm-proxy', 'sofatutor/llm-proxy', '1.2.3'],
+    ['localhost:5000', '2.0.0-rc.1', 'oci://localhost:5000/llm-proxy', 'llm-proxy', '2.0.0-rc.1'],
     [
       'oci://ghcr.io/sofatutor',
       '1.2.3+build.5',
       'oci://ghcr.io/sofatutor/llm-proxy',
-      'ghcr.io/sofatutor/llm-proxy:1.2.3_build.5'
+      'sofatutor/llm-proxy',
+      '1.2.3_build.5'
     ]
-  ])('%s %s → %s, %s', (registry, version, url, ref) => {
-    expect(locateChart(parseRegistry(registry, ['llm-proxy']), 'llm-proxy', version)).toEqual({ url, ref })
+  ])('%s %s → %s, %s:%s', (registry, version, url, repository, tag) => {
+    const ref = `${url.slice('oci://'.length)}:${tag}`
+    expect(locateChart(parseRegistry(registry, ['llm-proxy']), 'llm-proxy', version)).toEqual({
+      url,
+      ref,
+      repository,
+      tag
+    })
   })
 
   test('ociTag swaps build metadata\'s "+" for "_"', () => {

@@ -18,6 +18,8 @@ export interface Outcome {
   /** Empty when nothing was pushed. */
   digest: string
   pushed: boolean
+  /** Whether anyone can pull the published chart without credentials; undefined when unpublished or unknown. */
+  public?: boolean
   /** Why the chart did not build, push, verify or come back from the registry; a build problem stops every push. */
   problem?: string
 }

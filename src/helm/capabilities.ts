@@ -93,11 +93,6 @@ export function checkHelmSupports(version: HelmVersion, needs: HelmNeeds): void 
   if (needs.plainHttp && !atLeast(version, 3, 13)) {
     throw new Error(`Input plain-http needs Helm 3.13 or later (helm push --plain-http); ${helm} lacks it. ${FIX}`)
   }
-  if (needs.plainHttp && needs.login && !atLeast(version, 3, 18)) {
-    throw new Error(
-      `Input plain-http with a password needs Helm 3.18 or later: ${helm} has no --plain-http on registry login. ${FIX}`
-    )
-  }
   const withBuild = needs.versions.find(wanted => wanted.includes('+'))
   if (version.major === 3 && version.minor === 18 && version.patch === 0 && withBuild !== undefined) {
     throw new Error(

@@ -18,7 +18,7 @@ export interface RunOptions {
 
 const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo'])
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m
-/** The input timeout's default; also what the post step allows its logout. */
+/** The input timeout's default. */
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000
 
 export class HelmError extends Error {
@@ -55,16 +55,9 @@ interface Execution {
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
  * stalled on a registry that never answers is killed at the time limit.
  */
-function execute(
-  bin: string,
-  args: string[],
-  env: Record<string, string>,
-  stdin: string,
-  timeoutMs: number,
-  cleanUp: boolean
-) {
+function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
   return new Promise<Execution>((resolve, reject) => {
-    const child = spawnHelm(bin, args, env, cleanUp)
+    const child = spawnHelm(bin, args, env)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -99,19 +92,16 @@ export class Helm {
   readonly bin: string
   readonly env: Record<string, string>
   readonly timeoutMs: number
-  /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
-  readonly cleanUp: boolean
 
   /** `overrides` (HELM_* paths of this run) are laid over what helm may see of the step's environment. */
-  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
+  constructor(bin: string, overrides: Record<string, string>, timeoutMs = DEFAULT_TIMEOUT_MS) {
     this.bin = bin
     this.env = { ...childEnvironment(process.env, 'helm'), ...overrides }
     this.timeoutMs = timeoutMs
-    this.cleanUp = cleanUp
   }
 
   async run(args: string[], options: RunOptions = {}): Promise<HelmResult> {
-    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs, this.cleanUp)
+    const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs)
     if (output.exitCode !== 0 || output.timedOut) {
       const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1)
       const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined
@@ -167,10 +157,6 @@ export class Helm {
   registryLogin(host: string, username: string, password: string, plainHttp: boolean): Promise<HelmResult> {
     const args = ['registry', 'login', host, '--username', username, '--password-stdin']
     return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password })
-  }
-
-  registryLogout(host: string): Promise<HelmResult> {
-    return this.run(['registry', 'logout', host])
   }
 
   /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */

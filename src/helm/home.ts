@@ -25,14 +25,36 @@ function userRepositoryConfig(): string {
   return path.join(configHome, 'helm', 'repositories.yaml')
 }
 
+export interface RegistryLogin {
+  host: string
+  username: string
+  password: string
+}
+
 /**
- * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
- * that repositories an earlier step added (with their credentials) still resolve dependencies.
+ * The registry config `helm registry login` would write (Docker's format, one `auths` entry for the host),
+ * written by the action instead. Measured and chosen over the login for three reasons: helm (through oras-go's
+ * DetectDefaultNativeStore) hands a login's credentials to `docker-credential-pass` or `-secretservice`
+ * whenever they are installed and the config holds no entry yet, where deleting the file does not remove them;
+ * the file is all a killed step leaves, and the post step deletes it without starting helm; and the login and
+ * logout were two helm processes (about 60 ms of CPU each) on every run. The credentials are checked by the
+ * action's own registry client before anything is built.
  */
-export async function prepareHelmHome(home: string): Promise<Record<string, string>> {
+export function registryConfig(login: RegistryLogin | undefined): string {
+  if (!login) return '{"auths":{}}\n'
+  const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64')
+  return `${JSON.stringify({ auths: { [login.host]: { auth } } })}\n`
+}
+
+/**
+ * Creates the 0600 registry config, with the credentials when there are any, and starts from a copy of the
+ * user's repositories so that repositories an earlier step added (with their credentials) still resolve
+ * dependencies.
+ */
+export async function prepareHelmHome(home: string, login?: RegistryLogin): Promise<Record<string, string>> {
   const env = helmEnv(home)
   await mkdir(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 })
-  await writeFile(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 })
+  await writeFile(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 })
   await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error
   })

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
-import { RECOMMENDED_HELM, type HelmVersion } from './capabilities.js'
+import { parseHelmVersionOutput, RECOMMENDED_HELM, type HelmVersion } from './capabilities.js'
 import { Helm } from './helm.js'
 
 export interface HelmArchive {
@@ -111,6 +111,9 @@ export async function findHelm(inputs: Pick<Inputs, 'helmVersion' | 'helmMirror'
       installHelm(inputs.helmVersion, inputs.helmMirror, log)
     )
     core.addPath(path.dirname(bin))
+    // The archive matched the release's checksum, so the binary is that release: no `helm version` to ask.
+    const installed = parseHelmVersionOutput(`v${inputs.helmVersion.replace(/^v/, '')}`)
+    if (installed) return { bin, version: installed }
   } else {
     const found = await which('helm', false)
     if (!found) {

@@ -22,17 +22,9 @@ function saveRunning(): void {
   core.saveState(STATE.helmGroups, [...running.keys()].join(' '))
 }
 
-/**
- * Spawns a helm command in a process group of its own, tracked until it exits. Once the step has stopped its
- * helm, only the clean-up's own calls (`cleanUp`) still start.
- */
-export function spawnHelm(
-  bin: string,
-  args: string[],
-  env: Record<string, string>,
-  cleanUp = false
-): ChildProcessWithoutNullStreams {
-  if (stopped && !cleanUp) throw new Error(`helm ${args[0]} was not started: the step is stopping its helm calls.`)
+/** Spawns a helm command in a process group of its own, tracked until it exits; none once the step stopped its helm. */
+export function spawnHelm(bin: string, args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
+  if (stopped) throw new Error(`helm ${args[0]} was not started: the step is stopping its helm calls.`)
   const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: USES_GROUPS })
   const { pid } = child
   if (pid !== undefined) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { childEnvironment } from '../environment.js'
+import type { OwnerType } from '../registry/visibility.js'
 
 /** What the runner tells every step about the run, beyond the inputs: `github.*` and `runner.temp`. */
 export interface RunContext {
@@ -14,18 +15,31 @@ export interface RunContext {
   serverUrl: string
   /** From the event payload, as docker/metadata-action reads it; empty when the event does not carry it. */
   defaultBranch: string
+  /** The repository's owner; its type from the event payload, empty when the event does not carry it. */
+  repositoryOwner: { login: string; type: OwnerType }
   /** Where the run's helm home and packages go; the runner empties it after the job. */
   runnerTemp: string
 }
 
-export function readDefaultBranch(eventPath: string | undefined): string {
-  if (!eventPath) return ''
+interface EventRepository {
+  default_branch?: unknown
+  owner?: { type?: unknown }
+}
+
+/** What the action reads of the event payload; empty strings where it does not say. */
+export function readEvent(eventPath: string | undefined): { defaultBranch: string; ownerType: OwnerType } {
+  let repository: EventRepository | undefined
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { repository?: { default_branch?: unknown } }
-    const branch = event.repository?.default_branch
-    return typeof branch === 'string' ? branch : ''
+    if (eventPath)
+      repository = (JSON.parse(readFileSync(eventPath, 'utf8')) as { repository?: EventRepository }).repository
   } catch {
-    return ''
+    repository = undefined
+  }
+  const branch = repository?.default_branch
+  const type = repository?.owner?.type
+  return {
+    defaultBranch: typeof branch === 'string' ? branch : '',
+    ownerType: type === 'Organization' || type === 'User' ? type : ''
   }
 }
 
@@ -41,6 +55,7 @@ function askGit(cwd: string, args: string[]): string {
 
 export function getRunContext(): RunContext {
   const env = process.env
+  const event = readEvent(env.GITHUB_EVENT_PATH)
   const workspace = env.GITHUB_WORKSPACE || askGit(process.cwd(), ['rev-parse', '--show-toplevel']) || process.cwd()
   return {
     workspace,
@@ -48,7 +63,11 @@ export function getRunContext(): RunContext {
     sha: env.GITHUB_SHA || askGit(workspace, ['rev-parse', 'HEAD']),
     repository: env.GITHUB_REPOSITORY || '',
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-    defaultBranch: readDefaultBranch(env.GITHUB_EVENT_PATH),
+    defaultBranch: event.defaultBranch,
+    repositoryOwner: {
+      login: env.GITHUB_REPOSITORY_OWNER || (env.GITHUB_REPOSITORY || '').split('/')[0],
+      type: event.ownerType
+    },
     runnerTemp: env.RUNNER_TEMP || os.tmpdir()
   }
 }

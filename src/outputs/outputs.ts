@@ -23,6 +23,7 @@ export function chartsOutput(outcomes: Outcome[]): string {
       'chart-url': outcome.location.url,
       digest: outcome.digest,
       pushed: outcome.pushed,
+      public: outcome.public ?? null,
       'package-path': outcome.packagePath,
       error: outcome.problem ?? ''
     }))
@@ -62,7 +63,8 @@ export function chartOutputs(outcome: Outcome): Record<string, string> {
     'chart-url': outcome.location.url,
     'chart-ref': outcome.location.ref,
     digest: outcome.digest,
-    pushed: String(outcome.pushed)
+    pushed: String(outcome.pushed),
+    public: outcome.public === undefined ? '' : String(outcome.public)
   }
 }
 

@@ -1,12 +1,24 @@
 import type { IfExists } from '../inputs/parse.js'
-import type { ChartInRegistry } from '../helm/helm.js'
+import type { ServedChart } from './reader.js'
 
-export type Decision = { push: true; replaces?: string } | { push: false; digest: string }
+export type Decision = { push: true; replaces?: string } | { push: false; digest: string; identical: boolean }
 
-/** What to do given what the registry already holds at the reference; `fail` stops here. */
-export function decide(ifExists: IfExists, existingDigest: string | undefined, ref: string): Decision {
-  if (existingDigest === undefined) return { push: true }
-  if (ifExists === 'skip') return { push: false, digest: existingDigest }
+/** What the registry holds at the reference: its manifest digest, and whether its chart is this run's package. */
+export interface Existing {
+  digest: string
+  /** The chart layer is byte for byte the package this run built: the release is already done. */
+  identical: boolean
+}
+
+/**
+ * What to do given what the registry already holds at the reference; `fail` stops here. Identical content is
+ * kept whatever if-exists says: a re-run of a job whose push went through has nothing left to do.
+ */
+export function decide(ifExists: IfExists, existing: Existing | undefined, ref: string): Decision {
+  if (existing === undefined) return { push: true }
+  const existingDigest = existing.digest
+  if (existing.identical) return { push: false, digest: existingDigest, identical: true }
+  if (ifExists === 'skip') return { push: false, digest: existingDigest, identical: false }
   if (ifExists === 'overwrite') return { push: true, replaces: existingDigest }
   throw new Error(
     `${ref} is already published (${existingDigest}); a released version is not pushed again by default. ` +
@@ -22,10 +34,10 @@ const CONCURRENCY =
  * The decision again right before the push, for a version the first look-up did not find: a push of it that
  * landed meanwhile (another run of the same tag) is refused or skipped, as it would have been.
  */
-export function decideBeforePush(ifExists: IfExists, existingDigest: string | undefined, ref: string): Decision {
-  if (existingDigest === undefined || ifExists !== 'fail') return decide(ifExists, existingDigest, ref)
+export function decideBeforePush(ifExists: IfExists, existing: Existing | undefined, ref: string): Decision {
+  if (existing === undefined || existing.identical || ifExists !== 'fail') return decide(ifExists, existing, ref)
   throw new Error(
-    `${ref} was published (${existingDigest}) after this run looked it up and before it pushed: another run or ` +
+    `${ref} was published (${existing.digest}) after this run looked it up and before it pushed: another run or ` +
       `person pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the ` +
       `registry holds. ${CONCURRENCY}`
   )
@@ -38,8 +50,8 @@ export function decideBeforePush(ifExists: IfExists, existingDigest: string | un
  */
 export function verificationFailure(
   ref: string,
-  pushed: ChartInRegistry,
-  served: ChartInRegistry,
+  pushed: ServedChart,
+  served: ServedChart,
   check: string
 ): string | undefined {
   if (served.digest !== pushed.digest) {
@@ -54,7 +66,7 @@ export function verificationFailure(
 }
 
 /** Why what the registry serves after the push is not what was pushed, or undefined when it is. */
-export function verifyMismatch(pushed: ChartInRegistry, served: ChartInRegistry): string | undefined {
+export function verifyMismatch(pushed: ServedChart, served: ServedChart): string | undefined {
   const differs = (['digest', 'name', 'version'] as const).filter(key => pushed[key] !== served[key])
   if (!differs.length) return undefined
   return differs.map(key => `${key} ${served[key]} instead of ${pushed[key]}`).join(', ')

@@ -14,6 +14,10 @@ export interface ChartLocation {
   url: string
   /** `ghcr.io/sofatutor/llm-proxy:1.2.3`, the OCI reference as a registry names it. */
   ref: string
+  /** `sofatutor/llm-proxy`: the repository's name under the host, as the registry API takes it. */
+  repository: string
+  /** `1.2.3`, or `1.2.3_build.5` for `1.2.3+build.5`. */
+  tag: string
 }
 
 // Host and path rules of OCI references, shared with chart names and image names.
@@ -74,6 +78,12 @@ export function ociTag(version: string): string {
 }
 
 export function locateChart(registry: Registry, name: string, version: string): ChartLocation {
-  const repository = [registry.host, registry.namespace, name].filter(part => part !== '').join('/')
-  return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` }
+  const repository = [registry.namespace, name].filter(part => part !== '').join('/')
+  const tag = ociTag(version)
+  return {
+    url: `oci://${registry.host}/${repository}`,
+    ref: `${registry.host}/${repository}:${tag}`,
+    repository,
+    tag
+  }
 }

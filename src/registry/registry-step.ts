@@ -1,16 +1,20 @@
 import * as core from '@actions/core'
-import { rm } from 'node:fs/promises'
-import path from 'node:path'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import type { Outcome } from '../build/build.js'
 import { limiter, settleAll } from '../build/schedule.js'
 import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
-import { transcript, type ChartInRegistry, type Helm } from '../helm/helm.js'
+import { transcript, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, printInert, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
-import { decide, decideBeforePush, verificationFailure, type Decision } from './if-exists.js'
+import { RegistryClient } from './client.js'
+import { readAccess } from './credentials.js'
+import { decide, decideBeforePush, verificationFailure, type Decision, type Existing } from './if-exists.js'
+import { helmReader, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
 import type { Registry } from './reference.js'
-import { describePolicy, RegistryFailure, withRetries, type RetryPolicy } from './retry.js'
+import { describePolicy, withRetries, type RetryPolicy } from './retry.js'
+import { packageSettingsUrl, privateNotice, type OwnerType } from './visibility.js'
 
 /** A chart as the registry step sees it: what Chart.yaml names it and where it goes. */
 export type ChartId = Pick<Outcome, 'chartName' | 'version' | 'location'>
@@ -20,9 +24,9 @@ export type RegistryOptions = Pick<
   'username' | 'password' | 'plainHttp' | 'retries' | 'timeoutMs' | 'parallel' | 'ifExists' | 'verify'
 >
 
-/** The registry step as the run sees it; started before the build, so that login and look-ups run beside it. */
+/** The registry step as the run sees it; started before the build, so that the checks and look-ups run beside it. */
 export interface RegistryStep {
-  /** Settles once logged in (at once without a password): builds with oci:// dependencies wait for it. */
+  /** Settles once the credentials are checked (at once without a password): builds with oci:// dependencies wait for it. */
   loggedIn: Promise<void>
   /** Settles once every chart's version is looked up; rejects on any failure but a clean "not found". */
   lookedUp: Promise<void>
@@ -35,9 +39,16 @@ export interface RegistryStep {
   publishAll(built: Outcome[]): Promise<Outcome[]>
 }
 
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return `sha256:${hash.digest('hex')}`
+}
+
 /**
- * Logs in (when there is a password; `onLogin` records the host first, for the clean-up) and looks up the
- * charts' versions, both retried under the policy the inputs and the helm version give.
+ * Checks the credentials (when there is a password) and looks up the charts' versions, both retried under the
+ * policy the inputs and the helm version give. The registry is read by the action's own client; helm only
+ * pushes, and reads only where the client cannot (see readerFor).
  */
 export function startRegistryStep(
   helm: Helm,
@@ -45,20 +56,36 @@ export function startRegistryStep(
   registry: Registry,
   options: RegistryOptions,
   charts: ChartId[],
-  onLogin: (host: string) => void
+  repositoryOwner: { login: string; type: OwnerType }
 ): RegistryStep {
   const policy: RetryPolicy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) }
   printInert(describePolicy(policy, `helm ${helmVersion.text}`))
   const slot = limiter(options.parallel)
+  const login = options.password ? { username: options.username, password: options.password } : undefined
+  const opened: Promise<RegistryReader> = readAccess(options.username, options.password, registry.host).then(access =>
+    readerFor(
+      access,
+      () =>
+        new RegistryClient({
+          host: registry.host,
+          plainHttp: options.plainHttp,
+          credentials: 'credentials' in access ? access.credentials : undefined,
+          timeoutMs: options.timeoutMs
+        }),
+      () => helmReader(helm, options.plainHttp, login),
+      reason => printInert(reason)
+    )
+  )
 
   /**
-   * `chart` is undefined for the login, which concerns the account rather than a chart; `extra` marks the push
-   * and the verification, right after an upload.
+   * `chart` is undefined for the credential check, which concerns the account rather than a chart; `extra` marks
+   * the push and the verification, right after an upload. helm's own quick retries count only for helm's calls.
    */
   const attempt = <T>(
     operation: string,
     chart: ChartId | undefined,
     log: Log,
+    byHelm: boolean,
     work: () => Promise<T>,
     extra: Pick<Parameters<typeof withRetries>[1], 'afterUpload' | 'verifying'> = {}
   ) => {
@@ -70,59 +97,46 @@ export function startRegistryStep(
       ref: chart?.location.ref,
       ...extra
     }
-    return withRetries(policy, context, log, work)
+    return withRetries({ ...policy, helmRetriesHttp: policy.helmRetriesHttp && byHelm }, context, log, work)
+  }
+  const read = async <T>(
+    operation: string,
+    chart: ChartId | undefined,
+    log: Log,
+    work: (reader: RegistryReader) => Promise<T>,
+    extra?: Parameters<typeof attempt>[5]
+  ) => {
+    const reader = await opened
+    return attempt(operation, chart, log, reader.via === 'helm', () => work(reader), extra)
   }
 
-  const show = (operation: string, chart: ChartId, log: Log, extra?: Parameters<typeof attempt>[4]) =>
-    attempt(
-      operation,
-      chart,
-      log,
-      async (): Promise<ChartInRegistry> => {
-        const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp)
-        // The command only: the Chart.yaml helm prints is summed up by the caller.
-        log(`$ ${result.command}`)
-        return result
-      },
-      extra
-    )
-
-  const logIn = async (): Promise<void> => {
-    if (!options.password) return
-    onLogin(registry.host)
-    await logGroup(`Log in to ${registry.host}`, async log => {
-      const result = await attempt('login', undefined, log, () =>
-        helm.registryLogin(registry.host, options.username, options.password, options.plainHttp)
-      )
-      log(transcript(result))
+  const checkCredentials = async (): Promise<void> => {
+    if (!login || !charts.length) return
+    await logGroup(`Check the credentials for ${registry.host}`, async log => {
+      await read('the credential check', undefined, log, reader => reader.checkCredentials(charts[0].location))
+      log(`${registry.host} accepts the credentials of ${options.username} (read ${(await opened).via}).`)
     })
   }
 
-  /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
-  const find = (chart: ChartId, when = ''): Promise<string | undefined> => {
+  /** What the chart's tag holds; undefined only on a clean "not found", never on an error. */
+  const find = (chart: ChartId, when = ''): Promise<PublishedChart | undefined> => {
     const { ref } = chart.location
     return logGroup(`${chart.chartName}: look up ${ref}${when}`, async log => {
-      try {
-        const { digest } = await show(`look-up of ${ref}`, chart, log)
-        log(`${ref} exists: ${digest}`)
-        return digest
-      } catch (error) {
-        if (!(error instanceof RegistryFailure && error.kind === 'not-found')) throw error
-        log(`${ref} does not exist yet.`)
-        return undefined
-      }
+      const found = await read(`look-up of ${ref}`, chart, log, reader => reader.lookUp(chart.location, chart.version))
+      log(found ? `${ref} exists: ${found.digest}` : `${ref} does not exist yet.`)
+      return found
     })
   }
-  const lookUp = (chart: ChartId) => slot(() => find(chart))
 
   /**
    * The first look-up ran beside the build, which can be long before the push; a push of the same version that
    * landed since would be replaced unseen. The registry has no conditional put, so look again right before pushing
    * (if-exists fail and skip), which narrows that window to the push itself.
    */
-  const lookAgain = async (chart: ChartId, decision: Decision): Promise<Decision> => {
+  const lookAgain = async (chart: ChartId, decision: Decision, packageDigest: string): Promise<Decision> => {
     if (!decision.push || options.ifExists === 'overwrite') return decision
-    return decideBeforePush(options.ifExists, await find(chart, ' again before the push'), chart.location.ref)
+    const found = await find(chart, ' again before the push')
+    return decideBeforePush(options.ifExists, existing(found, packageDigest), chart.location.ref)
   }
 
   const verify = (chart: ChartId, digest: string): Promise<void> => {
@@ -131,7 +145,13 @@ export function startRegistryStep(
     if (options.plainHttp) check.push('--plain-http')
     const verifying = { digest, check: check.join(' ') }
     return logGroup(`${chart.chartName}: verify ${ref}`, async log => {
-      const served = await show(`verification of ${ref}`, chart, log, { afterUpload: true, verifying })
+      const served = await read(
+        `verification of ${ref}`,
+        chart,
+        log,
+        reader => reader.inspect(chart.location, chart.version),
+        { afterUpload: true, verifying }
+      )
       const failure = verificationFailure(
         ref,
         { digest, name: chart.chartName, version: chart.version },
@@ -144,86 +164,114 @@ export function startRegistryStep(
   }
 
   /**
-   * The registry's own chart in place of the one just built: helm packages are not byte-for-byte reproducible,
-   * so a chart kept by if-exists: skip is attached and reported as the registry holds it. helm checks each
-   * blob it pulls against its digest, so the file's bytes are the manifest's chart layer.
+   * The registry's own chart in place of the one just built, when if-exists: skip keeps different content: the
+   * chart attached and reported is the one the registry holds. The blob is checked against its digest.
    */
   const fetchPublished = (outcome: Outcome, digest: string): Promise<string> =>
-    logGroup(`${outcome.chartName}: pull ${outcome.location.ref}`, async log => {
-      await rm(outcome.packagePath, { force: true })
-      const destination = path.dirname(outcome.packagePath)
-      const pulled = await attempt(`pull of ${outcome.location.ref}`, outcome, log, () =>
-        helm.pull(outcome.location.url, outcome.version, destination, options.plainHttp)
+    logGroup(`${outcome.chartName}: download ${outcome.location.ref}`, async log => {
+      await read(`download of ${outcome.location.ref}`, outcome, log, reader =>
+        reader.download(outcome.location, outcome.version, digest, outcome.packagePath)
       )
-      log(transcript(pulled))
-      if (pulled.digest !== digest) {
-        throw new Error(
-          `${outcome.location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
-            'Something else pushes to it; check the registry before re-running.'
-        )
-      }
       log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`)
       return outcome.packagePath
     })
 
-  const publish = async (outcome: Outcome, planned: Decision): Promise<Outcome> => {
+  /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
+  const visibility = async (outcome: Outcome, digest: string): Promise<boolean | undefined> => {
+    const { ref } = outcome.location
+    try {
+      const isPublic = await logGroup(`${outcome.chartName}: visibility of ${ref}`, log =>
+        read(`anonymous look-up of ${ref}`, outcome, log, reader => reader.isPublic(outcome.location, digest))
+      )
+      const settings = packageSettingsUrl(registry, outcome.chartName, repositoryOwner)
+      if (isPublic === false && settings) core.notice(privateNotice(ref, settings))
+      return isPublic
+    } catch (error) {
+      core.warning(`Could not tell whether ${ref} is public: ${errorMessage(error)}`)
+      return undefined
+    }
+  }
+
+  const push = (outcome: Outcome): Promise<string> =>
+    logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
+      const pushed = await attempt(
+        'push',
+        outcome,
+        log,
+        true,
+        () => helm.push(outcome.packagePath, registry.url, options.plainHttp),
+        { afterUpload: true }
+      )
+      log(transcript(pushed))
+      return pushed.digest
+    })
+
+  const publish = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
     let decision: Decision
     try {
-      decision = await lookAgain(outcome, planned)
+      decision = await lookAgain(outcome, planned, packageDigest)
     } catch (error) {
       return { ...outcome, problem: errorMessage(error) }
     }
     const { ref } = outcome.location
-    if (!decision.push) {
+    let published: Outcome
+    if (!decision.push && decision.identical) {
+      printInert(
+        `${ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ${packageDigest}): ` +
+          'the content is identical, so nothing is pushed.'
+      )
+      published = { ...outcome, digest: decision.digest, pushed: false }
+    } else if (!decision.push) {
       core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
       const kept = { ...outcome, digest: decision.digest, pushed: false }
       try {
-        return { ...kept, packagePath: await fetchPublished(outcome, decision.digest) }
+        published = { ...kept, packagePath: await fetchPublished(outcome, decision.digest) }
       } catch (error) {
         return { ...kept, packagePath: '', problem: errorMessage(error) }
       }
-    }
-    let digest: string
-    try {
-      digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async log => {
-        const pushed = await attempt(
-          'push',
-          outcome,
-          log,
-          () => helm.push(outcome.packagePath, registry.url, options.plainHttp),
-          { afterUpload: true }
+    } else {
+      let digest: string
+      try {
+        digest = await push(outcome)
+      } catch (error) {
+        return { ...outcome, problem: errorMessage(error) }
+      }
+      if (decision.replaces) {
+        core.warning(
+          `Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`
         )
-        log(transcript(pushed))
-        return pushed.digest
-      })
-    } catch (error) {
-      return { ...outcome, problem: errorMessage(error) }
+      }
+      published = { ...outcome, digest, pushed: true }
+      try {
+        if (options.verify) await verify(outcome, digest)
+      } catch (error) {
+        return { ...published, problem: errorMessage(error) }
+      }
     }
-    if (decision.replaces) {
-      core.warning(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`)
-    }
-    const published = { ...outcome, digest, pushed: true }
-    try {
-      if (options.verify) await verify(outcome, digest)
-      return published
-    } catch (error) {
-      return { ...published, problem: errorMessage(error) }
-    }
+    return { ...published, public: await visibility(outcome, published.digest) }
   }
 
-  const loggedIn = logIn()
-  const existing = loggedIn.then(() => settleAll(charts.map(lookUp)))
-  const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])))
+  const loggedIn = checkCredentials()
+  const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))))
+  const byName = lookUps.then(found => new Map(charts.map((chart, index) => [chart.chartName, found[index]])))
   return {
     loggedIn,
     lookedUp: byName.then(() => undefined),
     async publishAll(built) {
       const found = await byName
-      const decisions = built.map(outcome =>
-        decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref)
+      const packageDigests = await Promise.all(built.map(outcome => sha256File(outcome.packagePath)))
+      const decisions = built.map((outcome, index) =>
+        decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref)
       )
       // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
-      return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))))
+      return Promise.all(
+        built.map((outcome, index) => slot(() => publish(outcome, decisions[index], packageDigests[index])))
+      )
     }
   }
+}
+
+/** What the registry holds, compared with the package this run built. */
+function existing(found: PublishedChart | undefined, packageDigest: string): Existing | undefined {
+  return found && { digest: found.digest, identical: found.chartLayer === packageDigest }
 }

@@ -1,5 +1,6 @@
 import { classifyFailure, explainFailure, type FailureContext, type FailureKind } from './faults.js'
 import type { Log } from '../log-group.js'
+import { RegistryHttpError } from './client.js'
 import { errorMessage } from '../text.js'
 
 export interface RetryPolicy {
@@ -67,6 +68,17 @@ export function describePolicy(policy: RetryPolicy, helm: string): string {
   return `Registry retries: ${own}; ${http}.`
 }
 
+/**
+ * What went wrong: the status code or socket error the registry client saw, else (helm exposes neither) read
+ * from helm's text. Right after an upload, "not found" is the registry's read-after-write delay.
+ */
+export function failureKind(error: unknown, ref: string | undefined, afterUpload = false): FailureKind {
+  if ((error as { timedOut?: boolean }).timedOut) return 'timeout'
+  if (error instanceof RegistryHttpError)
+    return afterUpload && error.kind === 'not-found' ? 'read-after-write' : error.kind
+  return classifyFailure(errorMessage(error), ref, afterUpload)
+}
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /**
@@ -85,9 +97,7 @@ export async function withRetries<T>(
       return await work()
     } catch (error) {
       const text = errorMessage(error)
-      const kind = (error as { timedOut?: boolean }).timedOut
-        ? 'timeout'
-        : classifyFailure(text, context.ref, context.afterUpload)
+      const kind = failureKind(error, context.ref, context.afterUpload)
       if (isTransient(kind) && attempt <= policy.retries) {
         const wait = backoffMs(attempt)
         const quick = policy.helmRetriesHttp && (kind === 'server' || kind === 'throttled')

@@ -1,0 +1,85 @@
+// What the action reads of the registry, it reads itself: the look-up, the verification and whether the chart is
+// public go over HTTP (a token server in front of the registry, as ghcr.io works, and Basic auth), and helm is
+// called only to build and push. A re-run whose package is byte for byte what the registry holds succeeds.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { recordingPrograms } from '../../scripts/harness/recording-programs.js'
+import { startRegistry } from '../../scripts/harness/registry.js'
+import { runAction } from '../../scripts/harness/runner.js'
+import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
+import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
+
+/** Reproducible packages need a helm that keeps the files' times (see docs/how-it-works.md). */
+const REPRODUCIBLE = new Set(['4.1.4'])
+
+describe.each(HELM_VERSIONS)('Helm %s', helm => {
+  let tokenRegistry: Awaited<ReturnType<typeof startRegistry>>
+  let basicRegistry: Awaited<ReturnType<typeof startRegistry>>
+  beforeAll(async () => {
+    ;[tokenRegistry, basicRegistry] = await Promise.all([
+      startRegistry({ auth: 'token', publicNamespaces: ['open'] }),
+      startRegistry()
+    ])
+  })
+  afterAll(async () => Promise.all([tokenRegistry?.stop(), basicRegistry?.stop()]))
+
+  const release = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
+    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+    try {
+      return await runAction({ workspace: workspace.dir, helm, env, inputs: { chart: 'chart', ...inputs } })
+    } finally {
+      await workspace.remove()
+    }
+  }
+
+  test.each([
+    ['token auth, a public namespace', () => tokenRegistry, 'open', 'true'],
+    ['token auth, a private namespace', () => tokenRegistry, 'closed', 'false'],
+    ['Basic auth', () => basicRegistry, 'basic', 'false']
+  ])('%s: looked up, pushed, verified and public=%s, helm only builds and pushes', async (_, which, ns, isPublic) => {
+    const registry = which()
+    const recording = await recordingPrograms(helm)
+    const result = await release(registry.inputs(ns), { PATH: recording.PATH })
+    expect(result.code).toBe(0)
+    const ref = `${registry.host}/${ns}/llm-proxy:1.2.3`
+    const digest = await registry.manifestDigest(`${ns}/llm-proxy`, '1.2.3')
+    expect(result.outputs).toMatchObject({ pushed: 'true', digest, public: isPublic })
+    expect(JSON.parse(result.outputs.charts)[0]).toMatchObject({ digest, public: isPublic === 'true' })
+    expect(result.stdout).toContain(`${ref} does not exist yet.`)
+    expect(result.stdout).toContain(`${ref} resolves to ${digest}: llm-proxy 1.2.3, as pushed.`)
+
+    const helmCalls = (await recording.calls())
+      .filter(call => call.program === 'helm')
+      .map(call => call.args.slice(0, ['dependency', 'registry'].includes(call.args[0]) ? 2 : 1).join(' '))
+      .sort()
+    expect(helmCalls).toEqual(['lint', 'package', 'push', 'version'])
+  })
+
+  test('a wrong password fails the credential check before anything is pushed, and shows no password', async () => {
+    const result = await release({ ...tokenRegistry.inputs('wrong'), password: 'not-the-password-91c2' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `::error::${tokenRegistry.host} refused the credentials (401) on the credential check.`
+    )
+    expect(result.stdout).not.toContain('not-the-password-91c2')
+    expect(await tokenRegistry.tags('wrong/llm-proxy')).toEqual([])
+  })
+
+  test('a re-run on a fresh checkout of the same tag', async () => {
+    const first = await release(tokenRegistry.inputs('rerun'))
+    expect(first.code).toBe(0)
+    const again = await release(tokenRegistry.inputs('rerun'))
+    const ref = `${tokenRegistry.host}/rerun/llm-proxy:1.2.3`
+    if (REPRODUCIBLE.has(helm)) {
+      // The same bytes: the release is already done, whatever if-exists (fail by default) says.
+      expect(again.code).toBe(0)
+      expect(again.outputs).toMatchObject({ pushed: 'false', digest: first.outputs.digest, public: 'false' })
+      expect(again.stdout).toContain(`${ref} (${first.outputs.digest}) already holds this run's package byte for byte`)
+      expect(again.stdout).not.toContain('::group::llm-proxy: push')
+    } else {
+      // helm 3.18 writes the time of packaging into the archive: other bytes, so if-exists decides.
+      expect(again.code).toBe(1)
+      expect(again.stdout).toContain(`::error::${ref} is already published (${first.outputs.digest})`)
+    }
+    expect(await tokenRegistry.manifestDigest('rerun/llm-proxy', '1.2.3')).toBe(first.outputs.digest)
+  })
+})
