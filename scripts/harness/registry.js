@@ -1,11 +1,12 @@
-// A real OCI registry (CNCF distribution, Debian's docker-registry) on 127.0.0.1, with htpasswd auth and
-// storage in a temp dir; started and stopped by whoever uses it.
+// A real OCI registry (CNCF distribution, Debian's docker-registry) on 127.0.0.1, with htpasswd auth (Basic) or
+// a token server in front (Bearer, as ghcr.io), and storage in a temp dir; started and stopped by whoever uses it.
 import bcrypt from 'bcryptjs'
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { startTokenServer } from './token-server.js'
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -39,13 +40,23 @@ async function waitUntilServing(url, child, log) {
 }
 
 /**
- * @param {{ username?: string, password?: string }} [options]
+ * `auth`: 'htpasswd' (the default) has the registry itself take Basic credentials; 'token' puts a token server in
+ * front (token-server.js), where the credentials get every action and anonymous requests get `pull` on the
+ * repositories under `publicNamespaces` only. The helpers below work in either mode.
+ * @param {{ username?: string, password?: string, auth?: 'htpasswd' | 'token', publicNamespaces?: string[] }} [options]
  */
-export async function startRegistry({ username = 'ci', password = 'registry-secret-7f3a' } = {}) {
+export async function startRegistry({
+  username = 'ci',
+  password = 'registry-secret-7f3a',
+  auth = 'htpasswd',
+  publicNamespaces = []
+} = {}) {
+  if (auth !== 'htpasswd' && auth !== 'token') throw new Error(`startRegistry: unknown auth ${auth}`)
   const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-'))
   const port = await freePort()
   const host = `127.0.0.1:${port}`
-  await writeFile(path.join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 5)}\n`)
+  const tokens = auth === 'token' ? await startTokenServer({ dir, username, password, publicNamespaces }) : undefined
+  if (!tokens) await writeFile(path.join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 5)}\n`)
   await writeFile(
     path.join(dir, 'config.yml'),
     [
@@ -53,7 +64,10 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
       'log: { level: warn }',
       `storage: { filesystem: { rootdirectory: ${path.join(dir, 'data')} }, delete: { enabled: true } }`,
       `http: { addr: "${host}" }`,
-      `auth: { htpasswd: { realm: test, path: ${path.join(dir, 'htpasswd')} } }`,
+      tokens
+        ? `auth: { token: { realm: "${tokens.realm}", service: ${tokens.service}, issuer: ${tokens.issuer}, ` +
+          `rootcertbundle: ${tokens.certPath} } }`
+        : `auth: { htpasswd: { realm: test, path: ${path.join(dir, 'htpasswd')} } }`,
       ''
     ].join('\n')
   )
@@ -62,16 +76,46 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
   child.stdout.on('data', chunk => (output += chunk))
   child.stderr.on('data', chunk => (output += chunk))
   const exited = new Promise(resolve => child.once('exit', resolve))
-  await waitUntilServing(`http://${host}/v2/`, child, () => output)
+  const stopTokens = () => tokens?.stop()
+  await waitUntilServing(`http://${host}/v2/`, child, () => output).catch(async error => {
+    await stopTokens()
+    throw error
+  })
 
-  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
-  const api = (pathname, init = {}) =>
-    fetch(`http://${host}/v2/${pathname}`, { ...init, headers: { authorization, ...init.headers } })
+  const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  const send = (pathname, init, authorization) =>
+    fetch(`http://${host}/v2/${pathname}`, {
+      ...init,
+      headers: { ...(authorization && { authorization }), ...init.headers }
+    })
+  // With a token server: the 401's challenge names realm, service and scope; the token for them answers it.
+  const api = async (pathname, init = {}) => {
+    if (!tokens) return send(pathname, init, basic)
+    const challenged = await send(pathname, init, undefined)
+    if (challenged.status !== 401) return challenged
+    await challenged.body?.cancel()
+    const challenge = challenged.headers.get('www-authenticate') ?? ''
+    const params = Object.fromEntries(
+      [...challenge.matchAll(/([a-z]+)="([^"]*)"/g)].map(([, name, value]) => [name, value])
+    )
+    const url = new URL(params.realm)
+    for (const name of ['service', 'scope']) if (params[name]) url.searchParams.set(name, params[name])
+    const answer = await fetch(url, { headers: { authorization: basic } })
+    if (!answer.ok) throw new Error(`token for ${pathname}: HTTP ${answer.status}`)
+    return send(pathname, init, `Bearer ${(await answer.json()).token}`)
+  }
 
   return {
     host,
     username,
     password,
+    /** 'htpasswd' or 'token'. */
+    auth,
+    /**
+     * Token mode only: the token server's realm, its record of every token request (`requests`, which helpers
+     * below add to as well: clear it before what a test counts) and answerWith('token' | 'access_token' | 'both').
+     */
+    tokens,
     /** The digest the registry itself gives for repository:tag, or undefined when there is none. */
     async manifestDigest(repository, tag) {
       const response = await api(`${repository}/manifests/${tag}`, {
@@ -119,6 +163,7 @@ export async function startRegistry({ username = 'ci', password = 'registry-secr
         child.kill('SIGTERM')
         await exited
       }
+      await stopTokens()
       await rm(dir, { recursive: true, force: true })
     }
   }
