@@ -17,7 +17,7 @@ tools:
 test: install tools
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
-unit: install
+unit: install tools
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
 e2e: install tools

@@ -276,7 +276,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     }
   })
 
-  test('refused credentials fail at login, push nothing and show no password', async () => {
+  test('refused credentials fail the credential check, push nothing and show no password', async () => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
     const wrong = 'wrong-password-51c2'
     try {
@@ -287,8 +287,10 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       })
       expect(result.code).toBe(1)
       // Deliberately changed: the error now leads with what happened and the fix, helm's own words below.
-      expect(result.stdout).toContain(`::error::${registry.host} refused the credentials (401) on login.`)
-      expect(result.stdout).toContain('helm registry login failed')
+      expect(result.stdout).toContain(
+        `::error::${registry.host} refused the credentials (401) on the credential check.`
+      )
+      expect(result.stdout).not.toContain('::group::llm-proxy: push')
       expect(await registry.tags('refused/llm-proxy')).toEqual([])
       expect(visible(result.everything)).not.toContain(wrong)
       expect(result.helmHomesLeft).toEqual([])

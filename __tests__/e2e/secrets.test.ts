@@ -1,19 +1,13 @@
 // Where the step's secrets may go: the programs it starts see none of them, and a run warns when its helm or
 // its plain-http would hand the registry password to someone else.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { execFile } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import path from 'node:path'
-import { promisify } from 'node:util'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { recordingPrograms } from '../../scripts/harness/recording-programs.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
-import { HELM_VERSIONS, helmDir, node24 } from '../../scripts/harness/tools.js'
+import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
-
-const run = promisify(execFile)
 
 /** What a job may hold in its environment besides the inputs: the runner's tokens and a secret of its own. */
 const STEP_SECRETS = {

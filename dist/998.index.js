@@ -1,8 +1,8 @@
-export const id = 977;
-export const ids = [977];
+export const id = 998;
+export const ids = [998];
 export const modules = {
 
-/***/ 2977:
+/***/ 4998:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -188,8 +188,14 @@ function ociTag(version) {
     return version.replaceAll('+', '_');
 }
 function locateChart(registry, name, version) {
-    const repository = [registry.host, registry.namespace, name].filter(part => part !== '').join('/');
-    return { url: `oci://${repository}`, ref: `${repository}:${ociTag(version)}` };
+    const repository = [registry.namespace, name].filter(part => part !== '').join('/');
+    const tag = ociTag(version);
+    return {
+        url: `oci://${registry.host}/${repository}`,
+        ref: `${registry.host}/${repository}:${tag}`,
+        repository,
+        tag
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/helm/capabilities.ts
@@ -262,9 +268,6 @@ function checkHelmSupports(version, needs) {
     if (needs.plainHttp && !atLeast(version, 3, 13)) {
         throw new Error(`Input plain-http needs Helm 3.13 or later (helm push --plain-http); ${helm} lacks it. ${FIX}`);
     }
-    if (needs.plainHttp && needs.login && !atLeast(version, 3, 18)) {
-        throw new Error(`Input plain-http with a password needs Helm 3.18 or later: ${helm} has no --plain-http on registry login. ${FIX}`);
-    }
     const withBuild = needs.versions.find(wanted => wanted.includes('+'));
     if (version.major === 3 && version.minor === 18 && version.patch === 0 && withBuild !== undefined) {
         throw new Error(`${helm} cannot push version ${show(withBuild)}: it fails with "not found" on any version with build ` +
@@ -299,12 +302,9 @@ let stopped = false;
 function saveRunning() {
     core/* saveState */.LZ(state/* STATE */.c.helmGroups, [...running.keys()].join(' '));
 }
-/**
- * Spawns a helm command in a process group of its own, tracked until it exits. Once the step has stopped its
- * helm, only the clean-up's own calls (`cleanUp`) still start.
- */
-function spawnHelm(bin, args, env, cleanUp = false) {
-    if (stopped && !cleanUp)
+/** Spawns a helm command in a process group of its own, tracked until it exits; none once the step stopped its helm. */
+function spawnHelm(bin, args, env) {
+    if (stopped)
         throw new Error(`helm ${args[0]} was not started: the step is stopping its helm calls.`);
     const child = (0,external_node_child_process_.spawn)(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: USES_GROUPS });
     const { pid } = child;
@@ -373,7 +373,7 @@ function savedGroups(text) {
 
 const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo']);
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
-/** The input timeout's default; also what the post step allows its logout. */
+/** The input timeout's default. */
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 class HelmError extends Error {
     subcommand;
@@ -398,9 +398,9 @@ class HelmError extends Error {
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
  * stalled on a registry that never answers is killed at the time limit.
  */
-function execute(bin, args, env, stdin, timeoutMs, cleanUp) {
+function execute(bin, args, env, stdin, timeoutMs) {
     return new Promise((resolve, reject) => {
-        const child = spawnHelm(bin, args, env, cleanUp);
+        const child = spawnHelm(bin, args, env);
         let stdout = '';
         let stderr = '';
         let timedOut = false;
@@ -425,21 +425,18 @@ function execute(bin, args, env, stdin, timeoutMs, cleanUp) {
     });
 }
 /** The one way the action runs helm: argv arrays, output captured, a time limit, failures as HelmError. */
-class Helm {
+class helm_Helm {
     bin;
     env;
     timeoutMs;
-    /** The clean-up's helm (the logout), which still runs once a cancelled step has stopped every other. */
-    cleanUp;
     /** `overrides` (HELM_* paths of this run) are laid over what helm may see of the step's environment. */
-    constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS, cleanUp = false) {
+    constructor(bin, overrides, timeoutMs = DEFAULT_TIMEOUT_MS) {
         this.bin = bin;
         this.env = { ...childEnvironment(process.env, 'helm'), ...overrides };
         this.timeoutMs = timeoutMs;
-        this.cleanUp = cleanUp;
     }
     async run(args, options = {}) {
-        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs, this.cleanUp);
+        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs);
         if (output.exitCode !== 0 || output.timedOut) {
             const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1);
             const stoppedAfter = output.timedOut ? formatDuration(this.timeoutMs) : undefined;
@@ -488,9 +485,6 @@ class Helm {
     registryLogin(host, username, password, plainHttp) {
         const args = ['registry', 'login', host, '--username', username, '--password-stdin'];
         return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password });
-    }
-    registryLogout(host) {
-        return this.run(['registry', 'logout', host]);
     }
     /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */
     async pull(chartUrl, version, destination, plainHttp) {
@@ -739,13 +733,29 @@ function userRepositoryConfig() {
     return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
 }
 /**
- * Creates the 0600 registry config before any login, and starts from a copy of the user's repositories so
- * that repositories an earlier step added (with their credentials) still resolve dependencies.
+ * The registry config `helm registry login` would write (Docker's format, one `auths` entry for the host),
+ * written by the action instead. Measured and chosen over the login for three reasons: helm (through oras-go's
+ * DetectDefaultNativeStore) hands a login's credentials to `docker-credential-pass` or `-secretservice`
+ * whenever they are installed and the config holds no entry yet, where deleting the file does not remove them;
+ * the file is all a killed step leaves, and the post step deletes it without starting helm; and the login and
+ * logout were two helm processes (about 60 ms of CPU each) on every run. The credentials are checked by the
+ * action's own registry client before anything is built.
  */
-async function prepareHelmHome(home) {
+function registryConfig(login) {
+    if (!login)
+        return '{"auths":{}}\n';
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return `${JSON.stringify({ auths: { [login.host]: { auth } } })}\n`;
+}
+/**
+ * Creates the 0600 registry config, with the credentials when there are any, and starts from a copy of the
+ * user's repositories so that repositories an earlier step added (with their credentials) still resolve
+ * dependencies.
+ */
+async function prepareHelmHome(home, login) {
     const env = helmEnv(home);
     await (0,external_node_fs_promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
-    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, '{"auths":{}}\n', { mode: 0o600 });
+    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 });
     await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
         if (error.code !== 'ENOENT')
             throw error;
@@ -764,14 +774,17 @@ async function prepareHelmHome(home) {
 let openedSession;
 /** Each session's one clean-up: a cancelled step waits for the one the run has begun instead of racing it. */
 const closing = new WeakMap();
-/** A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in. */
-async function openSession(runnerTemp) {
+/**
+ * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in; with
+ * `login`, its registry config holds the credentials helm pushes with.
+ */
+async function openSession(runnerTemp, login) {
     await (0,external_node_fs_promises_.mkdir)(runnerTemp, { recursive: true });
     const workDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
     const home = external_node_path_default().join(workDir, 'helm');
     core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
-    openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package'), helmBin: '', host: '' };
-    openedSession.env = await prepareHelmHome(home);
+    openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package') };
+    openedSession.env = await prepareHelmHome(home, login);
     return openedSession;
 }
 /** Closes the session this step opened, if any: what a cancelled step does after stopping helm. */
@@ -779,67 +792,27 @@ async function closeOpenSession() {
     if (openedSession)
         await closeSession(openedSession);
 }
-/** The session's helm, recorded so that the post step logs out with the same one. */
 function sessionHelm(session, bin, timeoutMs) {
-    session.helmBin = bin;
-    core/* saveState */.LZ(state/* STATE */.c.helm, bin);
     return new Helm(bin, session.env, timeoutMs);
 }
-/** Recorded before the attempt: even a login that fails halfway may have stored something to log out of. */
-function recordLogin(session, host) {
-    session.host = host;
-    core/* saveState */.LZ(state/* STATE */.c.registryHost, host);
-}
 /**
- * Whether the credentials may live outside the registry config file: helm hands them to a native credential
- * helper when the config names one (credsStore, credHelpers). An unreadable config counts as "may".
- */
-function mayUseCredentialHelper(registryConfig) {
-    if (registryConfig === undefined)
-        return true;
-    try {
-        const config = JSON.parse(registryConfig);
-        return Boolean(config.credsStore) || Object.keys(config.credHelpers ?? {}).length > 0;
-    }
-    catch {
-        return true;
-    }
-}
-/**
- * Logs out and deletes the run's helm home. Logging out matters beyond the file when helm handed the
- * credentials to a native credential helper; when the file holds them, deleting it is the whole logout.
- * A failed logout only warns; the files go regardless.
+ * Deletes the run's helm home: the credentials live only in its registry config (see registryConfig), so that
+ * is the whole logout.
  */
 function closeSession(session) {
     let done = closing.get(session);
     if (!done)
-        closing.set(session, (done = logOutAndDelete(session)));
+        closing.set(session, (done = deleteHome(session.home)));
     return done;
 }
-async function logOutAndDelete(session) {
-    try {
-        const env = helmEnv(session.home);
-        const config = await (0,external_node_fs_promises_.readFile)(env.HELM_REGISTRY_CONFIG, 'utf8').catch(() => undefined);
-        if (session.host && mayUseCredentialHelper(config)) {
-            const helm = new Helm(session.helmBin, env, DEFAULT_TIMEOUT_MS, true);
-            await helm
-                .registryLogout(session.host)
-                .catch((error) => core/* warning */.$e(`Could not log out of ${session.host}: ${error.message}`));
-        }
-    }
-    finally {
-        await (0,external_node_fs_promises_.rm)(session.home, { recursive: true, force: true });
-    }
+async function deleteHome(home) {
+    await (0,external_node_fs_promises_.rm)(home, { recursive: true, force: true });
     // Nothing left for the post step, which then does not even load.
     core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
 }
 /** The session a killed main step left behind, as its saved state names it. */
 function savedSession() {
-    return {
-        home: core/* getState */.Gu(state/* STATE */.c.helmHome),
-        helmBin: core/* getState */.Gu(state/* STATE */.c.helm),
-        host: core/* getState */.Gu(state/* STATE */.c.registryHost)
-    };
+    return { home: core/* getState */.Gu(state/* STATE */.c.helmHome) };
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
@@ -986,6 +959,82 @@ function replaceScalar(source, node, value) {
     const before = source[start - 1] === ':' ? ' ' : '';
     const after = source[end] === '#' ? ' ' : '';
     return { start, end, text: before + text + after };
+}
+/** The line break the file uses, so that an added line matches its neighbours. */
+function lineBreak(source) {
+    return source.includes('\r\n') ? '\r\n' : '\n';
+}
+/** How far the file indents a nested line: the least indentation of any line with content, 2 when none has any. */
+function indentStep(source) {
+    let step = Infinity;
+    for (const [, blanks] of source.matchAll(/^( +)[^ #\r\n]/gm))
+        step = Math.min(step, blanks.length);
+    return step === Infinity ? 2 : step;
+}
+/** The column of an offset; a byte-order mark at the start of the file takes none. */
+function columnOf(source, offset) {
+    const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+    return offset - lineStart - (lineStart === 0 && source.startsWith('\uFEFF') ? 1 : 0);
+}
+/** Where the line after `offset`'s begins; the end of the file when that line is the last and has no break. */
+function nextLine(source, offset) {
+    const newline = source.indexOf('\n', offset);
+    return newline === -1 ? { at: source.length, before: lineBreak(source) } : { at: newline + 1, before: '' };
+}
+/** A plain scalar in a flow mapping must not hold , [ ] { }, which would end it; such text goes in double quotes. */
+function flowScalar(text) {
+    const plain = renderScalar(text, dist/* Scalar */.X5.PLAIN);
+    return /[,[\]{}]/.test(plain) ? JSON.stringify(text) : plain;
+}
+/**
+ * The edits that add `key: value` to the mapping under the top-level key `parent`, as a person would write it:
+ * a block mapping gets a line of its own right below `parent:`, at the indentation of its keys (above any
+ * comment that introduces its first key); a flow mapping gets the entry first; `parent:` left empty (null)
+ * gets a block mapping of the one line; and a missing `parent` is added after the last top-level key, before
+ * a document end marker or a trailing comment.
+ */
+function addEntry(source, doc, file, [parent, key], value) {
+    const top = doc.contents;
+    const eol = lineBreak(source);
+    const step = ' '.repeat(indentStep(source));
+    const line = `${renderScalar(key, dist/* Scalar */.X5.PLAIN)}: ${renderScalar(value, dist/* Scalar */.X5.PLAIN)}`;
+    const pair = top.items.find(item => (0,dist/* isScalar */.jn)(item.key) && item.key.value === parent);
+    if (!pair) {
+        const end = top.range[1];
+        const before = end > 0 && source[end - 1] !== '\n' ? eol : '';
+        const indent = ' '.repeat(columnOf(source, top.range[0]));
+        return [{ start: end, end, text: `${before}${indent}${parent}:${eol}${indent}${step}${line}${eol}` }];
+    }
+    const keyNode = pair.key;
+    const node = pair.value;
+    if ((0,dist/* isMap */.jh)(node) && node.flow) {
+        const first = node.items[0]?.key;
+        const at = (0,dist/* isScalar */.jn)(first) && first.range ? first.range[0] : node.range[0] + 1;
+        const entry = `${flowScalar(key)}: ${flowScalar(value)}`;
+        return [{ start: at, end: at, text: node.items.length ? `${entry}, ` : entry }];
+    }
+    if ((0,dist/* isMap */.jh)(node) && (0,dist/* isScalar */.jn)(node.items[0]?.key) && node.items[0].key.range) {
+        const { at } = nextLine(source, keyNode.range[1]);
+        const indent = ' '.repeat(columnOf(source, node.items[0].key.range[0]));
+        return [{ start: at, end: at, text: `${indent}${line}${eol}` }];
+    }
+    if (node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null)) {
+        const edits = [];
+        // `~` or `null` goes with the blanks before it, so that the mapping below is the value and no line ends in
+        // a blank; an empty value has nothing to take away.
+        if ((0,dist/* isScalar */.jn)(node) && node.range && node.range[0] !== node.range[1]) {
+            let start = node.range[0];
+            while (source[start - 1] === ' ' || source[start - 1] === '\t')
+                start--;
+            edits.push({ start, end: node.range[1], text: '' });
+        }
+        const { at, before } = nextLine(source, (node?.range ?? keyNode.range)[1]);
+        const indent = ' '.repeat(columnOf(source, keyNode.range[0])) + step;
+        edits.push({ start: at, end: at, text: `${before}${indent}${line}${eol}` });
+        return edits;
+    }
+    throw new Error(`${file}: ${parent} must be a mapping (one name: text per line) for ${key} to be added to it. Fix ${parent}, ` +
+        `or add ${key} yourself.`);
 }
 function applyEdits(source, edits) {
     let result = source;
@@ -1176,6 +1225,8 @@ async function readChartText(file) {
     return decodeUtf8(await (0,external_node_fs_promises_.readFile)(file), file);
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./src/charts/chart.ts
 
 
@@ -1246,6 +1297,7 @@ async function readChart(dir, input) {
 
 
 
+
 /**
  * Sets version and appVersion where they stand (see yaml-splice.ts), adding appVersion after version when missing,
  * and the version constraints of the given dependencies.
@@ -1303,6 +1355,34 @@ function setChartVersions(source, file, versions) {
     ]);
     return result;
 }
+/** The manifest annotation by which ghcr.io links a package to the repository it came from. */
+const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
+/**
+ * Chart.yaml with annotation org.opencontainers.image.source set to `url`, or undefined when the chart names
+ * its source itself. helm (3.18 and 4.x alike, generateOCIAnnotations in pkg/registry) sets that annotation of
+ * the pushed manifest from the first entry of `sources`, then copies every Chart.yaml annotation over the
+ * ones it made: a chart with either already says where it comes from, and keeps it.
+ */
+function linkSource(source, file, url) {
+    const doc = parseChartDocument(source, file);
+    if (!(0,dist/* isMap */.jh)(doc.contents) || doc.contents.flow)
+        throw new Error(`${file} must be a block mapping (one key per line).`);
+    const sources = doc.get('sources', true);
+    if ((0,dist/* isSeq */.oP)(sources) && sources.items.length > 0)
+        return undefined;
+    const annotations = doc.get('annotations', true);
+    if ((0,dist/* isMap */.jh)(annotations) && annotations.has(SOURCE_ANNOTATION))
+        return undefined;
+    const result = applyEdits(source, addEntry(source, doc, file, ['annotations', SOURCE_ANNOTATION], url));
+    // Read back whole: the splice must add the one annotation and change nothing else the file says.
+    const before = doc.toJS();
+    const expected = { ...before, annotations: { ...(before.annotations ?? {}), [SOURCE_ANNOTATION]: url } };
+    if (!(0,external_node_util_.isDeepStrictEqual)(parseChartDocument(result, file).toJS(), expected)) {
+        throw new Error(`${file}: adding annotation ${SOURCE_ANNOTATION} did not read back as written; the file is left unchanged. ` +
+            `Add "${SOURCE_ANNOTATION}: ${url}" under annotations yourself, or set link-source: false.`);
+    }
+    return result;
+}
 
 ;// CONCATENATED MODULE: ./src/chart-files/values.ts
 
@@ -1330,8 +1410,9 @@ async function imageTagEdit(file, keyPath, tag) {
 
 
 /**
- * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, and the constraint on every
- * in-repo dependency whose version this release moves, since helm checks a file:// chart against it.
+ * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, the constraint on every
+ * in-repo dependency whose version this release moves, since helm checks a file:// chart against it, and the
+ * repository as the chart's source when it names none, which ghcr.io links the package to.
  * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
  */
 async function prepareChart(planned, all, workspace, options) {
@@ -1342,17 +1423,22 @@ async function prepareChart(planned, all, workspace, options) {
         if (dependency.release.version !== dependency.chart.meta.version)
             moved[name] = dependency.release.version;
     }
-    const chartYaml = setChartVersions(chart.source, chart.file, {
+    const versioned = setChartVersions(chart.source, chart.file, {
         version: release.version,
         appVersion,
         dependencies: moved
     });
+    const linked = options.sourceUrl ? linkSource(versioned, chart.file, options.sourceUrl) : undefined;
+    const chartYaml = linked ?? versioned;
+    const linkedSource = linked === undefined ? undefined : options.sourceUrl;
     const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined;
     const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
-    if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile))
-        return { ...planned, chartYaml, values, relock: false };
+    if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile)) {
+        return { ...planned, chartYaml, linkedSource, values, relock: false };
+    }
+    // Chart.lock's digest covers the dependencies only, which the annotation leaves alone.
     const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved);
-    return { ...planned, chartYaml, chartLock, values, relock: chartLock === undefined };
+    return { ...planned, chartYaml, linkedSource, chartLock, values, relock: chartLock === undefined };
 }
 async function imageTag(planned, workspace, options) {
     const file = resolveValuesFile(workspace, planned.chart.dir, options.valuesFile);
@@ -1371,7 +1457,8 @@ async function writePrepared(prepared, imageTagPath) {
     if (prepared.chartLock !== undefined)
         await writeFileAtomic(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
     await writeFileAtomic(chart.file, prepared.chartYaml);
-    const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}`];
+    const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : '';
+    const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}`];
     if (prepared.values) {
         await writeFileAtomic(prepared.values.file, prepared.values.text);
         lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`);
@@ -1826,6 +1913,15 @@ function ownRelease(chart, tagPrefix) {
         throw new Error(`${chart.file} has version ${show(chart.meta.version)}, which is not SemVer 2.0.`);
     return { ...current, tag: `${tagPrefix}${current.version}` };
 }
+/** Every name in input `only` must be one the tag releases: a typo would otherwise build and push nothing. */
+function checkOnly(only, released) {
+    const unknown = only.filter(name => !released.includes(name));
+    if (unknown.length === 0)
+        return;
+    // One name reads as the input itself; of a list, the names the tag does not release.
+    const which = only.length === 1 ? `is ${show(only[0])}` : `names ${unknown.map(show).join(', ')}`;
+    throw new Error(`Input only ${which}, which this tag does not release. It releases: ${released.join(', ')}.`);
+}
 /**
  * Which charts the tag releases at which version, in dependency order. A dry run on a ref that is no tag (a
  * pull request) takes every chart at its own version.
@@ -1839,10 +1935,7 @@ async function planRelease(workspace, inputs, shaShort) {
             `(on: push: tags: ['${inputs.tagPrefix}*']), set input version, or set push: false for a dry run.`);
     }
     const released = resolved?.chart ? all.filter(chart => chart.meta.name === resolved.chart) : all;
-    if (inputs.only && !released.some(chart => chart.meta.name === inputs.only)) {
-        const releasedNames = released.map(chart => chart.meta.name).join(', ');
-        throw new Error(`Input only is ${show(inputs.only)}, which this tag does not release. It releases: ${releasedNames}.`);
-    }
+    checkOnly(inputs.only, released.map(chart => chart.meta.name));
     const edges = new Map(released.map(chart => [chart.meta.name, inRepoDependencies(chart, released)]));
     const order = dependencyOrder(edges);
     const charts = order.map(name => {
@@ -1850,19 +1943,44 @@ async function planRelease(workspace, inputs, shaShort) {
         const release = resolved?.release ?? ownRelease(chart, inputs.tagPrefix);
         const values = placeholders(release, shaShort);
         const appVersion = renderTemplate('app-version', inputs.appVersion, values);
-        const selected = !inputs.only || inputs.only === name;
+        const selected = inputs.only.length === 0 || inputs.only.includes(name);
         return { chart, release, appVersion, placeholders: values, dependsOn: edges.get(name), selected };
     });
     return { charts, tagged: resolved?.release };
 }
-/** The `matrix` output of a plan: one job per chart, in dependency order, for `strategy.matrix`. */
-function planMatrix(plan) {
+/**
+ * `items` cut into at most `count` runs that keep their order and differ in size by one at most, the longer
+ * runs first: 257 charts in 256 jobs are one job of 2 and 255 of 1, where runs of ceil(257 / 256) = 2 would
+ * be 129 jobs, each as long as the longest.
+ */
+function batches(items, count) {
+    const jobs = Math.min(count, items.length);
+    const size = Math.floor(items.length / jobs);
+    const longer = items.length % jobs;
+    const runs = [];
+    for (let job = 0, start = 0; job < jobs; job++) {
+        const end = start + size + (job < longer ? 1 : 0);
+        runs.push(items.slice(start, end));
+        start = end;
+    }
+    return runs;
+}
+/**
+ * The `matrix` output of a plan, for `strategy.matrix`: one job per chart in dependency order, or, with more
+ * charts than `maxJobs` (GitHub refuses a matrix of more than 256 jobs), `maxJobs` jobs, each a contiguous run
+ * of the dependency order. Since `file://` dependencies come from the checkout, the jobs need not wait for each
+ * other; the runs only keep a batch's charts near the ones they share.
+ */
+function planMatrix(plan, maxJobs) {
     return {
-        include: plan.charts.map(({ chart, release }) => ({
-            name: chart.meta.name,
-            chart: chart.input,
-            version: release.version
-        }))
+        include: batches(plan.charts, maxJobs).map(batch => {
+            const versions = batch.map(({ release }) => release.version);
+            return {
+                name: batch.map(({ chart }) => chart.meta.name).join(', '),
+                chart: batch.map(({ chart }) => chart.input).join(', '),
+                version: new Set(versions).size === 1 ? versions[0] : versions.join(', ')
+            };
+        })
     };
 }
 
@@ -2312,6 +2430,10 @@ async function findHelm(inputs) {
     if (inputs.helmVersion) {
         bin = await logGroup(`Install Helm ${inputs.helmVersion}`, log => installHelm(inputs.helmVersion, inputs.helmMirror, log));
         core/* addPath */.fM(external_node_path_default().dirname(bin));
+        // The archive matched the release's checksum, so the binary is that release: no `helm version` to ask.
+        const installed = parseHelmVersionOutput(`v${inputs.helmVersion.replace(/^v/, '')}`);
+        if (installed)
+            return { bin, version: installed };
     }
     else {
         const found = await (0,io/* which */.K7)('helm', false);
@@ -2321,7 +2443,7 @@ async function findHelm(inputs) {
         }
         bin = found;
     }
-    return { bin, version: await new Helm(bin, {}, inputs.timeoutMs).version() };
+    return { bin, version: await new helm_Helm(bin, {}, inputs.timeoutMs).version() };
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
@@ -2549,6 +2671,24 @@ function parseParallel(value) {
     }
     return Number(value);
 }
+/** GitHub runs at most 256 jobs from one matrix, and refuses the whole workflow run past that. */
+const MAX_MATRIX_JOBS = 256;
+function parseMaxJobs(value) {
+    if (!/^[1-9][0-9]{0,2}$/.test(value) || Number(value) > MAX_MATRIX_JOBS) {
+        throw new Error(`Input max-jobs is ${show(value)}; it takes a whole number from 1 to ${MAX_MATRIX_JOBS}, the most jobs ` +
+            'GitHub runs from one matrix.');
+    }
+    return Number(value);
+}
+/**
+ * Chart names separated by commas and/or line breaks (a `plan` matrix entry holds a batch as `common, api`),
+ * in the order given, each once; none means every chart. Chart names hold neither, so nothing is lost: a name
+ * the tag does not release is refused by the plan, which knows the released ones.
+ */
+function parseOnly(value) {
+    const names = value.split(/[,\r\n]/).map(name => name.trim());
+    return [...new Set(names.filter(name => name !== ''))];
+}
 function parseLatest(value) {
     if (value === 'auto' || value === 'true' || value === 'false')
         return value;
@@ -2617,8 +2757,9 @@ function getInputs() {
     return {
         chartsInput: charts.length ? 'charts' : 'chart',
         chartPatterns: charts.length ? charts : [input('chart')],
-        only: input('only'),
+        only: parseOnly(input('only')),
         plan: flag('plan'),
+        maxJobs: parseMaxJobs(input('max-jobs')),
         parallel: parseParallel(input('parallel')),
         // Untrimmed: a tag or version with stray whitespace or a newline is refused, not silently repaired.
         tag: core/* getInput */.V4('tag', { trimWhitespace: false }),
@@ -2631,6 +2772,7 @@ function getInputs() {
         push: flag('push'),
         lintStrict: flag('lint-strict'),
         plainHttp: flag('plain-http'),
+        linkSource: flag('link-source'),
         image: parseImage(input('image')),
         latest: parseLatest(input('latest')),
         valuesFile: nonEmpty('values-file', 'values.yaml'),
@@ -2652,17 +2794,22 @@ function getInputs() {
 
 
 
-function readDefaultBranch(eventPath) {
-    if (!eventPath)
-        return '';
+/** What the action reads of the event payload; empty strings where it does not say. */
+function readEvent(eventPath) {
+    let repository;
     try {
-        const event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-        const branch = event.repository?.default_branch;
-        return typeof branch === 'string' ? branch : '';
+        if (eventPath)
+            repository = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')).repository;
     }
     catch {
-        return '';
+        repository = undefined;
     }
+    const branch = repository?.default_branch;
+    const type = repository?.owner?.type;
+    return {
+        defaultBranch: typeof branch === 'string' ? branch : '',
+        ownerType: type === 'Organization' || type === 'User' ? type : ''
+    };
 }
 /** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
 function askGit(cwd, args) {
@@ -2676,6 +2823,7 @@ function askGit(cwd, args) {
 }
 function getRunContext() {
     const env = process.env;
+    const event = readEvent(env.GITHUB_EVENT_PATH);
     const workspace = env.GITHUB_WORKSPACE || askGit(process.cwd(), ['rev-parse', '--show-toplevel']) || process.cwd();
     return {
         workspace,
@@ -2683,9 +2831,17 @@ function getRunContext() {
         sha: env.GITHUB_SHA || askGit(workspace, ['rev-parse', 'HEAD']),
         repository: env.GITHUB_REPOSITORY || '',
         serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-        defaultBranch: readDefaultBranch(env.GITHUB_EVENT_PATH),
+        defaultBranch: event.defaultBranch,
+        repositoryOwner: {
+            login: env.GITHUB_REPOSITORY_OWNER || (env.GITHUB_REPOSITORY || '').split('/')[0],
+            type: event.ownerType
+        },
         runnerTemp: env.RUNNER_TEMP || external_node_os_default().tmpdir()
     };
+}
+/** The repository's web address, e.g. https://github.com/sofatutor/llm-proxy; empty when the run does not know it. */
+function repositoryUrl(context) {
+    return context.repository ? `${context.serverUrl}/${context.repository}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/outputs/outputs.ts
@@ -2701,6 +2857,7 @@ function chartsOutput(outcomes) {
         'chart-url': outcome.location.url,
         digest: outcome.digest,
         pushed: outcome.pushed,
+        public: outcome.public ?? null,
         'package-path': outcome.packagePath,
         error: outcome.problem ?? ''
     })));
@@ -2736,7 +2893,8 @@ function chartOutputs(outcome) {
         'chart-url': outcome.location.url,
         'chart-ref': outcome.location.ref,
         digest: outcome.digest,
-        pushed: String(outcome.pushed)
+        pushed: String(outcome.pushed),
+        public: outcome.public === undefined ? '' : String(outcome.public)
     };
 }
 function setOutputs(outcomes, run) {
@@ -2859,13 +3017,793 @@ function failOnProblems(outcomes) {
     throw new Error(message);
 }
 
+;// CONCATENATED MODULE: ./src/registry/auth-challenge.ts
+class MalformedChallengeError extends Error {
+    constructor(reason) {
+        super(`unreadable WWW-Authenticate header: ${reason}`);
+        this.name = 'MalformedChallengeError';
+    }
+}
+function isScheme(challenge, scheme) {
+    return challenge.scheme.toLowerCase() === scheme.toLowerCase();
+}
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
+const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*/y;
+const BLANKS = /[ \t]*/y;
+/** Between list elements: commas with optional blanks, empty elements allowed (RFC 9110 §5.6.1). */
+const SEPARATORS = /[ \t,]*/y;
+/**
+ * Every challenge of one or more WWW-Authenticate header values (a response may send several headers, each a
+ * comma-separated list of challenges). Throws MalformedChallengeError on anything outside the grammar.
+ */
+function parseChallenges(headers) {
+    return (Array.isArray(headers) ? headers : [headers]).flatMap(parseHeader);
+}
+function parseHeader(header) {
+    let at = 0;
+    const read = (pattern) => {
+        pattern.lastIndex = at;
+        const found = pattern.exec(header)?.[0] ?? '';
+        at += found.length;
+        return found;
+    };
+    const atEnd = () => at >= header.length;
+    const quoted = () => {
+        let value = '';
+        for (at++; at < header.length; at++) {
+            const char = header[at];
+            if (char === '"') {
+                at++;
+                return value;
+            }
+            if (char === '\\')
+                at++;
+            if (at >= header.length)
+                break;
+            // qdtext and quoted-pair exclude control characters other than tab.
+            const code = header.charCodeAt(at);
+            if ((code < 0x20 && code !== 0x09) || code === 0x7f)
+                throw new MalformedChallengeError('a control character');
+            value += header[at];
+        }
+        throw new MalformedChallengeError('an unterminated quoted string');
+    };
+    const challenges = [];
+    for (;;) {
+        read(SEPARATORS);
+        if (atEnd())
+            return challenges;
+        const scheme = read(TOKEN);
+        if (!scheme)
+            throw new MalformedChallengeError(`no auth scheme at character ${at + 1}`);
+        // No prototype: a parameter named __proto__ stays a parameter.
+        const challenge = { scheme, params: Object.create(null) };
+        challenges.push(challenge);
+        const blanks = read(BLANKS);
+        if (atEnd() || header[at] === ',')
+            continue;
+        if (!blanks)
+            throw new MalformedChallengeError(`no blank after the scheme at character ${at + 1}`);
+        // token68: one token of its alphabet, then the end or the next challenge. `realm=x` starts a parameter instead.
+        const start = at;
+        const token68 = read(TOKEN68);
+        read(BLANKS);
+        if (token68 && (atEnd() || header[at] === ',')) {
+            challenge.token68 = token68;
+            continue;
+        }
+        at = start;
+        // auth-params: name BWS "=" BWS (token / quoted-string), comma-separated. A token after a comma that is not
+        // followed by "=" is the scheme of the next challenge.
+        for (let first = true;; first = false) {
+            const before = at;
+            if (!first)
+                read(SEPARATORS);
+            const name = read(TOKEN);
+            read(BLANKS);
+            if (!name || header[at] !== '=') {
+                if (first)
+                    throw new MalformedChallengeError(`no parameter at character ${before + 1}`);
+                at = before;
+                break;
+            }
+            at++;
+            read(BLANKS);
+            const value = header[at] === '"' ? quoted() : read(TOKEN);
+            if (!value && header[at - 1] !== '"')
+                throw new MalformedChallengeError(`no value for parameter ${name}`);
+            // A repeated parameter is an error in the grammar's spirit; the first one counts, as in most clients.
+            challenge.params[name.toLowerCase()] ??= value;
+            read(BLANKS);
+            if (!atEnd() && header[at] !== ',')
+                throw new MalformedChallengeError(`unexpected text at character ${at + 1}`);
+            if (atEnd())
+                break;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+;// CONCATENATED MODULE: ./src/registry/http.ts
+/**
+ * One GET against a registry (or its token realm, or wherever it redirects): redirects followed by hand so that
+ * credentials never leave the origin they are for, a time limit and a size limit on every request, and every
+ * failure a RegistryHttpError classified by status code or socket error code, never by the text of a message.
+ */
+
+
+
+/** A failed request, classified by status code / socket error code, never by text. */
+class RegistryHttpError extends Error {
+    kind;
+    /** The HTTP status of the answer, when there was one. */
+    status;
+    constructor(kind, message, status) {
+        super(message);
+        this.name = 'RegistryHttpError';
+        this.kind = kind;
+        this.status = status;
+    }
+}
+/** As many as Go's and oras-go's HTTP clients follow. */
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Enough for any registry's error JSON. */
+const ERROR_BODY_BYTES = 64 * 1024;
+const USER_AGENT = 'helm-release-action';
+const SOCKET_KINDS = new Map([
+    ['ECONNREFUSED', 'refused'],
+    ['ECONNRESET', 'reset'],
+    ['EPIPE', 'reset'],
+    ['ETIMEDOUT', 'timeout'],
+    ['ENOTFOUND', 'unknown-host'],
+    ['EAI_AGAIN', 'unknown-host'],
+    // OpenSSL's "wrong version number": the server answered the TLS handshake with plain HTTP. Other TLS protocol
+    // failures carry the same code, so the message gives the code with the likely cause rather than a certainty.
+    ['EPROTO', 'plain-http']
+]);
+const SOCKET_WORDS = {
+    refused: 'connection refused',
+    reset: 'connection reset',
+    timeout: 'connection timed out',
+    'unknown-host': 'unknown host (DNS lookup failed)',
+    'plain-http': 'TLS handshake failed; the server probably answers plain HTTP'
+};
+/**
+ * The end of the connection before the whole answer arrived. Node ends the response without an error when the
+ * server closes cleanly mid-body; for the caller it is a reset all the same.
+ */
+const prematureClose = () => Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' });
+/** http-client's hook into each request it sends: the request's abort signal, our time limit. */
+class Deadline {
+    signal;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    prepareRequest(options) {
+        options.signal = this.signal;
+    }
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return Promise.reject(new Error('not used: 401 answers go back to the registry client'));
+    }
+}
+/**
+ * GET `url`, following redirects. http-client is told not to follow them: it strips Authorization only when the
+ * redirect goes to another host *name*, so http://registry:5000 → http://registry:6000 would carry the password to
+ * another port, and https → http only when allowed. oras-go had the same flaw and now compares origins (scheme, host
+ * and port; GHSA-jxpm-75mh-9fp7); so does this: the header goes to every hop whose origin is `authOrigin`, and to no
+ * other. Blobs on ghcr.io redirect to another host, so the hops away from the origin go without credentials.
+ *
+ * One HttpClient per request: http-client keeps one agent per client whatever the scheme, so a client that spoke
+ * http:// could not follow a redirect to https://. Proxies: http-client routes through HTTPS_PROXY / HTTP_PROXY
+ * unless NO_PROXY matches, and never for localhost, 127.* and [::1], which it treats as bypassed always.
+ */
+async function get(url, options) {
+    const first = url;
+    for (let redirects = 0;; redirects++) {
+        const request = describeRequest(first, url);
+        const headers = {};
+        if (options.accept)
+            headers.accept = options.accept;
+        if (options.authorization && url.origin === options.authOrigin)
+            headers.authorization = options.authorization;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+        let message;
+        let body;
+        try {
+            const client = new lib/* HttpClient */.Qq(USER_AGENT, [new Deadline(controller.signal)], {
+                allowRedirects: false,
+                allowRetries: false,
+                keepAlive: false,
+                // http-client's own idle timeout (3 minutes unless set) fails without a code: never before ours.
+                socketTimeout: options.timeoutMs + 1000
+            });
+            message = (await client.get(url.href, headers)).message;
+            const status = message.statusCode ?? 0;
+            if (REDIRECTS.has(status))
+                message.destroy();
+            else if (status >= 200 && status < 300)
+                body = await readBody(message, options.maxBytes, true, request);
+            else
+                body = await readBody(message, ERROR_BODY_BYTES, false, request);
+        }
+        catch (error) {
+            if (error instanceof RegistryHttpError)
+                throw error;
+            throw socketFailure(error, controller.signal.aborted, request, options.timeoutMs);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+        const status = message.statusCode ?? 0;
+        if (body) {
+            const challenges = message.headersDistinct['www-authenticate'] ?? [];
+            return { status, headers: message.headers, challenges, body, url, request };
+        }
+        url = redirectTarget(url, message, redirects, request);
+    }
+}
+function redirectTarget(from, message, redirects, request) {
+    const status = message.statusCode;
+    const fail = (why) => new RegistryHttpError('other', `${request}: HTTP ${status} ${why}`, status);
+    if (redirects >= MAX_REDIRECTS)
+        throw fail(`after ${MAX_REDIRECTS} redirects: too many`);
+    const location = message.headers.location;
+    if (!location)
+        throw fail('without a Location header');
+    let to;
+    try {
+        to = new URL(location, from);
+    }
+    catch {
+        throw fail(`to an unreadable Location ${show(location)}`);
+    }
+    if (to.protocol !== 'https:' && to.protocol !== 'http:')
+        throw fail(`to ${show(to.protocol)}, not HTTP`);
+    // As http-client and browsers do: what was asked for encrypted is not fetched in clear text.
+    if (from.protocol === 'https:' && to.protocol === 'http:')
+        throw fail(`from https to http ${show(where(to))}: refused`);
+    return to;
+}
+/**
+ * `GET host/path` of the first request, and where the last one went if it was redirected: the registry's paths are
+ * ours, a redirect's are the registry's (quoted, and without the query, where signed URLs keep their signature).
+ */
+function describeRequest(first, url) {
+    const asked = `GET ${where(first)}`;
+    return url === first ? asked : `${asked} (redirected to ${show(where(url))})`;
+}
+const where = (url) => `${url.host}${url.pathname}`;
+function readBody(message, limit, whole, request) {
+    return new Promise((resolve, reject) => {
+        const tooLarge = () => new RegistryHttpError('other', `${request}: HTTP ${message.statusCode} with an answer larger than the limit of ${limit} bytes`, message.statusCode);
+        if (whole && Number(message.headers['content-length']) > limit) {
+            message.destroy();
+            return reject(tooLarge());
+        }
+        const chunks = [];
+        let size = 0;
+        let done = false;
+        const finish = (outcome) => {
+            if (!done)
+                outcome();
+            done = true;
+        };
+        message.on('data', (chunk) => {
+            if (done)
+                return;
+            if (size + chunk.length <= limit) {
+                size += chunk.length;
+                chunks.push(chunk);
+                return;
+            }
+            message.destroy();
+            if (whole)
+                finish(() => reject(tooLarge()));
+            else
+                finish(() => resolve(Buffer.concat([...chunks, chunk.subarray(0, limit - size)])));
+        });
+        message.once('end', () => finish(() => resolve(Buffer.concat(chunks))));
+        message.once('error', error => finish(() => reject(error)));
+        message.once('close', () => finish(() => reject(prematureClose())));
+    });
+}
+/** A request that got no (complete) answer, by the socket error's code; `timedOut`: our deadline ended it. */
+function socketFailure(error, timedOut, request, timeoutMs) {
+    if (timedOut)
+        return new RegistryHttpError('timeout', `${request}: no complete answer within ${timeoutMs} ms`);
+    const raw = error?.code;
+    const code = typeof raw === 'string' && /^[A-Z0-9_]{1,40}$/.test(raw) ? raw : undefined;
+    const kind = (code && SOCKET_KINDS.get(code)) || 'other';
+    // Node's own words for the rest (certificate errors, …) may quote the server's certificate: shown inert.
+    const words = SOCKET_WORDS[kind] ?? show(errorMessage(error));
+    return new RegistryHttpError(kind, `${request} failed: ${words}${code ? ` (${code})` : ''}`);
+}
+/** What a status means; the caller's retry policy and messages go by it. */
+function statusKind(status) {
+    if (status === 401)
+        return 'unauthorized';
+    if (status === 403)
+        return 'denied';
+    if (status === 404)
+        return 'not-found';
+    if (status === 429)
+        return 'throttled';
+    if (status >= 500 && status <= 599)
+        return 'server';
+    return 'other';
+}
+/** The `errors` of the registry's error JSON (distribution spec), or none when the body is not that. */
+function registryErrors(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        return [];
+    }
+    const errors = parsed?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const text = (value) => (typeof value === 'string' ? value : '');
+    return errors.map(entry => ({ code: text(entry?.code), message: text(entry?.message) }));
+}
+const SHOWN_ERRORS = 3;
+/**
+ * A non-2xx answer as an error: the request, the status, and what the registry said in its error JSON, each entry
+ * quoted and shortened (the registry's words are untrusted and may run over lines).
+ */
+function statusFailure(response) {
+    const { status } = response;
+    const entries = registryErrors(response.body).filter(entry => entry.code || entry.message);
+    const said = entries.slice(0, SHOWN_ERRORS).map(entry => show([entry.code, entry.message].filter(Boolean).join(': ')));
+    const more = entries.length > SHOWN_ERRORS ? ` and ${entries.length - SHOWN_ERRORS} more` : '';
+    const saying = said.length ? `; the registry says ${said.join(', ')}${more}` : '';
+    const reason = external_node_http_.STATUS_CODES[status] ? ` ${external_node_http_.STATUS_CODES[status]}` : '';
+    return new RegistryHttpError(statusKind(status), `${response.request}: HTTP ${status}${reason}${saying}`, status);
+}
+
+;// CONCATENATED MODULE: ./src/registry/manifest.ts
+/**
+ * An OCI image manifest, Docker v2 manifest or OCI index as the registry sent it: its digest from the bytes
+ * received, checked against what the registry and the reference claim, and its JSON checked field by field
+ * before anyone reads it (the registry is untrusted).
+ */
+
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+/** What the client asks for (Accept) and takes. */
+const MANIFEST_TYPES = [OCI_MANIFEST, DOCKER_MANIFEST, OCI_INDEX];
+/** OCI's descriptor of "no content" (image-spec, manifest.md), standing in for an index's missing config. */
+const EMPTY_DESCRIPTOR = {
+    mediaType: 'application/vnd.oci.empty.v1+json',
+    digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+    size: 2
+};
+/** The digests this client can check: the two algorithms OCI registers. */
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** Any digest in OCI's grammar (image-spec, descriptor.md), for descriptors the client only passes on. */
+const ANY_DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+/** RFC 6838 type/subtype, as OCI's schema checks it. */
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+class ManifestError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ManifestError';
+    }
+}
+/** `algorithm:hex` of the bytes; the algorithm of a DIGEST. */
+function digestOf(bytes, algorithm = 'sha256') {
+    return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
+}
+/** Whether bytes hash to a DIGEST (sha256 or sha512). */
+function matchesDigest(bytes, digest) {
+    return DIGEST.test(digest) && digestOf(bytes, digest.slice(0, digest.indexOf(':'))) === digest;
+}
+/** Throws ManifestError when the bytes are not a manifest of MANIFEST_TYPES or do not match what is claimed. */
+function parseManifest(bytes, claims) {
+    const { contentDigest, reference } = claims;
+    // Shown as it is: DIGEST allows nothing but the algorithm and hex.
+    if (contentDigest && DIGEST.test(contentDigest) && !matchesDigest(bytes, contentDigest)) {
+        throw new ManifestError(`the manifest received does not match its Docker-Content-Digest ${contentDigest}`);
+    }
+    if (reference && !matchesDigest(bytes, reference)) {
+        throw new ManifestError(`the manifest received does not match the digest asked for`);
+    }
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new ManifestError('the manifest is not JSON');
+    }
+    if (!isObject(json))
+        throw new ManifestError('the manifest is not a JSON object');
+    if (json.schemaVersion !== 2)
+        throw new ManifestError(`the manifest has schemaVersion ${show(String(json.schemaVersion))}, not 2`);
+    const header = claims.contentType?.split(';')[0].trim().toLowerCase();
+    const declared = json.mediaType;
+    if (declared !== undefined && typeof declared !== 'string')
+        throw new ManifestError('the manifest has a mediaType that is not text');
+    if (declared !== undefined && header && MANIFEST_TYPES.includes(header) && declared !== header) {
+        throw new ManifestError(`the manifest says it is ${show(declared)} but was served as ${show(header)}`);
+    }
+    const mediaType = declared ?? header ?? '';
+    if (!MANIFEST_TYPES.includes(mediaType))
+        throw new ManifestError(`the manifest is of the unsupported type ${show(mediaType)}`);
+    const annotations = annotationsOf(json.annotations, 'the manifest');
+    const digest = digestOf(bytes);
+    if (mediaType === OCI_INDEX) {
+        const manifests = descriptors(json.manifests, 'manifests');
+        return { digest, mediaType, config: { ...EMPTY_DESCRIPTOR }, layers: [], annotations, manifests };
+    }
+    return {
+        digest,
+        mediaType,
+        config: descriptor(json.config, 'config'),
+        layers: descriptors(json.layers, 'layers'),
+        annotations
+    };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function descriptors(value, field) {
+    if (!Array.isArray(value))
+        throw new ManifestError(`the manifest's ${field} is not a list`);
+    return value.map((entry, index) => descriptor(entry, `${field}[${index}]`));
+}
+function descriptor(value, field) {
+    if (!isObject(value))
+        throw new ManifestError(`the manifest's ${field} is not a descriptor`);
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || !MEDIA_TYPE.test(mediaType)) {
+        throw new ManifestError(`the manifest's ${field} has no valid mediaType`);
+    }
+    const checkable = typeof digest === 'string' && (digest.startsWith('sha256:') || digest.startsWith('sha512:'));
+    if (typeof digest !== 'string' || !ANY_DIGEST.test(digest) || (checkable && !DIGEST.test(digest))) {
+        throw new ManifestError(`the manifest's ${field} has no valid digest`);
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        throw new ManifestError(`the manifest's ${field} has no valid size`);
+    }
+    const result = { mediaType, digest, size };
+    if (value.annotations !== undefined)
+        result.annotations = annotationsOf(value.annotations, `the manifest's ${field}`);
+    return result;
+}
+function annotationsOf(value, where) {
+    if (value === undefined)
+        return {};
+    if (!isObject(value))
+        throw new ManifestError(`${where} has annotations that are not a map`);
+    const entries = Object.entries(value);
+    if (!entries.every(([, text]) => typeof text === 'string')) {
+        throw new ManifestError(`${where} has an annotation whose value is not text`);
+    }
+    return Object.fromEntries(entries);
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+/**
+ * A small client of the OCI distribution API for reading a registry: log-in check, manifests and blobs, with
+ * the registry's token (Bearer) or Basic authentication. It neither retries (the caller's retry policy does) nor
+ * logs; every failure is a RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
+ */
+
+
+
+
+
+
+/** The registry asked for an auth scheme the client does not speak (not Bearer, not Basic). */
+class UnsupportedAuthError extends Error {
+    scheme;
+    constructor(scheme, request) {
+        super(`${request}: HTTP 401 asking for ${show(scheme)} authentication; only Bearer (token) and Basic are supported`);
+        this.name = 'UnsupportedAuthError';
+        this.scheme = scheme;
+    }
+}
+/** containerd's limit on a manifest. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** helm's limit on a chart's decompressed size, which its archive does not exceed. */
+const DEFAULT_MAX_BLOB_BYTES = 100 * 1024 * 1024;
+/** A token answer is a few kilobytes at most. */
+const MAX_TOKEN_BYTES = 1024 * 1024;
+/** /v2/ answers `{}`. */
+const MAX_BASE_BYTES = 64 * 1024;
+/** The token spec's lifetime of a token whose answer gives none; a cached token is dropped this long before. */
+const DEFAULT_TOKEN_SECONDS = 60;
+const TOKEN_MARGIN_SECONDS = 10;
+/** Distribution's rule for a tag. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const ACTION = /^(?:[a-z]+|\*)$/;
+/** What may follow "Bearer " in a header: visible ASCII, no blank. */
+const TOKEN_TEXT = /^[\x21-\x7e]+$/;
+const scopeText = (scope) => `${scope.resource}:${scope.actions.join(',')}`;
+class RegistryClient {
+    options;
+    origin;
+    tokens = [];
+    /** Set once the registry asked for Basic: the credentials then go with every request, not after a 401 each time. */
+    basicAsked = false;
+    constructor(options) {
+        if (!HOST.test(options.host))
+            throw new Error(`Registry host ${show(options.host)} is not host[:port].`);
+        this.options = options;
+        this.origin = new URL(`${options.plainHttp ? 'http' : 'https'}://${options.host}`).origin;
+    }
+    /**
+     * GET /v2/ and, with credentials, obtain a token for `repository` with `actions` (e.g. ['pull','push']): a
+     * wrong password fails here with kind 'unauthorized'. Without credentials it checks that an anonymous token is
+     * handed out.
+     */
+    async checkCredentials(repository, actions) {
+        const scope = repositoryScope(repository, actions);
+        const response = await this.send('/v2/', scope, undefined, MAX_BASE_BYTES);
+        if (response.status !== 200)
+            throw statusFailure(response);
+    }
+    /**
+     * GET manifest by tag or digest; undefined on a clean 404 (MANIFEST_UNKNOWN / NAME_UNKNOWN). digest = sha256 of
+     * the bytes received, and checked against Docker-Content-Digest when present and against the reference when it
+     * is a digest.
+     */
+    async manifest(repository, reference) {
+        const scope = repositoryScope(repository, ['pull']);
+        const byDigest = DIGEST.test(reference);
+        if (!byDigest && !TAG.test(reference)) {
+            throw new RegistryHttpError('invalid-reference', `${show(reference)} is neither a tag nor a sha256/sha512 digest`);
+        }
+        const response = await this.send(`/v2/${repository}/manifests/${reference}`, scope, MANIFEST_TYPES.join(', '), MAX_MANIFEST_BYTES);
+        if (response.status === 404 && this.isCleanMiss(response))
+            return undefined;
+        if (response.status !== 200)
+            throw statusFailure(response);
+        try {
+            return parseManifest(response.body, {
+                contentType: response.headers['content-type'],
+                contentDigest: header(response, 'docker-content-digest'),
+                reference: byDigest ? reference : undefined
+            });
+        }
+        catch (error) {
+            if (error instanceof ManifestError)
+                throw new RegistryHttpError('other', `${response.request}: ${error.message}`, 200);
+            throw error;
+        }
+    }
+    /** GET a blob, checked against its digest (sha256 or sha512) and a size limit; returns the bytes. */
+    async blob(repository, digest, maxBytes = DEFAULT_MAX_BLOB_BYTES) {
+        const scope = repositoryScope(repository, ['pull']);
+        if (!DIGEST.test(digest))
+            throw new RegistryHttpError('invalid-reference', `${show(digest)} is not a sha256/sha512 digest`);
+        const response = await this.send(`/v2/${repository}/blobs/${digest}`, scope, undefined, maxBytes);
+        if (response.status !== 200)
+            throw statusFailure(response);
+        if (!matchesDigest(response.body, digest)) {
+            const actual = digestOf(response.body, digest.slice(0, digest.indexOf(':')));
+            throw new RegistryHttpError('other', `${response.request}: the blob received hashes to ${actual}, not to its digest`, 200);
+        }
+        return response.body;
+    }
+    /** The same registry without credentials (for "is it public?"), with a token cache of its own. */
+    anonymous() {
+        return new RegistryClient({ ...this.options, credentials: undefined });
+    }
+    /**
+     * A request to the registry, with what authorization it has for `scope`; a 401 from the registry (not from where
+     * it redirected) is answered once with the authorization its challenge asks for. The answer to that second
+     * request is the caller's to judge.
+     */
+    async send(path, scope, accept, maxBytes) {
+        const url = new URL(path, this.origin);
+        const request = (authorization) => get(url, { accept, authorization, authOrigin: this.origin, timeoutMs: this.options.timeoutMs, maxBytes });
+        const sent = this.cachedAuthorization(scope);
+        const response = await request(sent);
+        if (response.status !== 401 || response.url.origin !== this.origin)
+            return response;
+        return request(await this.authorize(response, scope, sent));
+    }
+    async authorize(response, scope, sent) {
+        let challenges;
+        try {
+            challenges = parseChallenges(response.challenges);
+        }
+        catch (error) {
+            if (!(error instanceof MalformedChallengeError))
+                throw error;
+            throw new RegistryHttpError('other', `${response.request}: HTTP 401 with an ${error.message}`, 401);
+        }
+        const bearer = challenges.find(challenge => isScheme(challenge, 'Bearer'));
+        if (bearer) {
+            this.forget(sent);
+            return this.token(bearer, scope, response);
+        }
+        if (challenges.some(challenge => isScheme(challenge, 'Basic'))) {
+            const basic = this.basicAuthorization();
+            // No credentials to give, or the registry refused the ones it was given.
+            if (!basic || sent === basic)
+                throw statusFailure(response);
+            this.basicAsked = true;
+            return basic;
+        }
+        if (challenges.length === 0)
+            throw statusFailure(response);
+        throw new UnsupportedAuthError(challenges[0].scheme, response.request);
+    }
+    /**
+     * A token from the challenge's realm for `scope` (distribution's token spec): GET realm?service=…&scope=…, with
+     * the credentials as Basic when there are any, none for an anonymous token.
+     */
+    async token(challenge, scope, challenged) {
+        const fail = (why) => new RegistryHttpError('other', `${challenged.request}: HTTP 401 ${why}`, 401);
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw fail('with a Bearer challenge that names no realm');
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw fail(`with a Bearer challenge whose realm ${show(realm)} is not a URL`);
+        }
+        // The credentials go to the realm: never in clear text unless the registry itself is plain HTTP.
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.options.plainHttp)) {
+            throw fail(`sending for a token to ${show(`${url.protocol}//${url.host}${url.pathname}`)}, which is not https: refused`);
+        }
+        if (challenge.params.service !== undefined)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', scopeText(scope));
+        const answer = await get(url, {
+            accept: 'application/json',
+            authorization: this.basicAuthorization(),
+            authOrigin: url.origin,
+            timeoutMs: this.options.timeoutMs,
+            maxBytes: MAX_TOKEN_BYTES
+        });
+        if (answer.status !== 200)
+            throw statusFailure(answer);
+        const { token, expiresIn } = readToken(answer);
+        const authorization = `Bearer ${token}`;
+        const seconds = Math.max(expiresIn - TOKEN_MARGIN_SECONDS, 0);
+        this.tokens.push({ ...scope, authorization, expires: Date.now() + seconds * 1000 });
+        return authorization;
+    }
+    /** A cached token that covers the scope, or Basic once the registry asked for it. */
+    cachedAuthorization(scope) {
+        if (this.basicAsked)
+            return this.basicAuthorization();
+        const now = Date.now();
+        const covers = (token) => token.expires > now &&
+            token.resource === scope.resource &&
+            scope.actions.every(action => token.actions.includes(action) || token.actions.includes('*'));
+        return this.tokens.find(covers)?.authorization;
+    }
+    /** Drops a token the registry refused, and every expired one. */
+    forget(authorization) {
+        const now = Date.now();
+        const keep = this.tokens.filter(token => token.authorization !== authorization && token.expires > now);
+        this.tokens.splice(0, this.tokens.length, ...keep);
+    }
+    basicAuthorization() {
+        const credentials = this.options.credentials;
+        if (!credentials)
+            return undefined;
+        return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    }
+    /** A 404 that says the manifest or repository is unknown, from the registry itself, is an answer: not there. */
+    isCleanMiss(response) {
+        return (response.url.origin === this.origin &&
+            registryErrors(response.body).some(entry => entry.code === 'MANIFEST_UNKNOWN' || entry.code === 'NAME_UNKNOWN'));
+    }
+}
+function repositoryScope(repository, actions) {
+    if (repository.length > 255 || !repository.split('/').every(part => PATH_COMPONENT.test(part))) {
+        throw new RegistryHttpError('invalid-reference', `${show(repository)} is not a repository name`);
+    }
+    if (actions.length === 0 || !actions.every(action => ACTION.test(action))) {
+        throw new Error(`Actions ${show(actions.join(','))} are not a scope's actions.`);
+    }
+    return { resource: `repository:${repository}`, actions };
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+/** `token` or, in the OAuth2 form, `access_token`; `expires_in` in seconds. */
+function readToken(answer) {
+    let parsed;
+    try {
+        parsed = JSON.parse(answer.body.toString('utf8'));
+    }
+    catch {
+        parsed = undefined;
+    }
+    const { token, access_token: accessToken, expires_in: expiresIn } = (parsed ?? {});
+    const chosen = [token, accessToken].find(value => typeof value === 'string' && value !== '');
+    if (typeof chosen !== 'string' || !TOKEN_TEXT.test(chosen)) {
+        throw new RegistryHttpError('other', `${answer.request}: HTTP 200 without a usable token or access_token`, 200);
+    }
+    const seconds = typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_TOKEN_SECONDS;
+    return { token: chosen, expiresIn: seconds };
+}
+
+;// CONCATENATED MODULE: ./src/registry/credentials.ts
+
+
+
+/** What Docker's config (its text, undefined when there is none) holds for `host`, as helm would find it. */
+function dockerAccess(configText, host) {
+    if (configText === undefined)
+        return { kind: 'anonymous' };
+    let config;
+    try {
+        config = JSON.parse(configText);
+    }
+    catch {
+        // helm fails on a config it cannot parse as well; let it say so in its own words.
+        return { kind: 'credential-helper', helper: 'an unreadable Docker config' };
+    }
+    const helper = config.credHelpers?.[host];
+    if (typeof helper === 'string' && helper)
+        return { kind: 'credential-helper', helper: `docker-credential-${helper}` };
+    const entry = config.auths?.[host];
+    if (entry) {
+        // An identity token is an OAuth refresh token (Azure), exchanged by a flow the action does not speak.
+        if (typeof entry.identitytoken === 'string' && entry.identitytoken)
+            return { kind: 'credential-helper', helper: 'an identity token' };
+        if (typeof entry.auth === 'string' && entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return {
+                    kind: 'docker-config',
+                    credentials: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+                };
+        }
+        if (typeof entry.username === 'string' && typeof entry.password === 'string' && entry.password)
+            return { kind: 'docker-config', credentials: { username: entry.username, password: entry.password } };
+    }
+    if (typeof config.credsStore === 'string' && config.credsStore)
+        return { kind: 'credential-helper', helper: `docker-credential-${config.credsStore}` };
+    return { kind: 'anonymous' };
+}
+/** Docker's config file, where helm's fallback store reads it: `$DOCKER_CONFIG/config.json` or `~/.docker`. */
+function dockerConfigPath(env) {
+    return external_node_path_default().join(env.DOCKER_CONFIG || external_node_path_default().join(external_node_os_default().homedir(), '.docker'), 'config.json');
+}
+/** The inputs' credentials when there is a password, else what Docker's config holds for the host. */
+async function readAccess(username, password, host) {
+    if (password)
+        return { kind: 'inputs', credentials: { username, password } };
+    const text = await (0,external_node_fs_promises_.readFile)(dockerConfigPath(process.env), 'utf8').catch(() => undefined);
+    return dockerAccess(text, host);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/if-exists.ts
-/** What to do given what the registry already holds at the reference; `fail` stops here. */
-function decide(ifExists, existingDigest, ref) {
-    if (existingDigest === undefined)
+/**
+ * What to do given what the registry already holds at the reference; `fail` stops here. Identical content is
+ * kept whatever if-exists says: a re-run of a job whose push went through has nothing left to do.
+ */
+function decide(ifExists, existing, ref) {
+    if (existing === undefined)
         return { push: true };
+    const existingDigest = existing.digest;
+    if (existing.identical)
+        return { push: false, digest: existingDigest, identical: true };
     if (ifExists === 'skip')
-        return { push: false, digest: existingDigest };
+        return { push: false, digest: existingDigest, identical: false };
     if (ifExists === 'overwrite')
         return { push: true, replaces: existingDigest };
     throw new Error(`${ref} is already published (${existingDigest}); a released version is not pushed again by default. ` +
@@ -2877,10 +3815,10 @@ const CONCURRENCY = 'Give the release job a concurrency: group per ref (concurre
  * The decision again right before the push, for a version the first look-up did not find: a push of it that
  * landed meanwhile (another run of the same tag) is refused or skipped, as it would have been.
  */
-function decideBeforePush(ifExists, existingDigest, ref) {
-    if (existingDigest === undefined || ifExists !== 'fail')
-        return decide(ifExists, existingDigest, ref);
-    throw new Error(`${ref} was published (${existingDigest}) after this run looked it up and before it pushed: another run or ` +
+function decideBeforePush(ifExists, existing, ref) {
+    if (existing === undefined || existing.identical || ifExists !== 'fail')
+        return decide(ifExists, existing, ref);
+    throw new Error(`${ref} was published (${existing.digest}) after this run looked it up and before it pushed: another run or ` +
         `person pushed the same version meanwhile, so this run pushed nothing (if-exists: fail). Check what the ` +
         `registry holds. ${CONCURRENCY}`);
 }
@@ -2994,7 +3932,150 @@ function explainKind(kind, context) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/reader.ts
+
+
+
+
+
+/** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
+const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+/** helm's own bound on a chart's metadata (Chart.yaml) and archive. */
+const CONFIG_LIMIT = 1 << 20;
+const CHART_LIMIT = 20 << 20;
+/** The action's own registry client: status codes, no helm process, and the chart layer's digest. */
+function clientReader(client) {
+    const anonymous = client.anonymous();
+    const manifestOf = async (location, reference) => {
+        const manifest = await client.manifest(location.repository, reference);
+        if (!manifest) {
+            throw new RegistryHttpError('not-found', `${location.ref.replace(/:[^:/]*$/, '')}@${reference}: not found`, 404);
+        }
+        return manifest;
+    };
+    const chartLayerOf = (location, layers) => {
+        const layer = layers.find(candidate => candidate.mediaType === CHART_LAYER);
+        if (!layer)
+            throw new Error(`${location.ref} is not a Helm chart: its manifest has no ${CHART_LAYER} layer.`);
+        return layer.digest;
+    };
+    return {
+        via: 'the registry API',
+        checkCredentials: location => client.checkCredentials(location.repository, ['pull', 'push']),
+        async lookUp(location) {
+            const manifest = await client.manifest(location.repository, location.tag);
+            if (!manifest)
+                return undefined;
+            const layer = manifest.layers.find(candidate => candidate.mediaType === CHART_LAYER);
+            return { digest: manifest.digest, chartLayer: layer?.digest };
+        },
+        async inspect(location) {
+            const manifest = await manifestOf(location, location.tag);
+            if (manifest.config.mediaType !== CHART_CONFIG) {
+                throw new Error(`${location.ref} is not a Helm chart: its config is ${show(manifest.config.mediaType)}.`);
+            }
+            const config = JSON.parse((await client.blob(location.repository, manifest.config.digest, CONFIG_LIMIT)).toString('utf8'));
+            const field = (key) => {
+                const value = config && typeof config === 'object' ? config[key] : undefined;
+                return typeof value === 'string' ? value : '';
+            };
+            return { digest: manifest.digest, name: field('name'), version: field('version') };
+        },
+        async download(location, _version, digest, file) {
+            const manifest = await manifestOf(location, digest);
+            await (0,external_node_fs_promises_.writeFile)(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers), CHART_LIMIT));
+        },
+        async isPublic(location, digest) {
+            try {
+                return (await anonymous.manifest(location.repository, digest)) !== undefined;
+            }
+            catch (error) {
+                if (error instanceof RegistryHttpError && (error.kind === 'unauthorized' || error.kind === 'denied'))
+                    return false;
+                throw error;
+            }
+        }
+    };
+}
+/**
+ * helm's way: `helm show chart` and `helm pull`, for a registry whose auth the client does not speak or whose
+ * credentials only a Docker credential helper knows. It cannot tell the chart layer's digest (so identical
+ * content is not recognised) nor whether the chart is public.
+ */
+function helmReader(helm, plainHttp, login) {
+    return {
+        via: 'helm',
+        async checkCredentials(location) {
+            if (!login)
+                return;
+            const host = location.ref.slice(0, location.ref.indexOf('/'));
+            await helm.registryLogin(host, login.username, login.password, plainHttp);
+        },
+        async lookUp(location, version) {
+            try {
+                const { digest } = await helm.showChart(location.url, version, plainHttp);
+                return { digest };
+            }
+            catch (error) {
+                if (classifyFailure(errorMessage(error), location.ref) === 'not-found')
+                    return undefined;
+                throw error;
+            }
+        },
+        inspect: (location, version) => helm.showChart(location.url, version, plainHttp),
+        async download(location, version, digest, file) {
+            await (0,external_node_fs_promises_.rm)(file, { force: true });
+            const pulled = await helm.pull(location.url, version, external_node_path_default().dirname(file), plainHttp);
+            if (pulled.digest !== digest) {
+                throw new Error(`${location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
+                    'Something else pushes to it; check the registry before re-running.');
+            }
+        },
+        isPublic: async () => undefined
+    };
+}
+/**
+ * The client for every question, switching to helm for the rest of the run when the registry asks for an auth
+ * scheme the client does not know; `onSwitch` logs why, once.
+ */
+function readerFor(access, client, helm, onSwitch) {
+    if (access.kind === 'credential-helper') {
+        onSwitch(`The registry's credentials come from ${access.helper}, which only helm runs: helm reads the registry.`);
+        return helm();
+    }
+    let current = clientReader(client());
+    const fallBack = (error) => {
+        if (current.via !== 'helm') {
+            onSwitch(`The registry asks for ${show(error.scheme)} authentication, which only helm speaks: helm reads the registry.`);
+            current = helm();
+        }
+        return current;
+    };
+    const each = (pick) => async (...args) => {
+        try {
+            return await pick(current)(...args);
+        }
+        catch (error) {
+            if (!(error instanceof UnsupportedAuthError))
+                throw error;
+            return pick(fallBack(error))(...args);
+        }
+    };
+    return {
+        get via() {
+            return current.via;
+        },
+        checkCredentials: each(reader => reader.checkCredentials),
+        lookUp: each(reader => reader.lookUp),
+        inspect: each(reader => reader.inspect),
+        download: each(reader => reader.download),
+        isPublic: each(reader => reader.isPublic)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/registry/retry.ts
+
 
 
 /**
@@ -3046,6 +4127,17 @@ function describePolicy(policy, helm) {
         : `${helm} does not retry HTTP itself`;
     return `Registry retries: ${own}; ${http}.`;
 }
+/**
+ * What went wrong: the status code or socket error the registry client saw, else (helm exposes neither) read
+ * from helm's text. Right after an upload, "not found" is the registry's read-after-write delay.
+ */
+function failureKind(error, ref, afterUpload = false) {
+    if (error.timedOut)
+        return 'timeout';
+    if (error instanceof RegistryHttpError)
+        return afterUpload && error.kind === 'not-found' ? 'read-after-write' : error.kind;
+    return classifyFailure(errorMessage(error), ref, afterUpload);
+}
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /**
  * Runs a registry operation, retrying transient failures; a lasting one becomes a RegistryFailure whose
@@ -3059,9 +4151,7 @@ async function withRetries(policy, context, log, work) {
         }
         catch (error) {
             const text = errorMessage(error);
-            const kind = error.timedOut
-                ? 'timeout'
-                : classifyFailure(text, context.ref, context.afterUpload);
+            const kind = failureKind(error, context.ref, context.afterUpload);
             if (isTransient(kind) && attempt <= policy.retries) {
                 const wait = backoffMs(attempt);
                 const quick = policy.helmRetriesHttp && (kind === 'server' || kind === 'throttled');
@@ -3077,6 +4167,28 @@ async function withRetries(policy, context, log, work) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/visibility.ts
+/**
+ * The GHCR settings page of the chart's package, where its visibility is changed; undefined off ghcr.io. A
+ * package is named by its path under the owner (`charts/llm-proxy`), and the page lives under `orgs/` or
+ * `users/`: the event says which when the registry's owner is the repository's, else an organisation is assumed,
+ * as platform teams publish from one.
+ */
+function packageSettingsUrl(registry, chartName, repositoryOwner) {
+    if (registry.host !== 'ghcr.io')
+        return undefined;
+    const [owner, ...path] = [...registry.namespace.split('/').filter(Boolean), chartName];
+    if (!path.length)
+        return undefined;
+    const isUser = repositoryOwner.type === 'User' && repositoryOwner.login.toLowerCase() === owner;
+    return `https://github.com/${isUser ? 'users' : 'orgs'}/${owner}/packages/container/${encodeURIComponent(path.join('/'))}/settings`;
+}
+/** The notice for a chart that only a login can pull. */
+function privateNotice(ref, settingsUrl) {
+    return (`${ref} is private: pulling it needs a login. To let anyone pull it, change its visibility to public at ` +
+        `${settingsUrl} (Danger Zone → Change visibility).`);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/registry-step.ts
 
 
@@ -3088,19 +4200,37 @@ async function withRetries(policy, context, log, work) {
 
 
 
+
+
+
+
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}`;
+}
 /**
- * Logs in (when there is a password; `onLogin` records the host first, for the clean-up) and looks up the
- * charts' versions, both retried under the policy the inputs and the helm version give.
+ * Checks the credentials (when there is a password) and looks up the charts' versions, both retried under the
+ * policy the inputs and the helm version give. The registry is read by the action's own client; helm only
+ * pushes, and reads only where the client cannot (see readerFor).
  */
-function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin) {
+function startRegistryStep(helm, helmVersion, registry, options, charts, repositoryOwner) {
     const policy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) };
     printInert(describePolicy(policy, `helm ${helmVersion.text}`));
     const slot = limiter(options.parallel);
+    const login = options.password ? { username: options.username, password: options.password } : undefined;
+    const opened = readAccess(options.username, options.password, registry.host).then(access => readerFor(access, () => new RegistryClient({
+        host: registry.host,
+        plainHttp: options.plainHttp,
+        credentials: 'credentials' in access ? access.credentials : undefined,
+        timeoutMs: options.timeoutMs
+    }), () => helmReader(helm, options.plainHttp, login), reason => printInert(reason)));
     /**
-     * `chart` is undefined for the login, which concerns the account rather than a chart; `extra` marks the push
-     * and the verification, right after an upload.
+     * `chart` is undefined for the credential check, which concerns the account rather than a chart; `extra` marks
+     * the push and the verification, right after an upload. helm's own quick retries count only for helm's calls.
      */
-    const attempt = (operation, chart, log, work, extra = {}) => {
+    const attempt = (operation, chart, log, byHelm, work, extra = {}) => {
         const context = {
             host: registry.host,
             operation,
@@ -3109,50 +4239,39 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
             ref: chart?.location.ref,
             ...extra
         };
-        return withRetries(policy, context, log, work);
+        return withRetries({ ...policy, helmRetriesHttp: policy.helmRetriesHttp && byHelm }, context, log, work);
     };
-    const show = (operation, chart, log, extra) => attempt(operation, chart, log, async () => {
-        const result = await helm.showChart(chart.location.url, chart.version, options.plainHttp);
-        // The command only: the Chart.yaml helm prints is summed up by the caller.
-        log(`$ ${result.command}`);
-        return result;
-    }, extra);
-    const logIn = async () => {
-        if (!options.password)
+    const read = async (operation, chart, log, work, extra) => {
+        const reader = await opened;
+        return attempt(operation, chart, log, reader.via === 'helm', () => work(reader), extra);
+    };
+    const checkCredentials = async () => {
+        if (!login || !charts.length)
             return;
-        onLogin(registry.host);
-        await logGroup(`Log in to ${registry.host}`, async (log) => {
-            const result = await attempt('login', undefined, log, () => helm.registryLogin(registry.host, options.username, options.password, options.plainHttp));
-            log(transcript(result));
+        await logGroup(`Check the credentials for ${registry.host}`, async (log) => {
+            await read('the credential check', undefined, log, reader => reader.checkCredentials(charts[0].location));
+            log(`${registry.host} accepts the credentials of ${options.username} (read ${(await opened).via}).`);
         });
     };
-    /** The digest the chart already has at its reference; undefined only on a clean "not found", never on an error. */
+    /** What the chart's tag holds; undefined only on a clean "not found", never on an error. */
     const find = (chart, when = '') => {
         const { ref } = chart.location;
         return logGroup(`${chart.chartName}: look up ${ref}${when}`, async (log) => {
-            try {
-                const { digest } = await show(`look-up of ${ref}`, chart, log);
-                log(`${ref} exists: ${digest}`);
-                return digest;
-            }
-            catch (error) {
-                if (!(error instanceof RegistryFailure && error.kind === 'not-found'))
-                    throw error;
-                log(`${ref} does not exist yet.`);
-                return undefined;
-            }
+            const found = await read(`look-up of ${ref}`, chart, log, reader => reader.lookUp(chart.location, chart.version));
+            log(found ? `${ref} exists: ${found.digest}` : `${ref} does not exist yet.`);
+            return found;
         });
     };
-    const lookUp = (chart) => slot(() => find(chart));
     /**
      * The first look-up ran beside the build, which can be long before the push; a push of the same version that
      * landed since would be replaced unseen. The registry has no conditional put, so look again right before pushing
      * (if-exists fail and skip), which narrows that window to the push itself.
      */
-    const lookAgain = async (chart, decision) => {
+    const lookAgain = async (chart, decision, packageDigest) => {
         if (!decision.push || options.ifExists === 'overwrite')
             return decision;
-        return decideBeforePush(options.ifExists, await find(chart, ' again before the push'), chart.location.ref);
+        const found = await find(chart, ' again before the push');
+        return decideBeforePush(options.ifExists, existing(found, packageDigest), chart.location.ref);
     };
     const verify = (chart, digest) => {
         const { ref } = chart.location;
@@ -3161,7 +4280,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
             check.push('--plain-http');
         const verifying = { digest, check: check.join(' ') };
         return logGroup(`${chart.chartName}: verify ${ref}`, async (log) => {
-            const served = await show(`verification of ${ref}`, chart, log, { afterUpload: true, verifying });
+            const served = await read(`verification of ${ref}`, chart, log, reader => reader.inspect(chart.location, chart.version), { afterUpload: true, verifying });
             const failure = verificationFailure(ref, { digest, name: chart.chartName, version: chart.version }, served, verifying.check);
             if (failure)
                 throw new Error(failure);
@@ -3169,78 +4288,99 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, onLogin
         });
     };
     /**
-     * The registry's own chart in place of the one just built: helm packages are not byte-for-byte reproducible,
-     * so a chart kept by if-exists: skip is attached and reported as the registry holds it. helm checks each
-     * blob it pulls against its digest, so the file's bytes are the manifest's chart layer.
+     * The registry's own chart in place of the one just built, when if-exists: skip keeps different content: the
+     * chart attached and reported is the one the registry holds. The blob is checked against its digest.
      */
-    const fetchPublished = (outcome, digest) => logGroup(`${outcome.chartName}: pull ${outcome.location.ref}`, async (log) => {
-        await (0,external_node_fs_promises_.rm)(outcome.packagePath, { force: true });
-        const destination = external_node_path_default().dirname(outcome.packagePath);
-        const pulled = await attempt(`pull of ${outcome.location.ref}`, outcome, log, () => helm.pull(outcome.location.url, outcome.version, destination, options.plainHttp));
-        log(transcript(pulled));
-        if (pulled.digest !== digest) {
-            throw new Error(`${outcome.location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
-                'Something else pushes to it; check the registry before re-running.');
-        }
+    const fetchPublished = (outcome, digest) => logGroup(`${outcome.chartName}: download ${outcome.location.ref}`, async (log) => {
+        await read(`download of ${outcome.location.ref}`, outcome, log, reader => reader.download(outcome.location, outcome.version, digest, outcome.packagePath));
         log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`);
         return outcome.packagePath;
     });
-    const publish = async (outcome, planned) => {
+    /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
+    const visibility = async (outcome, digest) => {
+        const { ref } = outcome.location;
+        try {
+            const isPublic = await logGroup(`${outcome.chartName}: visibility of ${ref}`, log => read(`anonymous look-up of ${ref}`, outcome, log, reader => reader.isPublic(outcome.location, digest)));
+            const settings = packageSettingsUrl(registry, outcome.chartName, repositoryOwner);
+            if (isPublic === false && settings)
+                core/* notice */.lm(privateNotice(ref, settings));
+            return isPublic;
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not tell whether ${ref} is public: ${errorMessage(error)}`);
+            return undefined;
+        }
+    };
+    const push = (outcome) => logGroup(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
+        const pushed = await attempt('push', outcome, log, true, () => helm.push(outcome.packagePath, registry.url, options.plainHttp), { afterUpload: true });
+        log(transcript(pushed));
+        return pushed.digest;
+    });
+    const publish = async (outcome, planned, packageDigest) => {
         let decision;
         try {
-            decision = await lookAgain(outcome, planned);
+            decision = await lookAgain(outcome, planned, packageDigest);
         }
         catch (error) {
             return { ...outcome, problem: errorMessage(error) };
         }
         const { ref } = outcome.location;
-        if (!decision.push) {
+        let published;
+        if (!decision.push && decision.identical) {
+            printInert(`${ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ${packageDigest}): ` +
+                'the content is identical, so nothing is pushed.');
+            published = { ...outcome, digest: decision.digest, pushed: false };
+        }
+        else if (!decision.push) {
             core/* warning */.$e(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`);
             const kept = { ...outcome, digest: decision.digest, pushed: false };
             try {
-                return { ...kept, packagePath: await fetchPublished(outcome, decision.digest) };
+                published = { ...kept, packagePath: await fetchPublished(outcome, decision.digest) };
             }
             catch (error) {
                 return { ...kept, packagePath: '', problem: errorMessage(error) };
             }
         }
-        let digest;
-        try {
-            digest = await logGroup(`${outcome.chartName}: push to ${registry.url}`, async (log) => {
-                const pushed = await attempt('push', outcome, log, () => helm.push(outcome.packagePath, registry.url, options.plainHttp), { afterUpload: true });
-                log(transcript(pushed));
-                return pushed.digest;
-            });
+        else {
+            let digest;
+            try {
+                digest = await push(outcome);
+            }
+            catch (error) {
+                return { ...outcome, problem: errorMessage(error) };
+            }
+            if (decision.replaces) {
+                core/* warning */.$e(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`);
+            }
+            published = { ...outcome, digest, pushed: true };
+            try {
+                if (options.verify)
+                    await verify(outcome, digest);
+            }
+            catch (error) {
+                return { ...published, problem: errorMessage(error) };
+            }
         }
-        catch (error) {
-            return { ...outcome, problem: errorMessage(error) };
-        }
-        if (decision.replaces) {
-            core/* warning */.$e(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`);
-        }
-        const published = { ...outcome, digest, pushed: true };
-        try {
-            if (options.verify)
-                await verify(outcome, digest);
-            return published;
-        }
-        catch (error) {
-            return { ...published, problem: errorMessage(error) };
-        }
+        return { ...published, public: await visibility(outcome, published.digest) };
     };
-    const loggedIn = logIn();
-    const existing = loggedIn.then(() => settleAll(charts.map(lookUp)));
-    const byName = existing.then(digests => new Map(charts.map((chart, index) => [chart.chartName, digests[index]])));
+    const loggedIn = checkCredentials();
+    const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))));
+    const byName = lookUps.then(found => new Map(charts.map((chart, index) => [chart.chartName, found[index]])));
     return {
         loggedIn,
         lookedUp: byName.then(() => undefined),
         async publishAll(built) {
             const found = await byName;
-            const decisions = built.map(outcome => decide(options.ifExists, found.get(outcome.chartName), outcome.location.ref));
+            const packageDigests = await Promise.all(built.map(outcome => sha256File(outcome.packagePath)));
+            const decisions = built.map((outcome, index) => decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref));
             // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
-            return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index]))));
+            return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index], packageDigests[index]))));
         }
     };
+}
+/** What the registry holds, compared with the package this run built. */
+function existing(found, packageDigest) {
+    return found && { digest: found.digest, identical: found.chartLayer === packageDigest };
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
@@ -3284,12 +4424,13 @@ async function post() {
 
 
 
+
 // The post step's code rides in the main step's chunk, so that the bundle holds each module once.
 
 /** `plan: true`: which charts the tag releases, for a matrix of jobs; nothing is built or changed. */
 async function setMatrix(inputs, context) {
     const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
-    core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan)));
+    core/* setOutput */.uH('matrix', JSON.stringify(planMatrix(plan, inputs.maxJobs)));
     printInert(plan.charts.map(({ chart, release }) => `${chart.meta.name} ${release.version} (${chart.input})`).join('\n'));
 }
 /** The release, step by step; every check that can refuse it runs before the first file is written. */
@@ -3312,8 +4453,9 @@ async function run() {
         if (inputs.createRelease && inputs.push)
             checkReleasable(context.repository, inputs.githubToken);
         // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
-        const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, inputs)));
-        const outcomes = await buildAndPublish(inputs, context.runnerTemp, helmFound, prepared, registry);
+        const sourceUrl = inputs.linkSource ? repositoryUrl(context) : '';
+        const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl })));
+        const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry);
         const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' };
         try {
             // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
@@ -3337,7 +4479,7 @@ async function run() {
  * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
  * helm call has ended before the session (and its credentials) goes.
  */
-async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry) {
+async function buildAndPublish(inputs, context, helmFound, prepared, registry) {
     const charts = prepared.filter(chart => chart.selected);
     const targets = charts.map(({ chart, release }) => ({
         chartName: chart.meta.name,
@@ -3346,7 +4488,10 @@ async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry
         location: locateChart(registry, chart.meta.name, release.version)
     }));
     printInert(targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n'));
-    const session = await openSession(runnerTemp);
+    const login = inputs.push && inputs.password
+        ? { host: registry.host, username: inputs.username, password: inputs.password }
+        : undefined;
+    const session = await openSession(context.runnerTemp, login);
     try {
         const found = await helmFound;
         const needs = {
@@ -3358,13 +4503,13 @@ async function buildAndPublish(inputs, runnerTemp, helmFound, prepared, registry
         checkHelmSupports(found.version, needs);
         for (const warning of credentialWarnings(found.version, needs, registry.host))
             core/* warning */.$e(warning);
-        const helm = sessionHelm(session, found.bin, inputs.timeoutMs);
+        const helm = new helm_Helm(found.bin, session.env, inputs.timeoutMs);
         await logGroup('Chart.yaml', async (log) => {
             for (const chart of prepared)
                 log(await writePrepared(chart, inputs.imageTagPath));
         });
         const registryStep = inputs.push
-            ? startRegistryStep(helm, found.version, registry, inputs, targets, host => recordLogin(session, host))
+            ? startRegistryStep(helm, found.version, registry, inputs, targets, context.repositoryOwner)
             : undefined;
         const loggedIn = registryStep?.loggedIn ?? Promise.resolve();
         const locations = targets.map(target => target.location);
