@@ -110,8 +110,8 @@ describe('explainFailure', () => {
     ],
     [
       'plain-http',
-      { operation: 'login' },
-      'registry.example.test answered plain HTTP on login, but helm spoke HTTPS (input plain-http is false). If it ' +
+      { operation: 'the credential check' },
+      'registry.example.test answered plain HTTP on the credential check, but HTTPS was spoken (input plain-http is false). If it ' +
         'is a registry you trust on a private network, set input plain-http: true; never for one reached over the ' +
         'internet'
     ],

@@ -118,7 +118,7 @@ function explainKind(kind: FailureKind, context: FailureContext): string {
       )
     case 'plain-http':
       return (
-        `${host} answered plain HTTP on ${operation}, but helm spoke HTTPS (input plain-http is false). If it is a ` +
+        `${host} answered plain HTTP on ${operation}, but HTTPS was spoken (input plain-http is false). If it is a ` +
         `registry you trust on a private network, set input plain-http: true; never for one reached over the ` +
         `internet, since the password and the chart would travel unencrypted.`
       )
