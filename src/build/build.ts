@@ -7,6 +7,8 @@ import type { ChartLocation } from '../registry/reference.js'
 import { lintTranscripts, packageTranscripts } from './batch-output.js'
 import { addRepositories } from './repositories.js'
 import { scheduleLevels } from './schedule.js'
+import type { SourceDate } from './source-date.js'
+import { stampCharts } from './stamp.js'
 
 /** One chart of the run: made here when it is built, completed by the registry step when it is published. */
 export interface Outcome {
@@ -141,8 +143,8 @@ async function buildBatch(helm: Helm, batch: Prepared[], lintStrict: boolean, de
  * Builds the charts (`locations` in the same order) in dependency order, after the given login when a chart
  * has oci:// dependencies (they may live in that registry). Each level of the order is cut into `parallel`
  * batches that run side by side, each linted and packaged in one helm call per step (buildTogether). Every
- * chart gets an outcome: a failure does not stop the others from being checked, and its dependents are
- * reported as skipped.
+ * file helm packages first gets the time `sourceDate` (stampCharts). Every chart gets an outcome: a failure
+ * does not stop the others from being checked, and its dependents are reported as skipped.
  */
 export async function buildAll(
   helm: Helm,
@@ -150,8 +152,13 @@ export async function buildAll(
   charts: Prepared[],
   locations: ChartLocation[],
   loggedIn: Promise<void>,
-  destination: string
+  destination: string,
+  sourceDate: SourceDate
 ): Promise<Outcome[]> {
+  await stampCharts(
+    charts.map(prepared => prepared.chart),
+    sourceDate
+  )
   await addRepositories(
     helm,
     charts.map(prepared => prepared.chart)
