@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { batches, levels, limiter, scheduleLevels, settleAll } from '../../src/build/schedule.js'
+import { lanes, levels, limiter, scheduleLevels, settleAll } from '../../src/build/schedule.js'
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
 
@@ -25,7 +25,7 @@ describe('levels', () => {
   })
 })
 
-describe('batches', () => {
+describe('lanes', () => {
   test.each([
     [16, 4, [4, 4, 4, 4]],
     [5, 4, [2, 1, 1, 1]],
@@ -35,14 +35,14 @@ describe('batches', () => {
     [0, 4, []]
   ])('%i charts, parallel %i: runs of %j', (count, limit, lengths) => {
     const items = Array.from({ length: count }, (_, index) => index)
-    const runs = batches(items, limit)
+    const runs = lanes(items, limit)
     expect(runs.map(run => run.length)).toEqual(lengths)
     expect(runs.flat()).toEqual(items)
   })
 })
 
 describe('scheduleLevels', () => {
-  test('runs a batch only after the names it depends on, never more than the limit at once', async () => {
+  test('runs a lane only after the names it depends on, never more than the limit at once', async () => {
     const started: string[][] = []
     let running = 0
     let peak = 0
@@ -54,12 +54,12 @@ describe('scheduleLevels', () => {
         ['jobs', ['common']]
       ]),
       2,
-      async batch => {
-        started.push(batch)
+      async lane => {
+        started.push(lane)
         peak = Math.max(peak, ++running)
         await tick()
         running--
-        return batch.map(name => ({ status: 'fulfilled' as const, value: name.toUpperCase() }))
+        return lane.map(name => ({ status: 'fulfilled' as const, value: name.toUpperCase() }))
       }
     )
     expect(started).toEqual([['common'], ['docs'], ['api', 'worker'], ['jobs']])
@@ -76,8 +76,8 @@ describe('scheduleLevels', () => {
         ['gateway', ['api', 'docs']]
       ]),
       1,
-      async batch =>
-        batch.map(name =>
+      async lane =>
+        lane.map(name =>
           name === 'common'
             ? { status: 'rejected' as const, reason: new Error('lint failed') }
             : { status: 'fulfilled' as const, value: name }
@@ -89,10 +89,10 @@ describe('scheduleLevels', () => {
     expect(results.get('docs')).toEqual({ status: 'done', value: 'docs' })
   })
 
-  test('work that throws fails every name of its batch', async () => {
-    const results = await scheduleLevels(['a', 'b', 'c'], new Map(), 2, async batch => {
-      if (batch.includes('a')) throw new Error('no helm')
-      return batch.map(name => ({ status: 'fulfilled' as const, value: name }))
+  test('work that throws fails every name of its lane', async () => {
+    const results = await scheduleLevels(['a', 'b', 'c'], new Map(), 2, async lane => {
+      if (lane.includes('a')) throw new Error('no helm')
+      return lane.map(name => ({ status: 'fulfilled' as const, value: name }))
     })
     expect(results).toEqual(
       new Map([

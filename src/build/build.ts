@@ -4,7 +4,7 @@ import { transcript, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
 import type { ChartLocation } from '../registry/reference.js'
-import { lintTranscripts, packageTranscripts } from './batch-output.js'
+import { lintTranscripts, packageTranscripts } from './split-output.js'
 import { addRepositories } from './repositories.js'
 import { scheduleLevels } from './schedule.js'
 import type { SourceDate } from './source-date.js'
@@ -62,28 +62,28 @@ async function lintAndPackage(helm: Helm, prepared: Prepared, lintStrict: boolea
 }
 
 /**
- * A batch's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
+ * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
  * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
  * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
  * and each chart is owed its own outcome and error. A single chart is built alone from the start.
  */
 async function buildTogether(
   helm: Helm,
-  batch: Prepared[],
+  lane: Prepared[],
   lintStrict: boolean,
   destination: string,
   logs: Log[]
 ): Promise<PromiseSettledResult<string>[]> {
   const results: PromiseSettledResult<string>[] = []
   const alone = async (index: number) => {
-    results[index] = await lintAndPackage(helm, batch[index], lintStrict, destination, logs[index]).then(
+    results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(
       value => ({ status: 'fulfilled', value }),
       (reason: unknown) => ({ status: 'rejected', reason })
     )
   }
   const ready: number[] = []
-  // One after the other: the batch holds one of the `parallel` places.
-  for (const [index, prepared] of batch.entries()) {
+  // One after the other: the lane is one of the `parallel` places.
+  for (const [index, prepared] of lane.entries()) {
     await buildDependencies(helm, prepared, logs[index]).then(
       () => ready.push(index),
       (reason: unknown) => (results[index] = { status: 'rejected', reason })
@@ -92,8 +92,8 @@ async function buildTogether(
   if (ready.length === 1) await alone(ready[0])
   if (ready.length <= 1) return results
   const charts = ready.map(index => ({
-    dir: batch[index].chart.dir,
-    packagePath: packagePath(batch[index], destination)
+    dir: lane[index].chart.dir,
+    packagePath: packagePath(lane[index], destination)
   }))
   const dirs = charts.map(chart => chart.dir)
   const [lint, packaged] = await Promise.allSettled([
@@ -122,13 +122,13 @@ async function buildTogether(
   return results
 }
 
-/** One log group per chart of the batch, holding its dependency build and its part of lint and package. */
-async function buildBatch(helm: Helm, batch: Prepared[], lintStrict: boolean, destination: string) {
-  const lines = batch.map((): string[] => [])
+/** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
+async function buildLane(helm: Helm, lane: Prepared[], lintStrict: boolean, destination: string) {
+  const lines = lane.map((): string[] => [])
   const logs = lines.map(held => (text: string) => void held.push(text))
-  const built = buildTogether(helm, batch, lintStrict, destination, logs)
+  const built = buildTogether(helm, lane, lintStrict, destination, logs)
   return Promise.allSettled(
-    batch.map(({ chart }, index) =>
+    lane.map(({ chart }, index) =>
       logGroup(`${chart.meta.name}: build`, async log => {
         const result = (await built)[index]
         for (const text of lines[index]) log(text)
@@ -142,7 +142,7 @@ async function buildBatch(helm: Helm, batch: Prepared[], lintStrict: boolean, de
 /**
  * Builds the charts (`locations` in the same order) in dependency order, after the given login when a chart
  * has oci:// dependencies (they may live in that registry). Each level of the order is cut into `parallel`
- * batches that run side by side, each linted and packaged in one helm call per step (buildTogether). Every
+ * lanes that run side by side, each linted and packaged in one helm call per step (buildTogether). Every
  * file helm packages first gets the time `sourceDate` (stampCharts). Every chart gets an outcome: a failure
  * does not stop the others from being checked, and its dependents are reported as skipped.
  */
@@ -171,7 +171,7 @@ export async function buildAll(
     new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])),
     options.parallel,
     names =>
-      buildBatch(
+      buildLane(
         helm,
         names.map(name => byName.get(name)!),
         options.lintStrict,

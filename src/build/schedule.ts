@@ -36,7 +36,7 @@ export function levels(order: string[], dependsOn: Map<string, string[]>): strin
 }
 
 /** `items` cut into at most `count` runs in order, their lengths differing by one at most (longer ones first). */
-export function batches<T>(items: T[], count: number): T[][] {
+export function lanes<T>(items: T[], count: number): T[][] {
   const runs = Math.min(count, items.length)
   const result: T[][] = []
   for (let run = 0, start = 0; run < runs; run++) {
@@ -48,16 +48,16 @@ export function batches<T>(items: T[], count: number): T[][] {
 
 /**
  * Runs `work` level by level (see levels()): a level's names, once the names they depend on are done, cut into
- * at most `limit` batches that run side by side; `work` answers for every name of its batch, in order. A
+ * at most `limit` lanes that run side by side; `work` answers for every name of its lane, in order. A
  * failure does not stop the others; the names that depend on a failed one are skipped, since their input is
- * missing. Batches let one helm call serve several charts: each call costs tens of milliseconds of CPU
+ * missing. Lanes let one helm call serve several charts: each call costs tens of milliseconds of CPU
  * however small the chart.
  */
 export async function scheduleLevels<T>(
   order: string[],
   dependsOn: Map<string, string[]>,
   limit: number,
-  work: (batch: string[]) => Promise<PromiseSettledResult<T>[]>
+  work: (lane: string[]) => Promise<PromiseSettledResult<T>[]>
 ): Promise<Map<string, TaskResult<T>>> {
   const results = new Map<string, TaskResult<T>>()
   for (const level of levels(order, dependsOn)) {
@@ -68,11 +68,11 @@ export async function scheduleLevels<T>(
       else ready.push(name)
     }
     await Promise.all(
-      batches(ready, limit).map(async batch => {
-        const settled = await work(batch).catch((error: unknown) =>
-          batch.map((): PromiseSettledResult<T> => ({ status: 'rejected', reason: error }))
+      lanes(ready, limit).map(async lane => {
+        const settled = await work(lane).catch((error: unknown) =>
+          lane.map((): PromiseSettledResult<T> => ({ status: 'rejected', reason: error }))
         )
-        batch.forEach((name, index) => results.set(name, taskResult(settled[index])))
+        lane.forEach((name, index) => results.set(name, taskResult(settled[index])))
       })
     )
   }

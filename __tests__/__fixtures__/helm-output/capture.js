@@ -1,5 +1,5 @@
-// Writes batches.json: what Helm 4.1.4 and 3.18.0 print when one `helm lint` or `helm package` gets several
-// charts, passing and failing, for the tests of src/build/batch-output.ts. Run it again with
+// Writes several-charts.json: what Helm 4.1.4 and 3.18.0 print when one `helm lint` or `helm package` gets several
+// charts, passing and failing, for the tests of src/build/split-output.ts. Run it again with
 // `node __tests__/__fixtures__/helm-output/capture.js` after `make tools`; the charts are copies of
 // __tests__/__fixtures__/monorepo under a fixed directory of os.tmpdir(), which the output names.
 import { execFile } from 'node:child_process'
@@ -77,5 +77,5 @@ for (const helm of HELM_VERSIONS) {
   }
 }
 await mkdir(here, { recursive: true })
-await writeFile(path.join(here, 'batches.json'), `${JSON.stringify(captured, null, 2)}\n`)
+await writeFile(path.join(here, 'several-charts.json'), `${JSON.stringify(captured, null, 2)}\n`)
 await rm(base, { recursive: true, force: true })

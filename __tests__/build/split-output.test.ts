@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { lintTranscripts, mentions, packageTranscripts, type BatchChart } from '../../src/build/batch-output.js'
+import { lintTranscripts, mentions, packageTranscripts, type ChartInCall } from '../../src/build/split-output.js'
 
 // What Helm 4.1.4 and 3.18.0 printed for one lint or package call over charts/{common,api,worker}
 // (capture.js there writes it); worker holds a link to a template of common, which helm notes on stderr.
@@ -10,13 +10,13 @@ interface Captured {
   helm: string
   case: string
   args: string[]
-  charts: BatchChart[]
+  charts: ChartInCall[]
   exitCode: number
   stdout: string
   stderr: string
 }
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__', 'helm-output')
-const captured: Captured[] = JSON.parse(readFileSync(path.join(fixtures, 'batches.json'), 'utf8'))
+const captured: Captured[] = JSON.parse(readFileSync(path.join(fixtures, 'several-charts.json'), 'utf8'))
 const NAMES = ['common', 'api', 'worker']
 const ALL = NAMES
 

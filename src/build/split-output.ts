@@ -1,7 +1,7 @@
 import type { HelmResult } from '../helm/helm.js'
 
 /** A chart of a helm call over several: where helm reads it, and the package it writes for it. */
-export interface BatchChart {
+export interface ChartInCall {
   dir: string
   packagePath: string
 }
@@ -46,7 +46,7 @@ function pathAt(line: string, mark: string): number {
  * notes about a chart's symlinks on stderr): the chart whose directory or package the line names first, the
  * longer path winning at the same place (a chart directory inside another).
  */
-export function mentions(text: string, charts: BatchChart[]): Owners {
+export function mentions(text: string, charts: ChartInCall[]): Owners {
   return lines(text).map(line => {
     let owner: number | undefined
     let ownerAt = Infinity
@@ -73,7 +73,7 @@ function view(text: string, owners: Owners, index: number): string {
 }
 
 /** Each chart's transcript of one helm call over all of them: the command, then its part of helm's output. */
-function transcripts(result: HelmResult, charts: BatchChart[], stdoutOwners: Owners): string[] {
+function transcripts(result: HelmResult, charts: ChartInCall[], stdoutOwners: Owners): string[] {
   const stderrOwners = mentions(result.stderr, charts)
   return charts.map((_, index) =>
     [`$ ${result.command}`, view(result.stdout, stdoutOwners, index), view(result.stderr, stderrOwners, index)]
@@ -84,7 +84,7 @@ function transcripts(result: HelmResult, charts: BatchChart[], stdoutOwners: Own
 }
 
 /** `helm lint <dirs…>` cut into each chart's part: its section, and the lines about all of them. */
-export function lintTranscripts(result: HelmResult, charts: BatchChart[]): string[] {
+export function lintTranscripts(result: HelmResult, charts: ChartInCall[]): string[] {
   return transcripts(
     result,
     charts,
@@ -96,6 +96,6 @@ export function lintTranscripts(result: HelmResult, charts: BatchChart[]): strin
 }
 
 /** `helm package <dirs…>` cut into each chart's part: the line naming its package, and the lines about none. */
-export function packageTranscripts(result: HelmResult, charts: BatchChart[]): string[] {
+export function packageTranscripts(result: HelmResult, charts: ChartInCall[]): string[] {
   return transcripts(result, charts, mentions(result.stdout, charts))
 }
