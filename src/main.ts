@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { buildAll, type Outcome } from './build/build.js'
 import { settleAll } from './build/schedule.js'
+import { readSourceDate, type SourceDate } from './build/source-date.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
 import { prepareChart, writePrepared, type Prepared } from './chart-files/prepare.js'
 import { planMatrix, planRelease } from './charts/plan.js'
@@ -50,12 +51,13 @@ export async function run(): Promise<void> {
     const registry = parseRegistry(inputs.registry, names)
     const image = await resolveImageMetadata(inputs, context, plan.tagged)
     if (inputs.createRelease && inputs.push) checkReleasable(context.repository, inputs.githubToken)
+    const sourceDate = await readSourceDate(process.env, context.workspace)
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
     const sourceUrl = inputs.linkSource ? repositoryUrl(context) : ''
     const prepared = await Promise.all(
       plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
     )
-    const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry)
+    const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate)
     const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '' }
     try {
       // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
@@ -82,7 +84,8 @@ async function buildAndPublish(
   context: Pick<RunContext, 'runnerTemp' | 'repositoryOwner'>,
   helmFound: Promise<FoundHelm>,
   prepared: Prepared[],
-  registry: Registry
+  registry: Registry,
+  sourceDate: SourceDate
 ): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
   const targets = charts.map(({ chart, release }) => ({
@@ -120,7 +123,7 @@ async function buildAndPublish(
     const locations = targets.map(target => target.location)
     // Settled, not raced: a failed look-up must not close the session while builds still run helm.
     const [built] = await settleAll([
-      buildAll(helm, inputs, charts, locations, loggedIn, session.packages),
+      buildAll(helm, inputs, charts, locations, loggedIn, session.packages, sourceDate),
       registryStep?.lookedUp ?? Promise.resolve()
     ])
     // A chart that did not build stops every push: a release is all of the tag's charts or none.

@@ -1,42 +1,106 @@
 import { describe, expect, test } from '@jest/globals'
-import { limiter, schedule, settleAll } from '../../src/build/schedule.js'
+import { lanes, levels, limiter, scheduleLevels, settleAll } from '../../src/build/schedule.js'
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
 
-describe('schedule', () => {
-  test('runs a name only after the names it depends on, never more than the limit at once', async () => {
-    const started: string[] = []
+describe('levels', () => {
+  test.each([
+    ['no dependencies: one level', ['a', 'b', 'c'], {}, [['a', 'b', 'c']]],
+    [
+      'a chain',
+      ['common', 'api', 'gateway'],
+      { api: ['common'], gateway: ['api'] },
+      [['common'], ['api'], ['gateway']]
+    ],
+    [
+      'a name goes after its deepest dependency',
+      ['common', 'api', 'worker', 'docs', 'gateway'],
+      { api: ['common'], worker: ['common'], gateway: ['api', 'docs'] },
+      [['common', 'docs'], ['api', 'worker'], ['gateway']]
+    ],
+    // `only: api` releases common too, but builds api alone.
+    ['a dependency the run does not build', ['api'], { api: ['common'] }, [['api']]]
+  ])('%s', (_, order, edges, expected) => {
+    expect(levels(order, new Map(Object.entries(edges)))).toEqual(expected)
+  })
+})
+
+describe('lanes', () => {
+  test.each([
+    [16, 4, [4, 4, 4, 4]],
+    [5, 4, [2, 1, 1, 1]],
+    [3, 4, [1, 1, 1]],
+    [7, 2, [4, 3]],
+    [1, 1, [1]],
+    [0, 4, []]
+  ])('%i charts, parallel %i: runs of %j', (count, limit, lengths) => {
+    const items = Array.from({ length: count }, (_, index) => index)
+    const runs = lanes(items, limit)
+    expect(runs.map(run => run.length)).toEqual(lengths)
+    expect(runs.flat()).toEqual(items)
+  })
+})
+
+describe('scheduleLevels', () => {
+  test('runs a lane only after the names it depends on, never more than the limit at once', async () => {
+    const started: string[][] = []
     let running = 0
     let peak = 0
-    const results = await schedule(
-      ['common', 'api', 'worker', 'docs'],
+    const results = await scheduleLevels(
+      ['common', 'api', 'worker', 'jobs', 'docs'],
       new Map([
         ['api', ['common']],
-        ['worker', ['common']]
+        ['worker', ['common']],
+        ['jobs', ['common']]
       ]),
       2,
-      async name => {
-        started.push(name)
+      async lane => {
+        started.push(lane)
         peak = Math.max(peak, ++running)
         await tick()
         running--
-        return name.toUpperCase()
+        return lane.map(name => ({ status: 'fulfilled' as const, value: name.toUpperCase() }))
       }
     )
-    expect(started.indexOf('common')).toBeLessThan(started.indexOf('api'))
-    expect(started.indexOf('common')).toBeLessThan(started.indexOf('worker'))
+    expect(started).toEqual([['common'], ['docs'], ['api', 'worker'], ['jobs']])
     expect(peak).toBe(2)
     expect(results.get('worker')).toEqual({ status: 'done', value: 'WORKER' })
+    expect([...results.keys()]).toEqual(['common', 'api', 'worker', 'jobs', 'docs'])
   })
 
   test('a failure skips its dependents and lets the others finish', async () => {
-    const results = await schedule(['common', 'api', 'docs'], new Map([['api', ['common']]]), 1, async name => {
-      if (name === 'common') throw new Error('lint failed')
-      return name
-    })
+    const results = await scheduleLevels(
+      ['common', 'docs', 'api', 'gateway'],
+      new Map([
+        ['api', ['common']],
+        ['gateway', ['api', 'docs']]
+      ]),
+      1,
+      async lane =>
+        lane.map(name =>
+          name === 'common'
+            ? { status: 'rejected' as const, reason: new Error('lint failed') }
+            : { status: 'fulfilled' as const, value: name }
+        )
+    )
     expect(results.get('common')).toEqual({ status: 'failed', error: new Error('lint failed') })
     expect(results.get('api')).toEqual({ status: 'skipped', reason: 'common did not build' })
+    expect(results.get('gateway')).toEqual({ status: 'skipped', reason: 'api did not build' })
     expect(results.get('docs')).toEqual({ status: 'done', value: 'docs' })
+  })
+
+  test('work that throws fails every name of its lane', async () => {
+    const results = await scheduleLevels(['a', 'b', 'c'], new Map(), 2, async lane => {
+      if (lane.includes('a')) throw new Error('no helm')
+      return lane.map(name => ({ status: 'fulfilled' as const, value: name }))
+    })
+    expect(results).toEqual(
+      new Map([
+        ['a', { status: 'failed', error: new Error('no helm') }],
+        ['b', { status: 'failed', error: new Error('no helm') }],
+        ['c', { status: 'done', value: 'c' }]
+      ])
+    )
   })
 })
 

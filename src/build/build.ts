@@ -2,10 +2,13 @@ import path from 'node:path'
 import type { Prepared } from '../chart-files/prepare.js'
 import { transcript, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
-import { logGroup } from '../log-group.js'
+import { logGroup, type Log } from '../log-group.js'
 import type { ChartLocation } from '../registry/reference.js'
+import { lintTranscripts, packageTranscripts } from './split-output.js'
 import { addRepositories } from './repositories.js'
-import { schedule } from './schedule.js'
+import { scheduleLevels } from './schedule.js'
+import type { SourceDate } from './source-date.js'
+import { stampCharts } from './stamp.js'
 
 /** One chart of the run: made here when it is built, completed by the registry step when it is published. */
 export interface Outcome {
@@ -35,33 +38,115 @@ export function installCommand(outcome: Outcome): string {
 
 export type BuildOptions = Pick<Inputs, 'parallel' | 'lintStrict'>
 
-/**
- * Dependencies, then lint and package side by side (they read the same files and write nothing into the
- * chart); one log group per chart. Returns the package's path.
- */
-export async function buildChart(helm: Helm, prepared: Prepared, lintStrict: boolean, destination: string) {
-  const { chart, release } = prepared
-  return logGroup(`${chart.meta.name}: build`, async log => {
-    if (chart.meta.dependencies.length && prepared.relock) {
-      log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.')
-      log(transcript(await helm.dependencyUpdate(chart.dir)))
-    } else if (chart.meta.dependencies.length) {
-      log(transcript(await helm.dependencyBuild(chart.dir)))
-    }
-    const results = await Promise.allSettled([
-      helm.lint(chart.dir, lintStrict),
-      helm.packageChart(chart.dir, destination)
-    ])
-    for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
-    for (const result of results) if (result.status === 'rejected') throw result.reason
-    return path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
-  })
+const packagePath = ({ chart, release }: Prepared, destination: string) =>
+  path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
+
+/** `helm dependency build` (or update, for a lock the action could not move) when the chart has dependencies. */
+async function buildDependencies(helm: Helm, prepared: Prepared, log: Log): Promise<void> {
+  const { chart } = prepared
+  if (chart.meta.dependencies.length && prepared.relock) {
+    log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.')
+    log(transcript(await helm.dependencyUpdate(chart.dir)))
+  } else if (chart.meta.dependencies.length) {
+    log(transcript(await helm.dependencyBuild(chart.dir)))
+  }
+}
+
+/** Lint and package of one chart side by side (they read the same files and write nothing into the chart). */
+async function lintAndPackage(helm: Helm, prepared: Prepared, lintStrict: boolean, destination: string, log: Log) {
+  const results = await Promise.allSettled([
+    helm.lint([prepared.chart.dir], lintStrict),
+    helm.packageCharts([prepared.chart.dir], destination)
+  ])
+  for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
+  for (const result of results) if (result.status === 'rejected') throw result.reason
+  return packagePath(prepared, destination)
 }
 
 /**
- * Builds the charts (`locations` in the same order) in dependency order, `parallel` at a time, after the given login when a chart has
- * oci:// dependencies (they may live in that registry). Every chart gets an outcome: a failure does not stop
- * the others from being checked, and its dependents are reported as skipped.
+ * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
+ * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
+ * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
+ * and each chart is owed its own outcome and error. A single chart is built alone from the start.
+ */
+async function buildTogether(
+  helm: Helm,
+  lane: Prepared[],
+  lintStrict: boolean,
+  destination: string,
+  logs: Log[]
+): Promise<PromiseSettledResult<string>[]> {
+  const results: PromiseSettledResult<string>[] = []
+  const alone = async (index: number) => {
+    results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(
+      value => ({ status: 'fulfilled', value }),
+      (reason: unknown) => ({ status: 'rejected', reason })
+    )
+  }
+  const ready: number[] = []
+  // One after the other: the lane is one of the `parallel` places.
+  for (const [index, prepared] of lane.entries()) {
+    await buildDependencies(helm, prepared, logs[index]).then(
+      () => ready.push(index),
+      (reason: unknown) => (results[index] = { status: 'rejected', reason })
+    )
+  }
+  if (ready.length === 1) await alone(ready[0])
+  if (ready.length <= 1) return results
+  const charts = ready.map(index => ({
+    dir: lane[index].chart.dir,
+    packagePath: packagePath(lane[index], destination)
+  }))
+  const dirs = charts.map(chart => chart.dir)
+  const [lint, packaged] = await Promise.allSettled([
+    helm.lint(dirs, lintStrict),
+    helm.packageCharts(dirs, destination)
+  ])
+  if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
+    const lints = lintTranscripts(lint.value, charts)
+    const packages = packageTranscripts(packaged.value, charts)
+    ready.forEach((index, part) => {
+      logs[index](lints[part])
+      logs[index](packages[part])
+      results[index] = { status: 'fulfilled', value: charts[part].packagePath }
+    })
+    return results
+  }
+  const failed = [lint.status === 'rejected' && 'helm lint', packaged.status === 'rejected' && 'helm package']
+    .filter(Boolean)
+    .join(' and ')
+  for (const index of ready) {
+    logs[index](
+      `${failed} of ${ready.length} charts failed; this chart is linted and packaged alone, for its own result.`
+    )
+    await alone(index)
+  }
+  return results
+}
+
+/** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
+async function buildLane(helm: Helm, lane: Prepared[], lintStrict: boolean, destination: string) {
+  const lines = lane.map((): string[] => [])
+  const logs = lines.map(held => (text: string) => void held.push(text))
+  const built = buildTogether(helm, lane, lintStrict, destination, logs)
+  return Promise.allSettled(
+    lane.map(({ chart }, index) =>
+      logGroup(`${chart.meta.name}: build`, async log => {
+        const result = (await built)[index]
+        for (const text of lines[index]) log(text)
+        if (result.status === 'rejected') throw result.reason
+        return result.value
+      })
+    )
+  )
+}
+
+/**
+ * Builds the charts (`locations` in the same order) in dependency order, after the given login when a chart
+ * has oci:// dependencies (they may live in that registry). Each level of the order is cut into `parallel`
+ * lanes that run side by side, each linted and packaged in one helm call per step (buildTogether). Every
+ * file helm packages first gets the time `sourceDate` (stampCharts). Every chart gets an outcome: a failure
+ * does not stop the others from being checked, and its dependents are reported as skipped.
  */
 export async function buildAll(
   helm: Helm,
@@ -69,8 +154,13 @@ export async function buildAll(
   charts: Prepared[],
   locations: ChartLocation[],
   loggedIn: Promise<void>,
-  destination: string
+  destination: string,
+  sourceDate: SourceDate
 ): Promise<Outcome[]> {
+  await stampCharts(
+    charts.map(prepared => prepared.chart),
+    sourceDate
+  )
   await addRepositories(
     helm,
     charts.map(prepared => prepared.chart)
@@ -78,11 +168,17 @@ export async function buildAll(
   if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
     await loggedIn
   const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]))
-  const results = await schedule(
+  const results = await scheduleLevels(
     [...byName.keys()],
     new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])),
     options.parallel,
-    name => buildChart(helm, byName.get(name)!, options.lintStrict, destination)
+    names =>
+      buildLane(
+        helm,
+        names.map(name => byName.get(name)!),
+        options.lintStrict,
+        destination
+      )
   )
   return charts.map(({ chart, release, appVersion }, index) => {
     const result = results.get(chart.meta.name)!

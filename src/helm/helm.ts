@@ -133,8 +133,9 @@ export class Helm {
     return { ...result, digest, name: field('name'), version: field('version') }
   }
 
-  lint(chartDir: string, strict: boolean): Promise<HelmResult> {
-    return this.run(['lint', chartDir, ...(strict ? ['--strict'] : [])])
+  /** Lints each of the charts; fails when any of them fails, after linting all of them. */
+  lint(chartDirs: string[], strict: boolean): Promise<HelmResult> {
+    return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : [])])
   }
 
   repoAdd(name: string, url: string): Promise<HelmResult> {
@@ -150,8 +151,9 @@ export class Helm {
     return this.run(['dependency', 'update', chartDir])
   }
 
-  packageChart(chartDir: string, destination: string): Promise<HelmResult> {
-    return this.run(['package', chartDir, '--destination', destination])
+  /** Packages the charts in turn; stops at the first that fails. */
+  packageCharts(chartDirs: string[], destination: string): Promise<HelmResult> {
+    return this.run(['package', ...chartDirs, '--destination', destination])
   }
 
   registryLogin(host: string, username: string, password: string, plainHttp: boolean): Promise<HelmResult> {
