@@ -77,10 +77,9 @@ describe.each(HELM_VERSIONS)('Helm %s, the main step killed mid-push', helm => {
       step.child.kill('SIGKILL')
       const result = await step.finish()
       expect(result.signal).toBe('SIGKILL')
-      expect(result.state).toMatchObject({ isPost: 'true', 'helm-home': helmHome, 'registry-host': proxy.host })
+      expect(result.state).toMatchObject({ isPost: 'true', 'helm-home': helmHome })
       expect(result.post?.code).toBe(0)
       expect(result.post?.stdout).toContain('::warning::The main step ended while helm still ran')
-      expect(result.post?.stdout).not.toContain('Could not log out')
       // The orphaned helm push is gone: nothing talks to the registry after the post step.
       expect(await processesMentioning(proxy.host)).toEqual([])
       expect(result.helmHomesLeft).toEqual([])

@@ -76,9 +76,12 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(again.outputs).toMatchObject({ pushed: 'false', digest: first.outputs.digest, public: 'false' })
       expect(again.stdout).toContain(`${ref} (${first.outputs.digest}) already holds this run's package byte for byte`)
       expect(again.stdout).not.toContain('::group::llm-proxy: push')
+    } else if (again.code === 0) {
+      // helm 3.18 writes the time of packaging into the archive, in whole seconds: the same bytes only when both
+      // runs packaged within one second.
+      expect(again.outputs).toMatchObject({ pushed: 'false', digest: first.outputs.digest })
     } else {
-      // helm 3.18 writes the time of packaging into the archive: other bytes, so if-exists decides.
-      expect(again.code).toBe(1)
+      // Other bytes, so if-exists decides.
       expect(again.stdout).toContain(`::error::${ref} is already published (${first.outputs.digest})`)
     }
     expect(await tokenRegistry.manifestDigest('rerun/llm-proxy', '1.2.3')).toBe(first.outputs.digest)

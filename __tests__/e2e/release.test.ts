@@ -56,6 +56,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
         digest,
         pushed: 'true',
+        // Basic auth: anonymous reads are refused.
+        public: 'false',
         charts: expect.any(String),
         major: '1',
         minor: '2',
@@ -82,6 +84,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
           'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
           digest,
           pushed: true,
+          public: false,
           'package-path': result.outputs['package-path'],
           error: ''
         }

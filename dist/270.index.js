@@ -1,8 +1,8 @@
-export const id = 998;
-export const ids = [998];
+export const id = 270;
+export const ids = [270];
 export const modules = {
 
-/***/ 4998:
+/***/ 1270:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -466,8 +466,9 @@ class helm_Helm {
             throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`);
         return { ...result, digest, name: field('name'), version: field('version') };
     }
-    lint(chartDir, strict) {
-        return this.run(['lint', chartDir, ...(strict ? ['--strict'] : [])]);
+    /** Lints each of the charts; fails when any of them fails, after linting all of them. */
+    lint(chartDirs, strict) {
+        return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : [])]);
     }
     repoAdd(name, url) {
         return this.run(['repo', 'add', name, url, '--force-update']);
@@ -479,8 +480,9 @@ class helm_Helm {
     dependencyUpdate(chartDir) {
         return this.run(['dependency', 'update', chartDir]);
     }
-    packageChart(chartDir, destination) {
-        return this.run(['package', chartDir, '--destination', destination]);
+    /** Packages the charts in turn; stops at the first that fails. */
+    packageCharts(chartDirs, destination) {
+        return this.run(['package', ...chartDirs, '--destination', destination]);
     }
     registryLogin(host, username, password, plainHttp) {
         const args = ['registry', 'login', host, '--username', username, '--password-stdin'];
@@ -547,6 +549,84 @@ async function logGroup(title, work) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/build/split-output.ts
+const LINT_HEADER = '==> Linting ';
+/** helm lint's count at the end: printed on stdout when every chart passed, as the error on stderr otherwise. */
+const LINT_COUNT = /^(Error: )?[0-9]+ chart\(s\) linted, [0-9]+ chart\(s\) failed$/;
+const lines = (text) => (text ? text.replace(/\n$/, '').split('\n') : []);
+/**
+ * helm lint's stdout: one section per chart in the order given, from `==> Linting <dir>` as the directory was
+ * passed, to the next section or the count that ends the output. A section ends with an empty line; its
+ * messages may span lines, so only a header starts a new section.
+ */
+function lintSections(text, dirs) {
+    let current;
+    return lines(text).map(line => {
+        if (line.startsWith(LINT_HEADER)) {
+            const index = dirs.indexOf(line.slice(LINT_HEADER.length));
+            if (index >= 0)
+                current = index;
+        }
+        else if (LINT_COUNT.test(line)) {
+            current = undefined;
+        }
+        return current;
+    });
+}
+/** Where `mark` (a path) occurs in `line` as a whole path or the start of a longer one: `/a/api` is not in `/a/api-gateway`. */
+function pathAt(line, mark) {
+    for (let at = line.indexOf(mark); at >= 0; at = line.indexOf(mark, at + 1)) {
+        if (!/[A-Za-z0-9._-]/.test(line.charAt(at + mark.length)))
+            return at;
+    }
+    return -1;
+}
+/**
+ * For lines that name paths (helm package's `Successfully packaged chart and saved it to: <package>`, helm's
+ * notes about a chart's symlinks on stderr): the chart whose directory or package the line names first, the
+ * longer path winning at the same place (a chart directory inside another).
+ */
+function mentions(text, charts) {
+    return lines(text).map(line => {
+        let owner;
+        let ownerAt = Infinity;
+        let ownerLength = 0;
+        charts.forEach((chart, index) => {
+            for (const mark of [chart.dir, chart.packagePath]) {
+                const at = pathAt(line, mark);
+                if (at >= 0 && (at < ownerAt || (at === ownerAt && mark.length > ownerLength))) {
+                    owner = index;
+                    ownerAt = at;
+                    ownerLength = mark.length;
+                }
+            }
+        });
+        return owner;
+    });
+}
+/** What chart `index` sees of `text`: its own lines and the ones about none, in helm's order. */
+function view(text, owners, index) {
+    return lines(text)
+        .filter((_, line) => owners[line] === undefined || owners[line] === index)
+        .join('\n');
+}
+/** Each chart's transcript of one helm call over all of them: the command, then its part of helm's output. */
+function transcripts(result, charts, stdoutOwners) {
+    const stderrOwners = mentions(result.stderr, charts);
+    return charts.map((_, index) => [`$ ${result.command}`, view(result.stdout, stdoutOwners, index), view(result.stderr, stderrOwners, index)]
+        .map(text => text.trimEnd())
+        .filter(Boolean)
+        .join('\n'));
+}
+/** `helm lint <dirs…>` cut into each chart's part: its section, and the lines about all of them. */
+function lintTranscripts(result, charts) {
+    return transcripts(result, charts, lintSections(result.stdout, charts.map(chart => chart.dir)));
+}
+/** `helm package <dirs…>` cut into each chart's part: the line naming its package, and the lines about none. */
+function packageTranscripts(result, charts) {
+    return transcripts(result, charts, mentions(result.stdout, charts));
+}
+
 ;// CONCATENATED MODULE: ./src/build/repositories.ts
 
 
@@ -593,30 +673,60 @@ function limiter(limit) {
     };
 }
 /**
- * Runs `work` for every name once the names it depends on are done, at most `limit` at once. A failure does
- * not stop the others; the names that depend on a failed one are skipped, since their input is missing.
- * `order` must list every name after the names it depends on.
+ * The names by level: a name goes one level after the deepest of the names it depends on (names not in `order`
+ * do not count), so that a level's names depend only on earlier levels. `order` must list every name after
+ * the names it depends on.
  */
-async function schedule(order, dependsOn, limit, work) {
-    const slot = limiter(limit);
-    const tasks = new Map();
+function levels(order, dependsOn) {
+    const levelOf = new Map();
+    const result = [];
     for (const name of order) {
-        const before = (dependsOn.get(name) ?? []).filter(dep => tasks.has(dep));
-        tasks.set(name, (async () => {
-            const results = await Promise.all(before.map(dep => tasks.get(dep)));
-            const missing = before.filter((_, index) => results[index].status !== 'done');
-            if (missing.length)
-                return { status: 'skipped', reason: `${missing.join(', ')} did not build` };
-            try {
-                return { status: 'done', value: await slot(() => work(name)) };
-            }
-            catch (error) {
-                return { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
-            }
-        })());
+        const level = Math.max(-1, ...(dependsOn.get(name) ?? []).map(dep => levelOf.get(dep) ?? -1)) + 1;
+        levelOf.set(name, level);
+        (result[level] ??= []).push(name);
     }
-    const entries = await Promise.all(order.map(async (name) => [name, await tasks.get(name)]));
-    return new Map(entries);
+    return result;
+}
+/** `items` cut into at most `count` runs in order, their lengths differing by one at most (longer ones first). */
+function lanes(items, count) {
+    const runs = Math.min(count, items.length);
+    const result = [];
+    for (let run = 0, start = 0; run < runs; run++) {
+        const length = Math.floor(items.length / runs) + (run < items.length % runs ? 1 : 0);
+        result.push(items.slice(start, (start += length)));
+    }
+    return result;
+}
+/**
+ * Runs `work` level by level (see levels()): a level's names, once the names they depend on are done, cut into
+ * at most `limit` lanes that run side by side; `work` answers for every name of its lane, in order. A
+ * failure does not stop the others; the names that depend on a failed one are skipped, since their input is
+ * missing. Lanes let one helm call serve several charts: each call costs tens of milliseconds of CPU
+ * however small the chart.
+ */
+async function scheduleLevels(order, dependsOn, limit, work) {
+    const results = new Map();
+    for (const level of levels(order, dependsOn)) {
+        const ready = [];
+        for (const name of level) {
+            const missing = (dependsOn.get(name) ?? []).filter(dep => results.has(dep) && results.get(dep).status !== 'done');
+            if (missing.length)
+                results.set(name, { status: 'skipped', reason: `${missing.join(', ')} did not build` });
+            else
+                ready.push(name);
+        }
+        await Promise.all(lanes(ready, limit).map(async (lane) => {
+            const settled = await work(lane).catch((error) => lane.map(() => ({ status: 'rejected', reason: error })));
+            lane.forEach((name, index) => results.set(name, taskResult(settled[index])));
+        }));
+    }
+    return new Map(order.map(name => [name, results.get(name)]));
+}
+function taskResult(settled) {
+    if (settled.status === 'fulfilled')
+        return { status: 'done', value: settled.value };
+    const { reason } = settled;
+    return { status: 'failed', error: reason instanceof Error ? reason : new Error(String(reason)) };
 }
 /**
  * Promise.all that waits for every promise before it rejects with the first failure: what the action started
@@ -630,290 +740,63 @@ async function settleAll(promises) {
     return results.map(result => result.value);
 }
 
-;// CONCATENATED MODULE: ./src/build/build.ts
-
-
-
-
-
-/** A chart that failed before it had a package: the build's problem, not the registry's. */
-function didNotBuild(outcome) {
-    return Boolean(outcome.problem) && !outcome.packagePath && !outcome.digest;
-}
-function installCommand(outcome) {
-    return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
-}
-/**
- * Dependencies, then lint and package side by side (they read the same files and write nothing into the
- * chart); one log group per chart. Returns the package's path.
- */
-async function buildChart(helm, prepared, lintStrict, destination) {
-    const { chart, release } = prepared;
-    return logGroup(`${chart.meta.name}: build`, async (log) => {
-        if (chart.meta.dependencies.length && prepared.relock) {
-            log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.');
-            log(transcript(await helm.dependencyUpdate(chart.dir)));
-        }
-        else if (chart.meta.dependencies.length) {
-            log(transcript(await helm.dependencyBuild(chart.dir)));
-        }
-        const results = await Promise.allSettled([
-            helm.lint(chart.dir, lintStrict),
-            helm.packageChart(chart.dir, destination)
-        ]);
-        for (const result of results)
-            if (result.status === 'fulfilled')
-                log(transcript(result.value));
-        for (const result of results)
-            if (result.status === 'rejected')
-                throw result.reason;
-        return external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
-    });
-}
-/**
- * Builds the charts (`locations` in the same order) in dependency order, `parallel` at a time, after the given login when a chart has
- * oci:// dependencies (they may live in that registry). Every chart gets an outcome: a failure does not stop
- * the others from being checked, and its dependents are reported as skipped.
- */
-async function buildAll(helm, options, charts, locations, loggedIn, destination) {
-    await addRepositories(helm, charts.map(prepared => prepared.chart));
-    if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
-        await loggedIn;
-    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
-    const results = await schedule([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), options.parallel, name => buildChart(helm, byName.get(name), options.lintStrict, destination));
-    return charts.map(({ chart, release, appVersion }, index) => {
-        const result = results.get(chart.meta.name);
-        return {
-            chartName: chart.meta.name,
-            version: release.version,
-            tag: release.tag,
-            appVersion,
-            packagePath: result.status === 'done' ? result.value : '',
-            location: locations[index],
-            digest: '',
-            pushed: false,
-            problem: result.status === 'failed'
-                ? result.error.message
-                : result.status === 'skipped'
-                    ? `skipped: ${result.reason}`
-                    : undefined
-        };
-    });
-}
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var external_node_fs_promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ./src/helm/home.ts
-
-
+;// CONCATENATED MODULE: ./src/chart-files/read-text.ts
 
 /**
- * helm's configuration for this run, all in the run's own helm home: registry credentials never land
- * in the user's helm config, and repositories the action adds do not linger there.
- *
- * Each helm call lives well under a second, yet with Go's default GOGC=100 spends about a third of its CPU
- * collecting garbage; GOGC=400 lets the short-lived heap grow instead (helm's live heap is tens of MB). A
- * GOGC the job sets wins.
+ * helm's limit on one file of a chart directory (MaxDecompressedFileSize in pkg/chart/loader, 3.18 and 4.x):
+ * helm refuses a larger Chart.yaml or values.yaml, so the action refuses it before reading it whole.
  */
-function helmEnv(home) {
-    return {
-        HELM_REGISTRY_CONFIG: external_node_path_default().join(home, 'registry-config.json'),
-        HELM_REPOSITORY_CONFIG: external_node_path_default().join(home, 'repositories.yaml'),
-        HELM_REPOSITORY_CACHE: external_node_path_default().join(home, 'repository-cache'),
-        GOGC: process.env.GOGC || '400'
-    };
-}
-function userRepositoryConfig() {
-    if (process.env.HELM_REPOSITORY_CONFIG)
-        return process.env.HELM_REPOSITORY_CONFIG;
-    const configHome = process.env.XDG_CONFIG_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.config');
-    return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
-}
+const HELM_MAX_FILE_BYTES = 5 * 1024 * 1024;
+// ignoreBOM keeps a byte-order mark in the text, so that a rewritten file keeps it too (helm strips it).
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+const REPLACEMENT = [0xef, 0xbf, 0xbd];
 /**
- * The registry config `helm registry login` would write (Docker's format, one `auths` entry for the host),
- * written by the action instead. Measured and chosen over the login for three reasons: helm (through oras-go's
- * DetectDefaultNativeStore) hands a login's credentials to `docker-credential-pass` or `-secretservice`
- * whenever they are installed and the config holds no entry yet, where deleting the file does not remove them;
- * the file is all a killed step leaves, and the post step deletes it without starting helm; and the login and
- * logout were two helm processes (about 60 ms of CPU each) on every run. The credentials are checked by the
- * action's own registry client before anything is built.
+ * The offset of the first byte that is not UTF-8, or undefined when all of them are. The decoder does not say
+ * where it stopped, so the lenient decoding is walked: up to the first U+FFFD that the bytes do not spell
+ * out themselves, every character stands for its own UTF-8 bytes.
  */
-function registryConfig(login) {
-    if (!login)
-        return '{"auths":{}}\n';
-    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
-    return `${JSON.stringify({ auths: { [login.host]: { auth } } })}\n`;
-}
-/**
- * Creates the 0600 registry config, with the credentials when there are any, and starts from a copy of the
- * user's repositories so that repositories an earlier step added (with their credentials) still resolve
- * dependencies.
- */
-async function prepareHelmHome(home, login) {
-    const env = helmEnv(home);
-    await (0,external_node_fs_promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
-    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 });
-    await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
-        if (error.code !== 'ENOENT')
-            throw error;
-    });
-    return env;
-}
-
-;// CONCATENATED MODULE: ./src/helm/session.ts
-
-
-
-
-
-
-/** The session open in this step, for a cancelled step to close; one at a time. */
-let openedSession;
-/** Each session's one clean-up: a cancelled step waits for the one the run has begun instead of racing it. */
-const closing = new WeakMap();
-/**
- * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in; with
- * `login`, its registry config holds the credentials helm pushes with.
- */
-async function openSession(runnerTemp, login) {
-    await (0,external_node_fs_promises_.mkdir)(runnerTemp, { recursive: true });
-    const workDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
-    const home = external_node_path_default().join(workDir, 'helm');
-    core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
-    openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package') };
-    openedSession.env = await prepareHelmHome(home, login);
-    return openedSession;
-}
-/** Closes the session this step opened, if any: what a cancelled step does after stopping helm. */
-async function closeOpenSession() {
-    if (openedSession)
-        await closeSession(openedSession);
-}
-function sessionHelm(session, bin, timeoutMs) {
-    return new Helm(bin, session.env, timeoutMs);
-}
-/**
- * Deletes the run's helm home: the credentials live only in its registry config (see registryConfig), so that
- * is the whole logout.
- */
-function closeSession(session) {
-    let done = closing.get(session);
-    if (!done)
-        closing.set(session, (done = deleteHome(session.home)));
-    return done;
-}
-async function deleteHome(home) {
-    await (0,external_node_fs_promises_.rm)(home, { recursive: true, force: true });
-    // Nothing left for the post step, which then does not even load.
-    core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
-}
-/** The session a killed main step left behind, as its saved state names it. */
-function savedSession() {
-    return { home: core/* getState */.Gu(state/* STATE */.c.helmHome) };
-}
-
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-
-
-let cancelledBy;
-/** Whether the step is being cancelled: its helm calls then fail for that reason, which needs no error of its own. */
-function isCancelled() {
-    return cancelledBy !== undefined;
-}
-/**
- * A cancelled job: the runner sends SIGINT, then SIGTERM 7.5 s later, then kills the step. The step stops the
- * helm it started (each in a group of its own, which no signal to the step reaches), removes the credentials
- * and exits non-zero, saying what was under way; a later signal does not cut that short.
- */
-function stopOnCancel() {
-    const cancel = async (signal) => {
-        if (cancelledBy)
-            return;
-        cancelledBy = signal;
-        const commands = runningCommands();
-        await stopRunningHelm();
-        await closeOpenSession();
-        const underWay = commands.length
-            ? ` Stopped what helm was doing:\n${commands.join('\n')}\nA push among them may or may not have reached ` +
-                'the registry: check it before re-running, and re-run with if-exists: skip to complete the release.'
-            : '';
-        core/* setFailed */.C1(`The step was cancelled (${signal}).${underWay}`);
-        process.exit(1);
-    };
-    for (const signal of ['SIGINT', 'SIGTERM'])
-        process.on(signal, signal => void cancel(signal));
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/inputs/paths.ts
-
-
-
-/** Whether the real path `target` is `root` or lies below it (a directory named `..chart` does). */
-function isWithin(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative);
-}
-/**
- * Resolves a path input against `base` and refuses anything that leaves the workspace (`../..`, an absolute
- * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
- */
-function resolveInside(workspace, base, [input, given], kind, fix) {
-    const root = (0,external_node_fs_.realpathSync)(workspace);
-    const wanted = external_node_path_default().resolve(base, given);
-    let real;
+function firstNonUtf8Byte(bytes) {
     try {
-        real = (0,external_node_fs_.realpathSync)(wanted);
+        strict.decode(bytes);
+        return undefined;
     }
     catch {
-        throw new Error(`Input ${input} ${show(given)}: ${kind} ${wanted} does not exist. ${fix}`);
-    }
-    if (!isWithin(root, real)) {
-        throw new Error(`Input ${input} ${show(given)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
-    }
-    return real;
-}
-function resolveChartDir(workspace, chart, inputName = 'chart') {
-    return resolveInside(workspace, workspace, [inputName, chart], 'directory', 'Point it at the directory that holds Chart.yaml.');
-}
-/** values-file is relative to the chart, like the values.yaml helm reads. */
-function resolveValuesFile(workspace, chartDir, file) {
-    const fix = 'Give the values file relative to the chart directory.';
-    return resolveInside(workspace, chartDir, ['values-file', file], 'file', fix);
-}
-
-;// CONCATENATED MODULE: ./src/version/templates.ts
-
-/**
- * Fills `{{name}}` placeholders. An unknown placeholder is an error rather than left in place, because a
- * literal `{{sha}}` in an appVersion or image tag would be published and never noticed.
- */
-function renderTemplate(input, template, values) {
-    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name) => {
-        if (!Object.hasOwn(values, name)) {
-            const known = Object.keys(values)
-                .map(key => `{{${key}}}`)
-                .join(', ');
-            throw new Error(`Input ${input} ${show(template)} uses the unknown placeholder {{${name}}}; known: ${known}.`);
+        let offset = 0;
+        for (const char of lenient.decode(bytes)) {
+            const point = char.codePointAt(0);
+            if (point === 0xfffd && REPLACEMENT.some((byte, index) => bytes[offset + index] !== byte))
+                return offset;
+            offset += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
         }
-        return values[name];
-    });
+        return offset;
+    }
 }
-/** The placeholders of the app-version and image-tag templates; `sha` is 7 hex, as docker/metadata-action has it. */
-function placeholders(release, shaShort) {
-    return {
-        version: release.version,
-        tag: release.tag,
-        major: String(release.major),
-        minor: String(release.minor),
-        patch: String(release.patch),
-        sha: shaShort.replace(/^sha-/, '')
-    };
+/** A file's bytes as text, or an error naming the file and its first byte that is not UTF-8. */
+function decodeUtf8(bytes, file) {
+    const bad = firstNonUtf8Byte(bytes);
+    if (bad === undefined)
+        return strict.decode(bytes);
+    const hex = bytes[bad].toString(16).padStart(2, '0');
+    throw new Error(`${file} is not UTF-8: byte 0x${hex} at offset ${bad} is not part of a UTF-8 character. helm reads chart ` +
+        'files as UTF-8, and rewriting it would replace the character. Save the file as UTF-8.');
+}
+/**
+ * A chart file the action reads and rewrites (Chart.yaml, Chart.lock, the values file), refused as helm
+ * would refuse it (too large) or would misread it (not UTF-8), before any file is written. The size is
+ * looked at first, so that a huge file is never read.
+ */
+async function readChartText(file) {
+    const info = await (0,external_node_fs_promises_.stat)(file);
+    if (!info.isFile())
+        throw new Error(`${file} is not a regular file; helm loads only regular files from a chart.`);
+    if (info.size > HELM_MAX_FILE_BYTES) {
+        throw new Error(`${file} is ${info.size} bytes, more than the ${HELM_MAX_FILE_BYTES} (5 MiB) helm loads from one chart ` +
+            'file. Make it smaller.');
+    }
+    return decodeUtf8(await (0,external_node_fs_promises_.readFile)(file), file);
 }
 
 ;// CONCATENATED MODULE: ./src/chart-files/yaml-splice.ts
@@ -1081,6 +964,588 @@ function verifyWritten(result, file, shape, values) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/charts/chart.ts
+
+
+
+
+
+
+const CHART_SHAPE = 'apiVersion, name, version, …';
+const parseChartDocument = (source, file) => parseMapping(source, file, CHART_SHAPE);
+const stringField = (doc, key) => stringAt(doc, [key]);
+function parseDependencies(doc, file) {
+    const node = doc.get('dependencies', true);
+    if (node === undefined || node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
+        return [];
+    if (!(0,dist/* isSeq */.oP)(node))
+        throw new Error(`${file}: dependencies must be a list.`);
+    return node.items.map((item, index) => {
+        if (!(0,dist/* isMap */.jh)(item))
+            throw new Error(`${file}: dependencies[${index}] must be a mapping with name and version.`);
+        const field = (key) => textOf(item.get(key));
+        return { name: field('name'), version: field('version'), repository: field('repository') };
+    });
+}
+/** Reads what the action needs from Chart.yaml text and refuses a chart that helm could not publish to OCI. */
+function parseChart(source, file) {
+    const doc = parseChartDocument(source, file);
+    const apiVersion = stringField(doc, 'apiVersion');
+    if (apiVersion !== 'v2') {
+        throw new Error(`${file} has apiVersion ${show(apiVersion)}; OCI registries take Helm 3 charts. Set apiVersion: v2 ` +
+            '(and move requirements.yaml into Chart.yaml dependencies if the chart has one).');
+    }
+    const name = stringField(doc, 'name');
+    if (name === '')
+        throw new Error(`${file} has no name. Add name: <chart-name> to it.`);
+    // helm pushes the chart to <namespace>/<name>, so the name must be an OCI repository path component.
+    if (!PATH_COMPONENT.test(name)) {
+        throw new Error(`${file} has name ${show(name)}, which cannot be an OCI repository name. Use lowercase letters and ` +
+            `digits, with single '-', '_' or '.' between them (e.g. llm-proxy).`);
+    }
+    return {
+        name,
+        version: stringField(doc, 'version'),
+        appVersion: stringField(doc, 'appVersion'),
+        dependencies: parseDependencies(doc, file)
+    };
+}
+/** The dependencies a Chart.yaml lists, read leniently: a file:// dependency may be any chart helm loads. */
+async function readDependencies(file) {
+    return parseDependencies(parseChartDocument(await readChartText(file), file), file);
+}
+async function readChart(dir, input) {
+    const file = external_node_path_default().join(dir, 'Chart.yaml');
+    let source;
+    try {
+        source = await readChartText(file);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT') {
+            throw new Error(`No Chart.yaml in ${dir} (input chart: ${show(input)}). Point chart at the directory that holds Chart.yaml.`);
+        }
+        throw error;
+    }
+    return { input, dir, file, source, meta: parseChart(source, file) };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/inputs/paths.ts
+
+
+
+/** Whether the real path `target` is `root` or lies below it (a directory named `..chart` does). */
+function isWithin(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return relative !== '..' && !relative.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(relative);
+}
+/**
+ * Resolves a path input against `base` and refuses anything that leaves the workspace (`../..`, an absolute
+ * path elsewhere, a symlink out): the action rewrites files there, so it must stay in the checkout.
+ */
+function resolveInside(workspace, base, [input, given], kind, fix) {
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const wanted = external_node_path_default().resolve(base, given);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(wanted);
+    }
+    catch {
+        throw new Error(`Input ${input} ${show(given)}: ${kind} ${wanted} does not exist. ${fix}`);
+    }
+    if (!isWithin(root, real)) {
+        throw new Error(`Input ${input} ${show(given)} resolves to ${real}, outside the workspace ${root}. Give a path inside the repository.`);
+    }
+    return real;
+}
+function resolveChartDir(workspace, chart, inputName = 'chart') {
+    return resolveInside(workspace, workspace, [inputName, chart], 'directory', 'Point it at the directory that holds Chart.yaml.');
+}
+/** values-file is relative to the chart, like the values.yaml helm reads. */
+function resolveValuesFile(workspace, chartDir, file) {
+    const fix = 'Give the values file relative to the chart directory.';
+    return resolveInside(workspace, chartDir, ['values-file', file], 'file', fix);
+}
+
+;// CONCATENATED MODULE: ./src/build/stamp.ts
+
+
+
+
+
+
+/**
+ * The directories helm reads when it packages `chart`: its own, and those of its file:// dependencies and
+ * theirs (`helm dependency build` packages each into charts/ with its files' times). Paths are resolved
+ * against the directory of the Chart.yaml that names them, as helm resolves them.
+ */
+async function chartTrees(chart) {
+    const dirs = [chart.dir];
+    for (let index = 0; index < dirs.length; index++) {
+        const dependencies = index === 0
+            ? chart.meta.dependencies
+            : await readDependencies(external_node_path_default().join(dirs[index], 'Chart.yaml')).catch(() => []);
+        for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
+            const dir = external_node_path_default().resolve(dirs[index], dependency.repository.slice('file://'.length));
+            if (!dirs.includes(dir))
+                dirs.push(dir);
+        }
+    }
+    return dirs;
+}
+/** A path and why its time could not be set, for the warning. */
+const failure = (file, error) => `${file} (${error.code ?? String(error)})`;
+async function stampFile(file, walk) {
+    try {
+        // lutimes: a file swapped for a link since it was looked at is not followed out.
+        await (0,external_node_fs_promises_.lutimes)(file, walk.seconds, walk.seconds);
+        walk.stamped++;
+    }
+    catch (error) {
+        walk.failures.push(failure(file, error));
+    }
+}
+async function stampTree(dir, walk) {
+    if (walk.walked.has(dir))
+        return;
+    walk.walked.add(dir);
+    const entries = await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true }).catch((error) => {
+        walk.failures.push(failure(dir, error));
+        return [];
+    });
+    for (const entry of entries) {
+        const entryPath = external_node_path_default().join(dir, entry.name);
+        if (entry.isDirectory()) {
+            // A directory's own time is not packaged (helm writes no directory entries), so only files get it.
+            await stampTree(entryPath, walk);
+        }
+        else if (entry.isFile()) {
+            await stampFile(entryPath, walk);
+        }
+        else if (entry.isSymbolicLink()) {
+            // helm packages what a link leads to, with the time of that file, never the link's own. Links out of the
+            // workspace were refused when the charts were read (charts/containment.ts); none is followed out here.
+            const target = await (0,external_node_fs_promises_.realpath)(entryPath).catch(() => undefined);
+            if (target === undefined || !isWithin(walk.root, target))
+                continue;
+            const isDirectory = await (0,external_node_fs_promises_.stat)(target).then(found => found.isDirectory(), () => false);
+            await (isDirectory ? stampTree(target, walk) : stampFile(target, walk));
+        }
+    }
+}
+/**
+ * Gives every file helm packages for `charts` the one time `date`. Helm 4 writes each file's modification
+ * time into the package (pkg/chart/v2/util/save.go; Helm 4.1.4 ignores SOURCE_DATE_EPOCH), and a checkout's
+ * files carry the time the checkout wrote them; with one time for all of them, the same sources package to
+ * the same bytes. Helm 3 writes the time of packaging into every entry instead (pkg/chartutil/save.go at
+ * v3.18.0: `ModTime: time.Now()`), so there nothing makes the package reproducible. The archives
+ * `helm dependency build` writes into charts/ need no time of their own: helm reads the times inside an
+ * archive, and those come from the files stamped here (or from the repository). Chart.lock is packaged with
+ * its `generated:` time rather than the file's: a lock helm writes during the run (none committed, or one it
+ * regenerates) holds the time it was written, which makes that package differ from run to run.
+ *
+ * A file whose time cannot be set (owned by another user, say) is no reason to stop a release: it is named
+ * in a warning.
+ */
+async function stampCharts(charts, date) {
+    await logGroup('File times', async (log) => {
+        const walk = { seconds: date.seconds, root: date.workspace, walked: new Set(), stamped: 0, failures: [] };
+        for (const chart of charts) {
+            for (const dir of await chartTrees(chart)) {
+                // A file:// dependency that is missing is helm's to report.
+                const real = await (0,external_node_fs_promises_.realpath)(dir).catch(() => undefined);
+                if (real !== undefined && isWithin(walk.root, real))
+                    await stampTree(real, walk);
+            }
+        }
+        const time = new Date(date.seconds * 1000).toISOString().replace('.000Z', 'Z');
+        const files = walk.stamped === 1 ? '1 file' : `${walk.stamped} files`;
+        log(`${files} of the charts set to ${time} (${date.from}), so that the same sources package to the same bytes.`);
+        if (walk.failures.length) {
+            core/* warning */.$e(`Could not set the time of ${walk.failures.length} chart files, so their packages are not reproducible: ` +
+                `${walk.failures.slice(0, 5).join(', ')}${walk.failures.length > 5 ? ', …' : ''}`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/build.ts
+
+
+
+
+
+
+
+/** A chart that failed before it had a package: the build's problem, not the registry's. */
+function didNotBuild(outcome) {
+    return Boolean(outcome.problem) && !outcome.packagePath && !outcome.digest;
+}
+function installCommand(outcome) {
+    return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`;
+}
+const packagePath = ({ chart, release }, destination) => external_node_path_default().join(destination, `${chart.meta.name}-${release.version}.tgz`);
+/** `helm dependency build` (or update, for a lock the action could not move) when the chart has dependencies. */
+async function buildDependencies(helm, prepared, log) {
+    const { chart } = prepared;
+    if (chart.meta.dependencies.length && prepared.relock) {
+        log('Chart.lock pins in-repo charts this release moves and cannot be moved in place; helm regenerates it.');
+        log(transcript(await helm.dependencyUpdate(chart.dir)));
+    }
+    else if (chart.meta.dependencies.length) {
+        log(transcript(await helm.dependencyBuild(chart.dir)));
+    }
+}
+/** Lint and package of one chart side by side (they read the same files and write nothing into the chart). */
+async function lintAndPackage(helm, prepared, lintStrict, destination, log) {
+    const results = await Promise.allSettled([
+        helm.lint([prepared.chart.dir], lintStrict),
+        helm.packageCharts([prepared.chart.dir], destination)
+    ]);
+    for (const result of results)
+        if (result.status === 'fulfilled')
+            log(transcript(result.value));
+    for (const result of results)
+        if (result.status === 'rejected')
+            throw result.reason;
+    return packagePath(prepared, destination);
+}
+/**
+ * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
+ * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
+ * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
+ * and each chart is owed its own outcome and error. A single chart is built alone from the start.
+ */
+async function buildTogether(helm, lane, lintStrict, destination, logs) {
+    const results = [];
+    const alone = async (index) => {
+        results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(value => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
+    };
+    const ready = [];
+    // One after the other: the lane is one of the `parallel` places.
+    for (const [index, prepared] of lane.entries()) {
+        await buildDependencies(helm, prepared, logs[index]).then(() => ready.push(index), (reason) => (results[index] = { status: 'rejected', reason }));
+    }
+    if (ready.length === 1)
+        await alone(ready[0]);
+    if (ready.length <= 1)
+        return results;
+    const charts = ready.map(index => ({
+        dir: lane[index].chart.dir,
+        packagePath: packagePath(lane[index], destination)
+    }));
+    const dirs = charts.map(chart => chart.dir);
+    const [lint, packaged] = await Promise.allSettled([
+        helm.lint(dirs, lintStrict),
+        helm.packageCharts(dirs, destination)
+    ]);
+    if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
+        const lints = lintTranscripts(lint.value, charts);
+        const packages = packageTranscripts(packaged.value, charts);
+        ready.forEach((index, part) => {
+            logs[index](lints[part]);
+            logs[index](packages[part]);
+            results[index] = { status: 'fulfilled', value: charts[part].packagePath };
+        });
+        return results;
+    }
+    const failed = [lint.status === 'rejected' && 'helm lint', packaged.status === 'rejected' && 'helm package']
+        .filter(Boolean)
+        .join(' and ');
+    for (const index of ready) {
+        logs[index](`${failed} of ${ready.length} charts failed; this chart is linted and packaged alone, for its own result.`);
+        await alone(index);
+    }
+    return results;
+}
+/** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
+async function buildLane(helm, lane, lintStrict, destination) {
+    const lines = lane.map(() => []);
+    const logs = lines.map(held => (text) => void held.push(text));
+    const built = buildTogether(helm, lane, lintStrict, destination, logs);
+    return Promise.allSettled(lane.map(({ chart }, index) => logGroup(`${chart.meta.name}: build`, async (log) => {
+        const result = (await built)[index];
+        for (const text of lines[index])
+            log(text);
+        if (result.status === 'rejected')
+            throw result.reason;
+        return result.value;
+    })));
+}
+/**
+ * Builds the charts (`locations` in the same order) in dependency order, after the given login when a chart
+ * has oci:// dependencies (they may live in that registry). Each level of the order is cut into `parallel`
+ * lanes that run side by side, each linted and packaged in one helm call per step (buildTogether). Every
+ * file helm packages first gets the time `sourceDate` (stampCharts). Every chart gets an outcome: a failure
+ * does not stop the others from being checked, and its dependents are reported as skipped.
+ */
+async function buildAll(helm, options, charts, locations, loggedIn, destination, sourceDate) {
+    await stampCharts(charts.map(prepared => prepared.chart), sourceDate);
+    await addRepositories(helm, charts.map(prepared => prepared.chart));
+    if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
+        await loggedIn;
+    const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
+    const results = await scheduleLevels([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), options.parallel, names => buildLane(helm, names.map(name => byName.get(name)), options.lintStrict, destination));
+    return charts.map(({ chart, release, appVersion }, index) => {
+        const result = results.get(chart.meta.name);
+        return {
+            chartName: chart.meta.name,
+            version: release.version,
+            tag: release.tag,
+            appVersion,
+            packagePath: result.status === 'done' ? result.value : '',
+            location: locations[index],
+            digest: '',
+            pushed: false,
+            problem: result.status === 'failed'
+                ? result.error.message
+                : result.status === 'skipped'
+                    ? `skipped: ${result.reason}`
+                    : undefined
+        };
+    });
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
+var exec = __webpack_require__(1955);
+;// CONCATENATED MODULE: ./src/build/source-date.ts
+
+
+
+
+/**
+ * The time a checkout without a commit gives its charts' files: 1980-01-01T00:00:00Z, the earliest time a ZIP
+ * archive can hold and the usual stand-in of reproducible builds. Any fixed time would do; this one says
+ * plainly that it is no real date.
+ */
+const FALLBACK_SOURCE_DATE = 315532800;
+/** 9999-12-31T23:59:59Z: later times have no ISO 8601 form of four-digit years, and no checkout is that new. */
+const LATEST = 253402300799;
+/**
+ * SOURCE_DATE_EPOCH as the reproducible-builds convention writes it (what `date +%s` prints); undefined when
+ * the job does not set it, or sets it empty (`${{ }}` of a missing value). Anything else is refused: a time
+ * read wrongly would make packages that only look reproducible.
+ */
+function parseSourceDateEpoch(value) {
+    if (value === undefined || value === '')
+        return undefined;
+    const seconds = Number(value);
+    if (!/^[0-9]+$/.test(value) || seconds > LATEST) {
+        throw new Error(`SOURCE_DATE_EPOCH is ${show(value)}; it must be a whole number of seconds since 1970-01-01 UTC (what ` +
+            '`date +%s` prints, e.g. 1700000000) up to the year 9999, or unset.');
+    }
+    return seconds;
+}
+/** The committer time `git log -1 --format=%ct` prints; undefined when it printed none (no commit yet). */
+function parseCommitTime(stdout) {
+    const text = stdout.trim();
+    return /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+/** The committer time of the workspace's HEAD, or why there is none. */
+async function headCommitTime(workspace, env) {
+    try {
+        const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, 'log', '-1', '--format=%ct'], {
+            ignoreReturnCode: true,
+            silent: true,
+            env: childEnvironment(env, 'git')
+        });
+        return output.exitCode === 0 ? parseCommitTime(output.stdout) : undefined;
+    }
+    catch {
+        // No git on the machine: a checkout without history, as far as the time goes.
+        return undefined;
+    }
+}
+/**
+ * The time the released charts' files get, so that the same sources package to the same bytes: the job's
+ * SOURCE_DATE_EPOCH when it sets one, else the committer time of the checked-out commit (the same for every
+ * checkout of a tag, unlike the files' own times, which are when the checkout wrote them), else a fixed time.
+ */
+async function readSourceDate(env, workspace) {
+    const root = await (0,external_node_fs_promises_.realpath)(workspace);
+    const fromEnv = parseSourceDateEpoch(env.SOURCE_DATE_EPOCH);
+    if (fromEnv !== undefined)
+        return { seconds: fromEnv, from: 'SOURCE_DATE_EPOCH', workspace: root };
+    const committed = await headCommitTime(root, env);
+    if (committed !== undefined)
+        return { seconds: committed, from: 'the committer time of HEAD', workspace: root };
+    return { seconds: FALLBACK_SOURCE_DATE, from: 'no commit in the workspace: a fixed time', workspace: root };
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/helm/home.ts
+
+
+
+/**
+ * helm's configuration for this run, all in the run's own helm home: registry credentials never land
+ * in the user's helm config, and repositories the action adds do not linger there.
+ *
+ * Each helm call lives well under a second, yet with Go's default GOGC=100 spends about a third of its CPU
+ * collecting garbage; GOGC=400 lets the short-lived heap grow instead (helm's live heap is tens of MB). A
+ * GOGC the job sets wins.
+ */
+function helmEnv(home) {
+    return {
+        HELM_REGISTRY_CONFIG: external_node_path_default().join(home, 'registry-config.json'),
+        HELM_REPOSITORY_CONFIG: external_node_path_default().join(home, 'repositories.yaml'),
+        HELM_REPOSITORY_CACHE: external_node_path_default().join(home, 'repository-cache'),
+        GOGC: process.env.GOGC || '400'
+    };
+}
+function userRepositoryConfig() {
+    if (process.env.HELM_REPOSITORY_CONFIG)
+        return process.env.HELM_REPOSITORY_CONFIG;
+    const configHome = process.env.XDG_CONFIG_HOME || external_node_path_default().join(external_node_os_default().homedir(), '.config');
+    return external_node_path_default().join(configHome, 'helm', 'repositories.yaml');
+}
+/**
+ * The registry config `helm registry login` would write (Docker's format, one `auths` entry for the host),
+ * written by the action instead. Measured and chosen over the login for three reasons: helm (through oras-go's
+ * DetectDefaultNativeStore) hands a login's credentials to `docker-credential-pass` or `-secretservice`
+ * whenever they are installed and the config holds no entry yet, where deleting the file does not remove them;
+ * the file is all a killed step leaves, and the post step deletes it without starting helm; and the login and
+ * logout were two helm processes (about 60 ms of CPU each) on every run. The credentials are checked by the
+ * action's own registry client before anything is built.
+ */
+function registryConfig(login) {
+    if (!login)
+        return '{"auths":{}}\n';
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    return `${JSON.stringify({ auths: { [login.host]: { auth } } })}\n`;
+}
+/**
+ * Creates the 0600 registry config, with the credentials when there are any, and starts from a copy of the
+ * user's repositories so that repositories an earlier step added (with their credentials) still resolve
+ * dependencies.
+ */
+async function prepareHelmHome(home, login) {
+    const env = helmEnv(home);
+    await (0,external_node_fs_promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
+    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 });
+    await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
+        if (error.code !== 'ENOENT')
+            throw error;
+    });
+    return env;
+}
+
+;// CONCATENATED MODULE: ./src/helm/session.ts
+
+
+
+
+
+
+/** The session open in this step, for a cancelled step to close; one at a time. */
+let openedSession;
+/** Each session's one clean-up: a cancelled step waits for the one the run has begun instead of racing it. */
+const closing = new WeakMap();
+/**
+ * A helm home of this run's own under RUNNER_TEMP, recorded for the post step before anything goes in; with
+ * `login`, its registry config holds the credentials helm pushes with.
+ */
+async function openSession(runnerTemp, login) {
+    await (0,external_node_fs_promises_.mkdir)(runnerTemp, { recursive: true });
+    const workDir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'helm-release-'));
+    const home = external_node_path_default().join(workDir, 'helm');
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, home);
+    openedSession = { home, env: {}, packages: external_node_path_default().join(workDir, 'package') };
+    openedSession.env = await prepareHelmHome(home, login);
+    return openedSession;
+}
+/** Closes the session this step opened, if any: what a cancelled step does after stopping helm. */
+async function closeOpenSession() {
+    if (openedSession)
+        await closeSession(openedSession);
+}
+function sessionHelm(session, bin, timeoutMs) {
+    return new Helm(bin, session.env, timeoutMs);
+}
+/**
+ * Deletes the run's helm home: the credentials live only in its registry config (see registryConfig), so that
+ * is the whole logout.
+ */
+function closeSession(session) {
+    let done = closing.get(session);
+    if (!done)
+        closing.set(session, (done = deleteHome(session.home)));
+    return done;
+}
+async function deleteHome(home) {
+    await (0,external_node_fs_promises_.rm)(home, { recursive: true, force: true });
+    // Nothing left for the post step, which then does not even load.
+    core/* saveState */.LZ(state/* STATE */.c.helmHome, '');
+}
+/** The session a killed main step left behind, as its saved state names it. */
+function savedSession() {
+    return { home: core/* getState */.Gu(state/* STATE */.c.helmHome) };
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+
+
+let cancelledBy;
+/** Whether the step is being cancelled: its helm calls then fail for that reason, which needs no error of its own. */
+function isCancelled() {
+    return cancelledBy !== undefined;
+}
+/**
+ * A cancelled job: the runner sends SIGINT, then SIGTERM 7.5 s later, then kills the step. The step stops the
+ * helm it started (each in a group of its own, which no signal to the step reaches), removes the credentials
+ * and exits non-zero, saying what was under way; a later signal does not cut that short.
+ */
+function stopOnCancel() {
+    const cancel = async (signal) => {
+        if (cancelledBy)
+            return;
+        cancelledBy = signal;
+        const commands = runningCommands();
+        await stopRunningHelm();
+        await closeOpenSession();
+        const underWay = commands.length
+            ? ` Stopped what helm was doing:\n${commands.join('\n')}\nA push among them may or may not have reached ` +
+                'the registry: check it before re-running, and re-run with if-exists: skip to complete the release.'
+            : '';
+        core/* setFailed */.C1(`The step was cancelled (${signal}).${underWay}`);
+        process.exit(1);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM'])
+        process.on(signal, signal => void cancel(signal));
+}
+
+;// CONCATENATED MODULE: ./src/version/templates.ts
+
+/**
+ * Fills `{{name}}` placeholders. An unknown placeholder is an error rather than left in place, because a
+ * literal `{{sha}}` in an appVersion or image tag would be published and never noticed.
+ */
+function renderTemplate(input, template, values) {
+    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name) => {
+        if (!Object.hasOwn(values, name)) {
+            const known = Object.keys(values)
+                .map(key => `{{${key}}}`)
+                .join(', ');
+            throw new Error(`Input ${input} ${show(template)} uses the unknown placeholder {{${name}}}; known: ${known}.`);
+        }
+        return values[name];
+    });
+}
+/** The placeholders of the app-version and image-tag templates; `sha` is 7 hex, as docker/metadata-action has it. */
+function placeholders(release, shaShort) {
+    return {
+        version: release.version,
+        tag: release.tag,
+        major: String(release.major),
+        minor: String(release.minor),
+        patch: String(release.patch),
+        sha: shaShort.replace(/^sha-/, '')
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/chart-files/chart-lock.ts
 
 
@@ -1168,130 +1633,8 @@ function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
     return applyEdits(lockSource, edits);
 }
 
-;// CONCATENATED MODULE: ./src/chart-files/read-text.ts
-
-/**
- * helm's limit on one file of a chart directory (MaxDecompressedFileSize in pkg/chart/loader, 3.18 and 4.x):
- * helm refuses a larger Chart.yaml or values.yaml, so the action refuses it before reading it whole.
- */
-const HELM_MAX_FILE_BYTES = 5 * 1024 * 1024;
-// ignoreBOM keeps a byte-order mark in the text, so that a rewritten file keeps it too (helm strips it).
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
-const REPLACEMENT = [0xef, 0xbf, 0xbd];
-/**
- * The offset of the first byte that is not UTF-8, or undefined when all of them are. The decoder does not say
- * where it stopped, so the lenient decoding is walked: up to the first U+FFFD that the bytes do not spell
- * out themselves, every character stands for its own UTF-8 bytes.
- */
-function firstNonUtf8Byte(bytes) {
-    try {
-        strict.decode(bytes);
-        return undefined;
-    }
-    catch {
-        let offset = 0;
-        for (const char of lenient.decode(bytes)) {
-            const point = char.codePointAt(0);
-            if (point === 0xfffd && REPLACEMENT.some((byte, index) => bytes[offset + index] !== byte))
-                return offset;
-            offset += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
-        }
-        return offset;
-    }
-}
-/** A file's bytes as text, or an error naming the file and its first byte that is not UTF-8. */
-function decodeUtf8(bytes, file) {
-    const bad = firstNonUtf8Byte(bytes);
-    if (bad === undefined)
-        return strict.decode(bytes);
-    const hex = bytes[bad].toString(16).padStart(2, '0');
-    throw new Error(`${file} is not UTF-8: byte 0x${hex} at offset ${bad} is not part of a UTF-8 character. helm reads chart ` +
-        'files as UTF-8, and rewriting it would replace the character. Save the file as UTF-8.');
-}
-/**
- * A chart file the action reads and rewrites (Chart.yaml, Chart.lock, the values file), refused as helm
- * would refuse it (too large) or would misread it (not UTF-8), before any file is written. The size is
- * looked at first, so that a huge file is never read.
- */
-async function readChartText(file) {
-    const info = await (0,external_node_fs_promises_.stat)(file);
-    if (!info.isFile())
-        throw new Error(`${file} is not a regular file; helm loads only regular files from a chart.`);
-    if (info.size > HELM_MAX_FILE_BYTES) {
-        throw new Error(`${file} is ${info.size} bytes, more than the ${HELM_MAX_FILE_BYTES} (5 MiB) helm loads from one chart ` +
-            'file. Make it smaller.');
-    }
-    return decodeUtf8(await (0,external_node_fs_promises_.readFile)(file), file);
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
-;// CONCATENATED MODULE: ./src/charts/chart.ts
-
-
-
-
-
-
-const CHART_SHAPE = 'apiVersion, name, version, …';
-const parseChartDocument = (source, file) => parseMapping(source, file, CHART_SHAPE);
-const stringField = (doc, key) => stringAt(doc, [key]);
-function parseDependencies(doc, file) {
-    const node = doc.get('dependencies', true);
-    if (node === undefined || node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null))
-        return [];
-    if (!(0,dist/* isSeq */.oP)(node))
-        throw new Error(`${file}: dependencies must be a list.`);
-    return node.items.map((item, index) => {
-        if (!(0,dist/* isMap */.jh)(item))
-            throw new Error(`${file}: dependencies[${index}] must be a mapping with name and version.`);
-        const field = (key) => textOf(item.get(key));
-        return { name: field('name'), version: field('version'), repository: field('repository') };
-    });
-}
-/** Reads what the action needs from Chart.yaml text and refuses a chart that helm could not publish to OCI. */
-function parseChart(source, file) {
-    const doc = parseChartDocument(source, file);
-    const apiVersion = stringField(doc, 'apiVersion');
-    if (apiVersion !== 'v2') {
-        throw new Error(`${file} has apiVersion ${show(apiVersion)}; OCI registries take Helm 3 charts. Set apiVersion: v2 ` +
-            '(and move requirements.yaml into Chart.yaml dependencies if the chart has one).');
-    }
-    const name = stringField(doc, 'name');
-    if (name === '')
-        throw new Error(`${file} has no name. Add name: <chart-name> to it.`);
-    // helm pushes the chart to <namespace>/<name>, so the name must be an OCI repository path component.
-    if (!PATH_COMPONENT.test(name)) {
-        throw new Error(`${file} has name ${show(name)}, which cannot be an OCI repository name. Use lowercase letters and ` +
-            `digits, with single '-', '_' or '.' between them (e.g. llm-proxy).`);
-    }
-    return {
-        name,
-        version: stringField(doc, 'version'),
-        appVersion: stringField(doc, 'appVersion'),
-        dependencies: parseDependencies(doc, file)
-    };
-}
-/** The dependencies a Chart.yaml lists, read leniently: a file:// dependency may be any chart helm loads. */
-async function readDependencies(file) {
-    return parseDependencies(parseChartDocument(await readChartText(file), file), file);
-}
-async function readChart(dir, input) {
-    const file = external_node_path_default().join(dir, 'Chart.yaml');
-    let source;
-    try {
-        source = await readChartText(file);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT') {
-            throw new Error(`No Chart.yaml in ${dir} (input chart: ${show(input)}). Point chart at the directory that holds Chart.yaml.`);
-        }
-        throw error;
-    }
-    return { input, dir, file, source, meta: parseChart(source, file) };
-}
-
 ;// CONCATENATED MODULE: ./src/chart-files/chart-yaml.ts
 
 
@@ -2446,8 +2789,6 @@ async function findHelm(inputs) {
     return { bin, version: await new helm_Helm(bin, {}, inputs.timeoutMs).version() };
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
-var exec = __webpack_require__(1955);
 ;// CONCATENATED MODULE: ./src/image/tag-history.ts
 
 
@@ -3922,7 +4263,7 @@ function explainKind(kind, context) {
                 `registry is slow to show what was written (GHCR is known for it). Check whether ${context.ref ?? 'the version'} exists ` +
                 `now; if it does, it is published, and a re-run needs input if-exists: skip.`);
         case 'plain-http':
-            return (`${host} answered plain HTTP on ${operation}, but helm spoke HTTPS (input plain-http is false). If it is a ` +
+            return (`${host} answered plain HTTP on ${operation}, but HTTPS was spoken (input plain-http is false). If it is a ` +
                 `registry you trust on a private network, set input plain-http: true; never for one reached over the ` +
                 `internet, since the password and the chart would travel unencrypted.`);
         case 'invalid-reference':
@@ -4425,6 +4766,7 @@ async function post() {
 
 
 
+
 // The post step's code rides in the main step's chunk, so that the bundle holds each module once.
 
 /** `plan: true`: which charts the tag releases, for a matrix of jobs; nothing is built or changed. */
@@ -4452,10 +4794,11 @@ async function run() {
         const image = await resolveImageMetadata(inputs, context, plan.tagged);
         if (inputs.createRelease && inputs.push)
             checkReleasable(context.repository, inputs.githubToken);
+        const sourceDate = await readSourceDate(process.env, context.workspace);
         // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
         const sourceUrl = inputs.linkSource ? repositoryUrl(context) : '';
         const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl })));
-        const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry);
+        const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate);
         const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' };
         try {
             // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
@@ -4479,7 +4822,7 @@ async function run() {
  * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
  * helm call has ended before the session (and its credentials) goes.
  */
-async function buildAndPublish(inputs, context, helmFound, prepared, registry) {
+async function buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate) {
     const charts = prepared.filter(chart => chart.selected);
     const targets = charts.map(({ chart, release }) => ({
         chartName: chart.meta.name,
@@ -4515,7 +4858,7 @@ async function buildAndPublish(inputs, context, helmFound, prepared, registry) {
         const locations = targets.map(target => target.location);
         // Settled, not raced: a failed look-up must not close the session while builds still run helm.
         const [built] = await settleAll([
-            buildAll(helm, inputs, charts, locations, loggedIn, session.packages),
+            buildAll(helm, inputs, charts, locations, loggedIn, session.packages, sourceDate),
             registryStep?.lookedUp ?? Promise.resolve()
         ]);
         // A chart that did not build stops every push: a release is all of the tag's charts or none.
