@@ -17,13 +17,22 @@ import { helmArchive } from '../../src/helm/install.js'
 
 const run = promisify(execFile)
 
-/** A mirror laid out like get.helm.sh for one release; `checksum` overrides the one written beside the archive. */
-async function makeMirror(version: string, checksum?: string): Promise<string> {
+/**
+ * A mirror laid out like get.helm.sh for one release; `checksum` overrides the one written beside the archive.
+ * With `calls`, its helm is a script that appends each call's first argument there, then runs the real one.
+ */
+async function makeMirror(version: string, checksum?: string, calls?: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'helm-mirror-'))
   const archive = helmArchive(version, 'http://unused', process.platform, process.arch)
   const stage = path.join(dir, 'stage')
   await mkdir(path.join(stage, path.dirname(archive.binary)), { recursive: true })
-  await copyFile(path.join(helmDir(version), 'helm'), path.join(stage, archive.binary))
+  const real = path.join(helmDir(version), 'helm')
+  if (calls) {
+    const script = `#!/bin/sh\necho "$1" >> '${calls}'\nexec '${real}' "$@"\n`
+    await writeFile(path.join(stage, archive.binary), script, { mode: 0o755 })
+  } else {
+    await copyFile(real, path.join(stage, archive.binary))
+  }
   await run('tar', ['-czf', path.join(dir, archive.name), '-C', stage, path.dirname(archive.binary)])
   const actual = createHash('sha256')
     .update(await readFile(path.join(dir, archive.name)))
@@ -64,8 +73,9 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
     }
   }
 
-  test('is downloaded, checked against its .sha256sum, cached, put on PATH and used', async () => {
-    const dir = await makeMirror(version)
+  test('is downloaded, checked against its .sha256sum, cached, put on PATH and used, without asking its version', async () => {
+    const calls = path.join(os.tmpdir(), `helm-calls-${process.pid}-${version}`)
+    const dir = await makeMirror(version, undefined, calls)
     const server = await serveDirectory(dir)
     try {
       const result = await release('installed', server.url)
@@ -79,9 +89,12 @@ describe.each(HELM_VERSIONS)('helm-version %s', version => {
       expect(result.stdout).toContain(`::add-path::${cached}`)
       expect(result.stdout).toContain(`helm v${version} retries HTTP 429`)
       expect(result.outputs.digest).toBe(await registry.manifestDigest('installed/llm-proxy', '1.2.3'))
+      // The archive matched its checksum, so the version is the one asked for: helm only lints, packages and pushes.
+      expect((await readFile(calls, 'utf8')).split('\n').filter(Boolean).sort()).toEqual(['lint', 'package', 'push'])
     } finally {
       await server.stop()
       await rm(dir, { recursive: true, force: true })
+      await rm(calls, { force: true })
     }
   })
 
