@@ -4234,8 +4234,8 @@ function explainKind(kind, context) {
     const tried = context.attempts > 1 ? ` (${context.attempts} attempts)` : '';
     switch (kind) {
         case 'unauthorized':
-            return (`${host} refused the credentials (401) on ${operation}. Check inputs username and password; ` +
-                `an expired or revoked token reads the same.`);
+            return (`${host} refused the credentials (401) on ${operation}. Check inputs username and password (without a ` +
+                `password, the login Docker's config holds for ${host}); an expired or revoked token reads the same.`);
         case 'denied':
             return host === 'ghcr.io'
                 ? `ghcr.io denied ${operation} (403). Give the job "permissions: packages: write", and if the package ` +
@@ -4657,6 +4657,38 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         log(transcript(pushed));
         return pushed.digest;
     });
+    /** The version holds other content, and if-exists: skip keeps it: the registry's chart replaces this run's. */
+    const keep = async (outcome, digest) => {
+        core/* warning */.$e(`${outcome.location.ref} is already published (${digest}); not pushed again (if-exists: skip).`);
+        const kept = { ...outcome, digest, pushed: false };
+        try {
+            const packagePath = await fetchPublished(outcome, digest);
+            return { ...kept, packagePath, public: await visibility(outcome, digest) };
+        }
+        catch (error) {
+            return { ...kept, packagePath: '', problem: errorMessage(error) };
+        }
+    };
+    const pushAndCheck = async (outcome, replaces) => {
+        let digest;
+        try {
+            digest = await push(outcome);
+        }
+        catch (error) {
+            return { ...outcome, problem: errorMessage(error) };
+        }
+        if (replaces) {
+            core/* warning */.$e(`Replaced the published ${outcome.location.ref}: it was ${replaces}, now ${digest} (if-exists: overwrite).`);
+        }
+        // Two reads of the same manifest, side by side; visibility() settles in every case.
+        const [verified, isPublic] = await Promise.all([
+            options.verify
+                ? verify(outcome, digest).then(() => undefined, (error) => errorMessage(error))
+                : undefined,
+            visibility(outcome, digest)
+        ]);
+        return { ...outcome, digest, pushed: true, public: isPublic, ...(verified && { problem: verified }) };
+    };
     const publish = async (outcome, planned, packageDigest) => {
         let decision;
         try {
@@ -4665,44 +4697,13 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         catch (error) {
             return { ...outcome, problem: errorMessage(error) };
         }
-        const { ref } = outcome.location;
-        let published;
-        if (!decision.push && decision.identical) {
-            printInert(`${ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ${packageDigest}): ` +
-                'the content is identical, so nothing is pushed.');
-            published = { ...outcome, digest: decision.digest, pushed: false };
-        }
-        else if (!decision.push) {
-            core/* warning */.$e(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`);
-            const kept = { ...outcome, digest: decision.digest, pushed: false };
-            try {
-                published = { ...kept, packagePath: await fetchPublished(outcome, decision.digest) };
-            }
-            catch (error) {
-                return { ...kept, packagePath: '', problem: errorMessage(error) };
-            }
-        }
-        else {
-            let digest;
-            try {
-                digest = await push(outcome);
-            }
-            catch (error) {
-                return { ...outcome, problem: errorMessage(error) };
-            }
-            if (decision.replaces) {
-                core/* warning */.$e(`Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`);
-            }
-            published = { ...outcome, digest, pushed: true };
-            try {
-                if (options.verify)
-                    await verify(outcome, digest);
-            }
-            catch (error) {
-                return { ...published, problem: errorMessage(error) };
-            }
-        }
-        return { ...published, public: await visibility(outcome, published.digest) };
+        if (decision.push)
+            return pushAndCheck(outcome, decision.replaces);
+        if (!decision.identical)
+            return keep(outcome, decision.digest);
+        printInert(`${outcome.location.ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ` +
+            `${packageDigest}): the content is identical, so nothing is pushed.`);
+        return { ...outcome, digest: decision.digest, pushed: false, public: await visibility(outcome, decision.digest) };
     };
     const loggedIn = checkCredentials();
     const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))));

@@ -87,8 +87,8 @@ describe('withRetries', () => {
     expect(error).toBeInstanceOf(RegistryFailure)
     expect(error.kind).toBe('unauthorized')
     expect(error.message).toBe(
-      'h refused the credentials (401) on push. Check inputs username and password; an expired or revoked token ' +
-        'reads the same.\nresponse status code 401: unauthorized'
+      'h refused the credentials (401) on push. Check inputs username and password (without a password, the login ' +
+        "Docker's config holds for h); an expired or revoked token reads the same.\nresponse status code 401: unauthorized"
     )
     expect(calls()).toBe(1)
     expect(lines).toEqual([])

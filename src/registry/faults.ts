@@ -84,8 +84,8 @@ function explainKind(kind: FailureKind, context: FailureContext): string {
   switch (kind) {
     case 'unauthorized':
       return (
-        `${host} refused the credentials (401) on ${operation}. Check inputs username and password; ` +
-        `an expired or revoked token reads the same.`
+        `${host} refused the credentials (401) on ${operation}. Check inputs username and password (without a ` +
+        `password, the login Docker's config holds for ${host}); an expired or revoked token reads the same.`
       )
     case 'denied':
       return host === 'ghcr.io'

@@ -206,6 +206,43 @@ export function startRegistryStep(
       return pushed.digest
     })
 
+  /** The version holds other content, and if-exists: skip keeps it: the registry's chart replaces this run's. */
+  const keep = async (outcome: Outcome, digest: string): Promise<Outcome> => {
+    core.warning(`${outcome.location.ref} is already published (${digest}); not pushed again (if-exists: skip).`)
+    const kept = { ...outcome, digest, pushed: false }
+    try {
+      const packagePath = await fetchPublished(outcome, digest)
+      return { ...kept, packagePath, public: await visibility(outcome, digest) }
+    } catch (error) {
+      return { ...kept, packagePath: '', problem: errorMessage(error) }
+    }
+  }
+
+  const pushAndCheck = async (outcome: Outcome, replaces: string | undefined): Promise<Outcome> => {
+    let digest: string
+    try {
+      digest = await push(outcome)
+    } catch (error) {
+      return { ...outcome, problem: errorMessage(error) }
+    }
+    if (replaces) {
+      core.warning(
+        `Replaced the published ${outcome.location.ref}: it was ${replaces}, now ${digest} (if-exists: overwrite).`
+      )
+    }
+    // Two reads of the same manifest, side by side; visibility() settles in every case.
+    const [verified, isPublic] = await Promise.all([
+      options.verify
+        ? verify(outcome, digest).then(
+            () => undefined,
+            (error: unknown) => errorMessage(error)
+          )
+        : undefined,
+      visibility(outcome, digest)
+    ])
+    return { ...outcome, digest, pushed: true, public: isPublic, ...(verified && { problem: verified }) }
+  }
+
   const publish = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
     let decision: Decision
     try {
@@ -213,42 +250,13 @@ export function startRegistryStep(
     } catch (error) {
       return { ...outcome, problem: errorMessage(error) }
     }
-    const { ref } = outcome.location
-    let published: Outcome
-    if (!decision.push && decision.identical) {
-      printInert(
-        `${ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ${packageDigest}): ` +
-          'the content is identical, so nothing is pushed.'
-      )
-      published = { ...outcome, digest: decision.digest, pushed: false }
-    } else if (!decision.push) {
-      core.warning(`${ref} is already published (${decision.digest}); not pushed again (if-exists: skip).`)
-      const kept = { ...outcome, digest: decision.digest, pushed: false }
-      try {
-        published = { ...kept, packagePath: await fetchPublished(outcome, decision.digest) }
-      } catch (error) {
-        return { ...kept, packagePath: '', problem: errorMessage(error) }
-      }
-    } else {
-      let digest: string
-      try {
-        digest = await push(outcome)
-      } catch (error) {
-        return { ...outcome, problem: errorMessage(error) }
-      }
-      if (decision.replaces) {
-        core.warning(
-          `Replaced the published ${ref}: it was ${decision.replaces}, now ${digest} (if-exists: overwrite).`
-        )
-      }
-      published = { ...outcome, digest, pushed: true }
-      try {
-        if (options.verify) await verify(outcome, digest)
-      } catch (error) {
-        return { ...published, problem: errorMessage(error) }
-      }
-    }
-    return { ...published, public: await visibility(outcome, published.digest) }
+    if (decision.push) return pushAndCheck(outcome, decision.replaces)
+    if (!decision.identical) return keep(outcome, decision.digest)
+    printInert(
+      `${outcome.location.ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ` +
+        `${packageDigest}): the content is identical, so nothing is pushed.`
+    )
+    return { ...outcome, digest: decision.digest, pushed: false, public: await visibility(outcome, decision.digest) }
   }
 
   const loggedIn = checkCredentials()
