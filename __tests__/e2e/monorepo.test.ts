@@ -251,15 +251,17 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{api,worker,common}', helm => {
     )
   })
 
-  test('one chart already published: if-exists fail pushes none of them, skip pushes the others', async () => {
+  test('one chart already published with other content: if-exists fail pushes none of them, skip pushes the others', async () => {
     const first = await release('partly', 'v2.0.0', { only: 'api' })
     expect(first.code).toBe(0)
-    const refused = await release('partly', 'v2.0.0')
+    // Other content than the published api (its package would otherwise be the same bytes, and kept as it is).
+    const changed = { 'app-version': 'v{{version}}' }
+    const refused = await release('partly', 'v2.0.0', changed)
     expect(refused.code).toBe(1)
     expect(refused.stdout).toContain(`::error::${registry.host}/partly/api:2.0.0 is already published`)
     expect(await tagsOf('partly')).toEqual({ common: [], api: ['2.0.0'], worker: [] })
 
-    const skipped = await release('partly', 'v2.0.0', { 'if-exists': 'skip' })
+    const skipped = await release('partly', 'v2.0.0', { ...changed, 'if-exists': 'skip' })
     expect(skipped.code).toBe(0)
     const charts = JSON.parse(skipped.outputs.charts)
     expect(charts.map((chart: { name: string; pushed: boolean }) => [chart.name, chart.pushed])).toEqual([
