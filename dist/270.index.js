@@ -1114,7 +1114,8 @@ async function stampTree(dir, walk) {
         walk.failures.push(failure(dir, error));
         return [];
     });
-    for (const entry of entries) {
+    // Side by side: one by one, the round trips to the thread pool add up to more than the rest of a small build.
+    await Promise.all(entries.map(async (entry) => {
         const entryPath = external_node_path_default().join(dir, entry.name);
         if (entry.isDirectory()) {
             // A directory's own time is not packaged (helm writes no directory entries), so only files get it.
@@ -1128,11 +1129,11 @@ async function stampTree(dir, walk) {
             // workspace were refused when the charts were read (charts/containment.ts); none is followed out here.
             const target = await (0,external_node_fs_promises_.realpath)(entryPath).catch(() => undefined);
             if (target === undefined || !isWithin(walk.root, target))
-                continue;
+                return;
             const isDirectory = await (0,external_node_fs_promises_.stat)(target).then(found => found.isDirectory(), () => false);
             await (isDirectory ? stampTree(target, walk) : stampFile(target, walk));
         }
-    }
+    }));
 }
 /**
  * Gives every file helm packages for `charts` the one time `date`. Helm 4 writes each file's modification
@@ -4789,13 +4790,16 @@ async function run() {
         const helmFound = findHelm(inputs);
         // Awaited in buildAndPublish(); until then this only keeps an early failure from counting as unhandled.
         helmFound.catch(() => undefined);
+        // The commit's time (a git call) is read meanwhile too; a bad SOURCE_DATE_EPOCH still fails before any write.
+        const sourceDateRead = readSourceDate(process.env, context.workspace);
+        sourceDateRead.catch(() => undefined);
         const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
         const names = plan.charts.filter(chart => chart.selected).map(({ chart }) => chart.meta.name);
         const registry = parseRegistry(inputs.registry, names);
         const image = await resolveImageMetadata(inputs, context, plan.tagged);
         if (inputs.createRelease && inputs.push)
             checkReleasable(context.repository, inputs.githubToken);
-        const sourceDate = await readSourceDate(process.env, context.workspace);
+        const sourceDate = await sourceDateRead;
         // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
         const sourceUrl = inputs.linkSource ? repositoryUrl(context) : '';
         const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl })));

@@ -46,12 +46,15 @@ export async function run(): Promise<void> {
     const helmFound = findHelm(inputs)
     // Awaited in buildAndPublish(); until then this only keeps an early failure from counting as unhandled.
     helmFound.catch(() => undefined)
+    // The commit's time (a git call) is read meanwhile too; a bad SOURCE_DATE_EPOCH still fails before any write.
+    const sourceDateRead = readSourceDate(process.env, context.workspace)
+    sourceDateRead.catch(() => undefined)
     const plan = await planRelease(context.workspace, inputs, shortSha(context.sha))
     const names = plan.charts.filter(chart => chart.selected).map(({ chart }) => chart.meta.name)
     const registry = parseRegistry(inputs.registry, names)
     const image = await resolveImageMetadata(inputs, context, plan.tagged)
     if (inputs.createRelease && inputs.push) checkReleasable(context.repository, inputs.githubToken)
-    const sourceDate = await readSourceDate(process.env, context.workspace)
+    const sourceDate = await sourceDateRead
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
     const sourceUrl = inputs.linkSource ? repositoryUrl(context) : ''
     const prepared = await Promise.all(

@@ -56,25 +56,28 @@ async function stampTree(dir: string, walk: Walk): Promise<void> {
     walk.failures.push(failure(dir, error))
     return []
   })
-  for (const entry of entries) {
-    const entryPath = path.join(dir, entry.name)
-    if (entry.isDirectory()) {
-      // A directory's own time is not packaged (helm writes no directory entries), so only files get it.
-      await stampTree(entryPath, walk)
-    } else if (entry.isFile()) {
-      await stampFile(entryPath, walk)
-    } else if (entry.isSymbolicLink()) {
-      // helm packages what a link leads to, with the time of that file, never the link's own. Links out of the
-      // workspace were refused when the charts were read (charts/containment.ts); none is followed out here.
-      const target = await realpath(entryPath).catch(() => undefined)
-      if (target === undefined || !isWithin(walk.root, target)) continue
-      const isDirectory = await stat(target).then(
-        found => found.isDirectory(),
-        () => false
-      )
-      await (isDirectory ? stampTree(target, walk) : stampFile(target, walk))
-    }
-  }
+  // Side by side: one by one, the round trips to the thread pool add up to more than the rest of a small build.
+  await Promise.all(
+    entries.map(async entry => {
+      const entryPath = path.join(dir, entry.name)
+      if (entry.isDirectory()) {
+        // A directory's own time is not packaged (helm writes no directory entries), so only files get it.
+        await stampTree(entryPath, walk)
+      } else if (entry.isFile()) {
+        await stampFile(entryPath, walk)
+      } else if (entry.isSymbolicLink()) {
+        // helm packages what a link leads to, with the time of that file, never the link's own. Links out of the
+        // workspace were refused when the charts were read (charts/containment.ts); none is followed out here.
+        const target = await realpath(entryPath).catch(() => undefined)
+        if (target === undefined || !isWithin(walk.root, target)) return
+        const isDirectory = await stat(target).then(
+          found => found.isDirectory(),
+          () => false
+        )
+        await (isDirectory ? stampTree(target, walk) : stampFile(target, walk))
+      }
+    })
+  )
 }
 
 /**
