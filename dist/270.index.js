@@ -4446,8 +4446,9 @@ function isTransient(kind) {
     return TRANSIENT.has(kind);
 }
 /**
- * The wait before attempt `attempt + 1`. The action cannot honour Retry-After: helm prints no response headers.
- * helm ≥ 3.18 honours it itself on 429 (oras-go waits Retry-After seconds, but at most 3 s, between its retries).
+ * The wait before attempt `attempt + 1`, the same for the push and the action's own requests: helm prints no
+ * response headers, so Retry-After is left to helm ≥ 3.18, which honours it itself on 429 (oras-go waits
+ * Retry-After seconds, but at most 3 s, between its retries).
  */
 function backoffMs(attempt, random = Math.random) {
     return Math.round(nominalWaitMs(attempt) * (1 - JITTER + 2 * JITTER * random()));
@@ -4592,7 +4593,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             return;
         await logGroup(`Check the credentials for ${registry.host}`, async (log) => {
             await read('the credential check', undefined, log, reader => reader.checkCredentials(charts[0].location));
-            log(`${registry.host} accepts the credentials of ${options.username} (read ${(await opened).via}).`);
+            log(`${registry.host} accepts the credentials of ${options.username} (checked through ${(await opened).via}).`);
         });
     };
     /** What the chart's tag holds; undefined only on a clean "not found", never on an error. */

@@ -1,6 +1,7 @@
 /**
- * What a failed registry operation means, read from helm's error text (helm exposes no status codes), and
- * the message that tells a person what to do about it.
+ * What a failed registry operation means, and the message that tells a person what to do about it. The
+ * action's own requests know their status code (client.ts); a helm call's failure is read from helm's error
+ * text, since helm exposes no status codes.
  */
 export type FailureKind =
   | 'timeout'

@@ -114,7 +114,7 @@ export function startRegistryStep(
     if (!login || !charts.length) return
     await logGroup(`Check the credentials for ${registry.host}`, async log => {
       await read('the credential check', undefined, log, reader => reader.checkCredentials(charts[0].location))
-      log(`${registry.host} accepts the credentials of ${options.username} (read ${(await opened).via}).`)
+      log(`${registry.host} accepts the credentials of ${options.username} (checked through ${(await opened).via}).`)
     })
   }
 

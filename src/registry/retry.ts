@@ -41,8 +41,9 @@ export function isTransient(kind: FailureKind): boolean {
 }
 
 /**
- * The wait before attempt `attempt + 1`. The action cannot honour Retry-After: helm prints no response headers.
- * helm ≥ 3.18 honours it itself on 429 (oras-go waits Retry-After seconds, but at most 3 s, between its retries).
+ * The wait before attempt `attempt + 1`, the same for the push and the action's own requests: helm prints no
+ * response headers, so Retry-After is left to helm ≥ 3.18, which honours it itself on 429 (oras-go waits
+ * Retry-After seconds, but at most 3 s, between its retries).
  */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   return Math.round(nominalWaitMs(attempt) * (1 - JITTER + 2 * JITTER * random()))
