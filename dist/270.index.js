@@ -2790,6 +2790,61 @@ async function findHelm(inputs) {
     return { bin, version: await new helm_Helm(bin, {}, inputs.timeoutMs).version() };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/run-context.ts
+
+
+
+
+/** What the action reads of the event payload; empty strings where it does not say. */
+function readEvent(eventPath) {
+    let repository;
+    try {
+        if (eventPath)
+            repository = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')).repository;
+    }
+    catch {
+        repository = undefined;
+    }
+    const branch = repository?.default_branch;
+    const type = repository?.owner?.type;
+    return {
+        defaultBranch: typeof branch === 'string' ? branch : '',
+        ownerType: type === 'Organization' || type === 'User' ? type : ''
+    };
+}
+/** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
+function askGit(cwd, args) {
+    try {
+        const env = childEnvironment(process.env, 'git');
+        return (0,external_node_child_process_.execFileSync)('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    }
+    catch {
+        return '';
+    }
+}
+function getRunContext() {
+    const env = process.env;
+    const event = readEvent(env.GITHUB_EVENT_PATH);
+    const workspace = env.GITHUB_WORKSPACE || askGit(process.cwd(), ['rev-parse', '--show-toplevel']) || process.cwd();
+    return {
+        workspace,
+        ref: env.GITHUB_REF || '',
+        sha: env.GITHUB_SHA || askGit(workspace, ['rev-parse', 'HEAD']),
+        repository: env.GITHUB_REPOSITORY || '',
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+        defaultBranch: event.defaultBranch,
+        repositoryOwner: {
+            login: env.GITHUB_REPOSITORY_OWNER || (env.GITHUB_REPOSITORY || '').split('/')[0],
+            type: event.ownerType
+        },
+        runnerTemp: env.RUNNER_TEMP || external_node_os_default().tmpdir()
+    };
+}
+/** The repository's web address, e.g. https://github.com/sofatutor/llm-proxy; empty when the run does not know it. */
+function repositoryUrl(context) {
+    return context.repository ? `${context.serverUrl}/${context.repository}` : '';
+}
+
 ;// CONCATENATED MODULE: ./src/image/tag-history.ts
 
 
@@ -2823,6 +2878,7 @@ async function readTagHistory(workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/image/image-metadata.ts
+
 
 
 
@@ -2929,8 +2985,7 @@ async function resolveImageMetadata(inputs, github, release) {
     // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
     if (warning)
         (inputs.image || inputs.createRelease ? core/* warning */.$e : printInert)(warning);
-    const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : '';
-    return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest);
+    return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl: repositoryUrl(github) }, release, latest);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
@@ -3129,61 +3184,6 @@ function getInputs() {
         helmVersion: parseHelmVersion(input('helm-version')),
         helmMirror: parseMirror(input('helm-mirror'))
     };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/run-context.ts
-
-
-
-
-/** What the action reads of the event payload; empty strings where it does not say. */
-function readEvent(eventPath) {
-    let repository;
-    try {
-        if (eventPath)
-            repository = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8')).repository;
-    }
-    catch {
-        repository = undefined;
-    }
-    const branch = repository?.default_branch;
-    const type = repository?.owner?.type;
-    return {
-        defaultBranch: typeof branch === 'string' ? branch : '',
-        ownerType: type === 'Organization' || type === 'User' ? type : ''
-    };
-}
-/** Outside a runner (a local run, @github/local-action) git answers what the runner would have set. */
-function askGit(cwd, args) {
-    try {
-        const env = childEnvironment(process.env, 'git');
-        return (0,external_node_child_process_.execFileSync)('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    }
-    catch {
-        return '';
-    }
-}
-function getRunContext() {
-    const env = process.env;
-    const event = readEvent(env.GITHUB_EVENT_PATH);
-    const workspace = env.GITHUB_WORKSPACE || askGit(process.cwd(), ['rev-parse', '--show-toplevel']) || process.cwd();
-    return {
-        workspace,
-        ref: env.GITHUB_REF || '',
-        sha: env.GITHUB_SHA || askGit(workspace, ['rev-parse', 'HEAD']),
-        repository: env.GITHUB_REPOSITORY || '',
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
-        defaultBranch: event.defaultBranch,
-        repositoryOwner: {
-            login: env.GITHUB_REPOSITORY_OWNER || (env.GITHUB_REPOSITORY || '').split('/')[0],
-            type: event.ownerType
-        },
-        runnerTemp: env.RUNNER_TEMP || external_node_os_default().tmpdir()
-    };
-}
-/** The repository's web address, e.g. https://github.com/sofatutor/llm-proxy; empty when the run does not know it. */
-function repositoryUrl(context) {
-    return context.repository ? `${context.serverUrl}/${context.repository}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/outputs/outputs.ts

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { compare } from 'semver'
 import type { Inputs } from '../inputs/inputs.js'
 import type { Latest } from '../inputs/parse.js'
-import type { RunContext } from '../inputs/run-context.js'
+import { repositoryUrl, type RunContext } from '../inputs/run-context.js'
 import { printInert } from '../log-group.js'
 import { ociTag } from '../registry/reference.js'
 import { show } from '../text.js'
@@ -163,6 +163,5 @@ export async function resolveImageMetadata(
   })
   // A chart-only release from a shallow checkout (actions/checkout's default) should not warn every time.
   if (warning) (inputs.image || inputs.createRelease ? core.warning : printInert)(warning)
-  const sourceUrl = github.repository ? `${github.serverUrl}/${github.repository}` : ''
-  return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl }, release, latest)
+  return imageMetadata({ image: inputs.image, sha: github.sha, sourceUrl: repositoryUrl(github) }, release, latest)
 }
