@@ -4280,12 +4280,10 @@ function explainKind(kind, context) {
 
 
 
+
 /** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
 const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
-/** helm's own bound on a chart's metadata (Chart.yaml) and archive. */
-const CONFIG_LIMIT = 1 << 20;
-const CHART_LIMIT = 20 << 20;
 /** The action's own registry client: status codes, no helm process, and the chart layer's digest. */
 function clientReader(client) {
     const anonymous = client.anonymous();
@@ -4317,7 +4315,15 @@ function clientReader(client) {
             if (manifest.config.mediaType !== CHART_CONFIG) {
                 throw new Error(`${location.ref} is not a Helm chart: its config is ${show(manifest.config.mediaType)}.`);
             }
-            const config = JSON.parse((await client.blob(location.repository, manifest.config.digest, CONFIG_LIMIT)).toString('utf8'));
+            const text = (await client.blob(location.repository, manifest.config.digest, HELM_MAX_FILE_BYTES)).toString();
+            let config;
+            try {
+                config = JSON.parse(text);
+            }
+            catch {
+                // JSON.parse's own message quotes the text, which the registry wrote.
+                throw new Error(`${location.ref} is not a Helm chart: its config is not JSON.`);
+            }
             const field = (key) => {
                 const value = config && typeof config === 'object' ? config[key] : undefined;
                 return typeof value === 'string' ? value : '';
@@ -4326,7 +4332,7 @@ function clientReader(client) {
         },
         async download(location, _version, digest, file) {
             const manifest = await manifestOf(location, digest);
-            await (0,external_node_fs_promises_.writeFile)(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers), CHART_LIMIT));
+            await (0,external_node_fs_promises_.writeFile)(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)));
         },
         async isPublic(location, digest) {
             try {

@@ -1,5 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { HELM_MAX_FILE_BYTES } from '../chart-files/read-text.js'
 import type { Helm } from '../helm/helm.js'
 import { errorMessage, show } from '../text.js'
 import { RegistryClient, RegistryHttpError, UnsupportedAuthError } from './client.js'
@@ -10,9 +11,6 @@ import type { ChartLocation } from './reference.js'
 /** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
 export const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
 export const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json'
-/** helm's own bound on a chart's metadata (Chart.yaml) and archive. */
-const CONFIG_LIMIT = 1 << 20
-const CHART_LIMIT = 20 << 20
 
 /** A chart version the registry holds. */
 export interface PublishedChart {
@@ -73,9 +71,14 @@ export function clientReader(client: RegistryClient): RegistryReader {
       if (manifest.config.mediaType !== CHART_CONFIG) {
         throw new Error(`${location.ref} is not a Helm chart: its config is ${show(manifest.config.mediaType)}.`)
       }
-      const config: unknown = JSON.parse(
-        (await client.blob(location.repository, manifest.config.digest, CONFIG_LIMIT)).toString('utf8')
-      )
+      const text = (await client.blob(location.repository, manifest.config.digest, HELM_MAX_FILE_BYTES)).toString()
+      let config: unknown
+      try {
+        config = JSON.parse(text)
+      } catch {
+        // JSON.parse's own message quotes the text, which the registry wrote.
+        throw new Error(`${location.ref} is not a Helm chart: its config is not JSON.`)
+      }
       const field = (key: string) => {
         const value = config && typeof config === 'object' ? (config as Record<string, unknown>)[key] : undefined
         return typeof value === 'string' ? value : ''
@@ -84,10 +87,7 @@ export function clientReader(client: RegistryClient): RegistryReader {
     },
     async download(location, _version, digest, file) {
       const manifest = await manifestOf(location, digest)
-      await writeFile(
-        file,
-        await client.blob(location.repository, chartLayerOf(location, manifest.layers), CHART_LIMIT)
-      )
+      await writeFile(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)))
     },
     async isPublic(location, digest) {
       try {
