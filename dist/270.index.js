@@ -4569,12 +4569,17 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
     printInert(describePolicy(policy, `helm ${helmVersion.text}`));
     const slot = limiter(options.parallel);
     const login = options.password ? { username: options.username, password: options.password } : undefined;
-    const opened = readAccess(options.username, options.password, registry.host).then(access => readerFor(access, () => new RegistryClient({
-        host: registry.host,
-        plainHttp: options.plainHttp,
-        credentials: 'credentials' in access ? access.credentials : undefined,
-        timeoutMs: options.timeoutMs
-    }), () => helmReader(helm, options.plainHttp, login), reason => printInert(reason)));
+    const opened = readAccess(options.username, options.password, registry.host).then(access => {
+        // A login Docker's config holds is as secret as the password input, which the runner masks already.
+        if (access.kind === 'docker-config')
+            core/* setSecret */.Pq(access.credentials.password);
+        return readerFor(access, () => new RegistryClient({
+            host: registry.host,
+            plainHttp: options.plainHttp,
+            credentials: 'credentials' in access ? access.credentials : undefined,
+            timeoutMs: options.timeoutMs
+        }), () => helmReader(helm, options.plainHttp, login), reason => printInert(reason));
+    });
     /**
      * `chart` is undefined for the credential check, which concerns the account rather than a chart; `extra` marks
      * the push and the verification, right after an upload. helm's own quick retries count only for helm's calls.

@@ -103,6 +103,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     // helm's push found the same credentials where the action did.
     const push = helmCalls.find(call => call.args[0] === 'push')
     expect(push?.env.DOCKER_CONFIG).toBe(DOCKER_CONFIG)
+    // No input named the password, so the step itself has the runner mask it.
+    expect(result.commands[0].masks).toContain(registry.password)
     expect(visible(result.everything)).not.toContain(registry.password)
   })
 

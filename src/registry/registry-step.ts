@@ -62,8 +62,10 @@ export function startRegistryStep(
   printInert(describePolicy(policy, `helm ${helmVersion.text}`))
   const slot = limiter(options.parallel)
   const login = options.password ? { username: options.username, password: options.password } : undefined
-  const opened: Promise<RegistryReader> = readAccess(options.username, options.password, registry.host).then(access =>
-    readerFor(
+  const opened: Promise<RegistryReader> = readAccess(options.username, options.password, registry.host).then(access => {
+    // A login Docker's config holds is as secret as the password input, which the runner masks already.
+    if (access.kind === 'docker-config') core.setSecret(access.credentials.password)
+    return readerFor(
       access,
       () =>
         new RegistryClient({
@@ -75,7 +77,7 @@ export function startRegistryStep(
       () => helmReader(helm, options.plainHttp, login),
       reason => printInert(reason)
     )
-  )
+  })
 
   /**
    * `chart` is undefined for the credential check, which concerns the account rather than a chart; `extra` marks
