@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { lanes, levels, limiter, scheduleLevels, settleAll } from '../../src/build/schedule.js'
+import { levels, limiter, scheduleLevels, settleAll } from '../../src/build/schedule.js'
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
 
@@ -22,22 +22,6 @@ describe('levels', () => {
     ['a dependency the run does not build', ['api'], { api: ['common'] }, [['api']]]
   ])('%s', (_, order, edges, expected) => {
     expect(levels(order, new Map(Object.entries(edges)))).toEqual(expected)
-  })
-})
-
-describe('lanes', () => {
-  test.each([
-    [16, 4, [4, 4, 4, 4]],
-    [5, 4, [2, 1, 1, 1]],
-    [3, 4, [1, 1, 1]],
-    [7, 2, [4, 3]],
-    [1, 1, [1]],
-    [0, 4, []]
-  ])('%i charts, parallel %i: runs of %j', (count, limit, lengths) => {
-    const items = Array.from({ length: count }, (_, index) => index)
-    const runs = lanes(items, limit)
-    expect(runs.map(run => run.length)).toEqual(lengths)
-    expect(runs.flat()).toEqual(items)
   })
 })
 

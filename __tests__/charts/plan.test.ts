@@ -1,45 +1,9 @@
 import { describe, expect, test } from '@jest/globals'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { batches, planMatrix, planRelease, type Plan, type PlanOptions } from '../../src/charts/plan.js'
+import { planMatrix, planRelease, type Plan, type PlanOptions } from '../../src/charts/plan.js'
 
 const monorepo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__', 'monorepo')
-
-/** Sizes as `count×size` runs, so that 1000 charts read as 232×4 24×3. */
-const runsOf = (sizes: number[]): string =>
-  sizes
-    .reduce<[number, number][]>((runs, size) => {
-      const last = runs.at(-1)
-      if (last && last[1] === size) last[0]++
-      else runs.push([1, size])
-      return runs
-    }, [])
-    .map(([count, size]) => `${count}×${size}`)
-    .join(' ')
-
-describe('batches', () => {
-  test.each([
-    [1, 256, '1×1'],
-    [3, 2, '1×2 1×1'],
-    [10, 3, '1×4 2×3'],
-    [255, 256, '255×1'],
-    [256, 256, '256×1'],
-    [257, 256, '1×2 255×1'],
-    [512, 256, '256×2'],
-    [1000, 256, '232×4 24×3'],
-    [1000, 1, '1×1000'],
-    [5000, 256, '136×20 120×19']
-  ])('%i charts, at most %i jobs: %s', (count, maxJobs, runs) => {
-    const items = Array.from({ length: count }, (_, index) => index)
-    const cut = batches(items, maxJobs)
-    expect(runsOf(cut.map(batch => batch.length))).toBe(runs)
-    expect(cut.length).toBe(Math.min(count, maxJobs))
-    // Contiguous runs of the order they were given in: joined up, the order itself.
-    expect(cut.flat()).toEqual(items)
-    const sizes = cut.map(batch => batch.length)
-    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
-  })
-})
 
 describe('planMatrix', () => {
   const plan = (count: number, version: (index: number) => string = () => '1.2.3'): Plan =>

@@ -1,3 +1,5 @@
+import { balancedRuns } from '../runs.js'
+
 export type TaskResult<T> =
   | { status: 'done'; value: T }
   | { status: 'failed'; error: Error }
@@ -35,17 +37,6 @@ export function levels(order: string[], dependsOn: Map<string, string[]>): strin
   return result
 }
 
-/** `items` cut into at most `count` runs in order, their lengths differing by one at most (longer ones first). */
-export function lanes<T>(items: T[], count: number): T[][] {
-  const runs = Math.min(count, items.length)
-  const result: T[][] = []
-  for (let run = 0, start = 0; run < runs; run++) {
-    const length = Math.floor(items.length / runs) + (run < items.length % runs ? 1 : 0)
-    result.push(items.slice(start, (start += length)))
-  }
-  return result
-}
-
 /**
  * Runs `work` level by level (see levels()): a level's names, once the names they depend on are done, cut into
  * at most `limit` lanes that run side by side; `work` answers for every name of its lane, in order. A
@@ -68,7 +59,7 @@ export async function scheduleLevels<T>(
       else ready.push(name)
     }
     await Promise.all(
-      lanes(ready, limit).map(async lane => {
+      balancedRuns(ready, limit).map(async lane => {
         const settled = await work(lane).catch((error: unknown) =>
           lane.map((): PromiseSettledResult<T> => ({ status: 'rejected', reason: error }))
         )

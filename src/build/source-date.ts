@@ -1,6 +1,5 @@
-import { getExecOutput } from '@actions/exec'
 import { realpath } from 'node:fs/promises'
-import { childEnvironment } from '../environment.js'
+import { git } from '../git.js'
 import { show } from '../text.js'
 
 /**
@@ -46,20 +45,9 @@ export function parseCommitTime(stdout: string): number | undefined {
   return /^[0-9]+$/.test(text) ? Number(text) : undefined
 }
 
-/** The committer time of the workspace's HEAD, or why there is none. */
-async function headCommitTime(workspace: string, env: Record<string, string | undefined>) {
-  try {
-    const output = await getExecOutput('git', ['-C', workspace, 'log', '-1', '--format=%ct'], {
-      ignoreReturnCode: true,
-      silent: true,
-      env: childEnvironment(env, 'git')
-    })
-    return output.exitCode === 0 ? parseCommitTime(output.stdout) : undefined
-  } catch {
-    // No git on the machine: a checkout without history, as far as the time goes.
-    return undefined
-  }
-}
+/** The committer time of the workspace's HEAD; undefined without a commit (or without git). */
+const headCommitTime = (workspace: string, env: Record<string, string | undefined>) =>
+  git(workspace, ['log', '-1', '--format=%ct'], env).then(parseCommitTime, () => undefined)
 
 /**
  * The time the released charts' files get, so that the same sources package to the same bytes: the job's

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { lutimes, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { readDependencies, type Chart } from '../charts/chart.js'
+import { fileDependencyPath } from '../charts/containment.js'
 import { isWithin } from '../inputs/paths.js'
 import { logGroup } from '../log-group.js'
 import type { SourceDate } from './source-date.js'
@@ -19,7 +20,7 @@ export async function chartTrees(chart: Chart): Promise<string[]> {
         ? chart.meta.dependencies
         : await readDependencies(path.join(dirs[index], 'Chart.yaml')).catch(() => [])
     for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
-      const dir = path.resolve(dirs[index], dependency.repository.slice('file://'.length))
+      const dir = fileDependencyPath(path.join(dirs[index], 'Chart.yaml'), dependency)
       if (!dirs.includes(dir)) dirs.push(dir)
     }
   }

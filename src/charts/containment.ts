@@ -71,6 +71,11 @@ async function walk(root: string, dir: string, trail: string[], walked: Set<stri
   }
 }
 
+/** Where a `file://` dependency points: relative to the directory of the Chart.yaml that names it, as helm reads it. */
+export function fileDependencyPath(chartFile: string, dependency: { repository: string }): string {
+  return path.resolve(path.dirname(chartFile), dependency.repository.slice('file://'.length))
+}
+
 /**
  * The real directory of a `file://` dependency, refused when it lies outside the workspace (helm would bundle
  * it into the package); undefined when it does not exist, which helm reports itself.
@@ -80,7 +85,7 @@ export async function fileDependencyDir(
   chartFile: string,
   dependency: { name: string; repository: string }
 ): Promise<string | undefined> {
-  const wanted = path.resolve(path.dirname(chartFile), dependency.repository.slice('file://'.length))
+  const wanted = fileDependencyPath(chartFile, dependency)
   const real = await realpath(wanted).catch(() => undefined)
   const where = real ?? wanted
   if (!isWithin(root, where)) {

@@ -1,11 +1,11 @@
-import path from 'node:path'
 import type { Chart } from './chart.js'
+import { fileDependencyPath } from './containment.js'
 
 /** Names of the given charts that `chart` depends on through file://, by resolving each path. */
 export function inRepoDependencies(chart: Chart, charts: Chart[]): string[] {
   return chart.meta.dependencies
     .filter(dep => dep.repository.startsWith('file://'))
-    .map(dep => charts.find(other => other.dir === path.resolve(chart.dir, dep.repository.slice('file://'.length))))
+    .map(dep => charts.find(other => other.dir === fileDependencyPath(chart.file, dep)))
     .filter((other): other is Chart => other !== undefined)
     .map(other => other.meta.name)
 }

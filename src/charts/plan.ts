@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises'
 import type { Inputs } from '../inputs/inputs.js'
+import { balancedRuns } from '../runs.js'
 import { resolveChartDir } from '../inputs/paths.js'
 import { show } from '../text.js'
 import { placeholders, renderTemplate } from '../version/templates.js'
@@ -122,24 +123,6 @@ export interface MatrixEntry {
 }
 
 /**
- * `items` cut into at most `count` runs that keep their order and differ in size by one at most, the longer
- * runs first: 257 charts in 256 jobs are one job of 2 and 255 of 1, where runs of ceil(257 / 256) = 2 would
- * be 129 jobs, each as long as the longest.
- */
-export function batches<T>(items: readonly T[], count: number): T[][] {
-  const jobs = Math.min(count, items.length)
-  const size = Math.floor(items.length / jobs)
-  const longer = items.length % jobs
-  const runs: T[][] = []
-  for (let job = 0, start = 0; job < jobs; job++) {
-    const end = start + size + (job < longer ? 1 : 0)
-    runs.push(items.slice(start, end))
-    start = end
-  }
-  return runs
-}
-
-/**
  * The `matrix` output of a plan, for `strategy.matrix`: one job per chart in dependency order, or, with more
  * charts than `maxJobs` (GitHub refuses a matrix of more than 256 jobs), `maxJobs` jobs, each a contiguous run
  * of the dependency order. Since `file://` dependencies come from the checkout, the jobs need not wait for each
@@ -147,7 +130,7 @@ export function batches<T>(items: readonly T[], count: number): T[][] {
  */
 export function planMatrix(plan: Plan, maxJobs: number): { include: MatrixEntry[] } {
   return {
-    include: batches(plan.charts, maxJobs).map(batch => {
+    include: balancedRuns(plan.charts, maxJobs).map(batch => {
       const versions = batch.map(({ release }) => release.version)
       return {
         name: batch.map(({ chart }) => chart.meta.name).join(', '),

@@ -1,22 +1,9 @@
-import { getExecOutput } from '@actions/exec'
-import { childEnvironment } from '../environment.js'
+import { git } from '../git.js'
 import { errorMessage } from '../text.js'
 
 export interface TagHistory {
   tags: string[]
   shallow: boolean
-}
-
-async function git(workspace: string, args: string[]): Promise<string> {
-  const output = await getExecOutput('git', ['-C', workspace, ...args], {
-    ignoreReturnCode: true,
-    silent: true,
-    env: childEnvironment(process.env, 'git')
-  })
-  if (output.exitCode !== 0) {
-    throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`)
-  }
-  return output.stdout
 }
 
 /**

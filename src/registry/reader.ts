@@ -48,7 +48,7 @@ export function clientReader(client: RegistryClient): RegistryReader {
   const manifestOf = async (location: ChartLocation, reference: string) => {
     const manifest = await client.manifest(location.repository, reference)
     if (!manifest) {
-      throw new RegistryHttpError('not-found', `${location.ref.replace(/:[^:/]*$/, '')}@${reference}: not found`, 404)
+      throw new RegistryHttpError('not-found', `${location.url.slice('oci://'.length)}@${reference}: not found`, 404)
     }
     return manifest
   }
@@ -108,15 +108,14 @@ export function clientReader(client: RegistryClient): RegistryReader {
  */
 export function helmReader(
   helm: Helm,
-  plainHttp: boolean,
+  registry: { host: string; plainHttp: boolean },
   login?: { username: string; password: string }
 ): RegistryReader {
+  const { plainHttp } = registry
   return {
     via: 'helm',
-    async checkCredentials(location) {
-      if (!login) return
-      const host = location.ref.slice(0, location.ref.indexOf('/'))
-      await helm.registryLogin(host, login.username, login.password, plainHttp)
+    async checkCredentials() {
+      if (login) await helm.registryLogin(registry.host, login.username, login.password, plainHttp)
     },
     async lookUp(location, version) {
       try {

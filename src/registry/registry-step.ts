@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { Outcome } from '../build/build.js'
 import { limiter, settleAll } from '../build/schedule.js'
 import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
@@ -10,6 +9,7 @@ import { logGroup, printInert, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
 import { RegistryClient } from './client.js'
 import { readAccess } from './credentials.js'
+import { digestOf } from './manifest.js'
 import { decide, decideBeforePush, verificationFailure, type Decision, type Existing } from './if-exists.js'
 import { helmReader, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
 import type { Registry } from './reference.js'
@@ -37,12 +37,6 @@ export interface RegistryStep {
    * outcome says whether its chart is published, and its `problem` why not or what is wrong with it.
    */
   publishAll(built: Outcome[]): Promise<Outcome[]>
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  return `sha256:${hash.digest('hex')}`
 }
 
 /**
@@ -74,7 +68,7 @@ export function startRegistryStep(
           credentials: 'credentials' in access ? access.credentials : undefined,
           timeoutMs: options.timeoutMs
         }),
-      () => helmReader(helm, options.plainHttp, login),
+      () => helmReader(helm, { host: registry.host, plainHttp: options.plainHttp }, login),
       reason => printInert(reason)
     )
   })
@@ -269,7 +263,9 @@ export function startRegistryStep(
     lookedUp: byName.then(() => undefined),
     async publishAll(built) {
       const found = await byName
-      const packageDigests = await Promise.all(built.map(outcome => sha256File(outcome.packagePath)))
+      const packageDigests = await Promise.all(
+        built.map(async outcome => digestOf(await readFile(outcome.packagePath)))
+      )
       const decisions = built.map((outcome, index) =>
         decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref)
       )

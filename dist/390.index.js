@@ -1,8 +1,8 @@
-export const id = 270;
-export const ids = [270];
+export const id = 390;
+export const ids = [390];
 export const modules = {
 
-/***/ 1270:
+/***/ 9390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -654,7 +654,25 @@ async function addRepositories(helm, charts) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/runs.ts
+/**
+ * `items` cut into at most `count` runs that keep their order and differ in size by one at most, the longer
+ * runs first: 257 charts in 256 jobs are one job of 2 and 255 of 1, where runs of ceil(257 / 256) = 2 would
+ * be 129 jobs, each as long as the longest. Serves the plan's matrix jobs (max-jobs) and the build's lanes
+ * (parallel).
+ */
+function balancedRuns(items, count) {
+    const runs = Math.min(count, items.length);
+    const result = [];
+    for (let run = 0, start = 0; run < runs; run++) {
+        const length = Math.floor(items.length / runs) + (run < items.length % runs ? 1 : 0);
+        result.push(items.slice(start, (start += length)));
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/build/schedule.ts
+
 /** At most `limit` holders at a time; the rest wait in arrival order. */
 function limiter(limit) {
     let running = 0;
@@ -687,16 +705,6 @@ function levels(order, dependsOn) {
     }
     return result;
 }
-/** `items` cut into at most `count` runs in order, their lengths differing by one at most (longer ones first). */
-function lanes(items, count) {
-    const runs = Math.min(count, items.length);
-    const result = [];
-    for (let run = 0, start = 0; run < runs; run++) {
-        const length = Math.floor(items.length / runs) + (run < items.length % runs ? 1 : 0);
-        result.push(items.slice(start, (start += length)));
-    }
-    return result;
-}
 /**
  * Runs `work` level by level (see levels()): a level's names, once the names they depend on are done, cut into
  * at most `limit` lanes that run side by side; `work` answers for every name of its lane, in order. A
@@ -715,7 +723,7 @@ async function scheduleLevels(order, dependsOn, limit, work) {
             else
                 ready.push(name);
         }
-        await Promise.all(lanes(ready, limit).map(async (lane) => {
+        await Promise.all(balancedRuns(ready, limit).map(async (lane) => {
             const settled = await work(lane).catch((error) => lane.map(() => ({ status: 'rejected', reason: error })));
             lane.forEach((name, index) => results.set(name, taskResult(settled[index])));
         }));
@@ -1068,7 +1076,113 @@ function resolveValuesFile(workspace, chartDir, file) {
     return resolveInside(workspace, chartDir, ['values-file', file], 'file', fix);
 }
 
+;// CONCATENATED MODULE: ./src/charts/containment.ts
+
+
+
+
+
+/**
+ * Where a symlink leads, as a real path. A dangling or looping link is refused here: helm fails on it when it
+ * packages the chart, and by then the release's files would have been written.
+ */
+async function linkTarget(link) {
+    try {
+        return await (0,external_node_fs_promises_.realpath)(link);
+    }
+    catch (error) {
+        const target = external_node_path_default().resolve(external_node_path_default().dirname(link), await (0,external_node_fs_promises_.readlink)(link));
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be resolved (${code})`;
+        throw new Error(`${link} is a symlink to ${target}, ${why}; helm cannot package a chart with it. Remove the link or restore ` +
+            'its target.');
+    }
+}
+function outsideError(link, target, root) {
+    return new Error(`${link} is a symlink to ${target}, outside the workspace ${root}. A chart may hold only files of the ` +
+        'repository: put the file itself in its place, or point the link inside the repository.');
+}
+/**
+ * Refuses a chart directory whose files reach out of the workspace through a symlink, before any of them is
+ * read: helm follows every link when it packages a chart (files and directories alike), so a link to a file
+ * of the runner's machine would be published. Links inside the workspace stay, and linked directories are
+ * walked as helm walks them. Every link is checked, .helmignore'd ones too: helm's ignore rules are a
+ * dialect of their own, and the price of a refused ignored link is one link moved.
+ *
+ * `dir` must be a real path. `walked` holds the real directories already checked, so a directory that
+ * several charts or links share is walked once. Walks one directory at a time, in order: the loop check
+ * relies on the trail of the one walk under way.
+ */
+async function checkChartTree(root, dir, walked) {
+    await walk(root, dir, [dir], walked);
+}
+async function walk(root, dir, trail, walked) {
+    if (walked.has(dir))
+        return;
+    walked.add(dir);
+    const entries = (await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+        const entryPath = external_node_path_default().join(dir, entry.name);
+        if (entry.isDirectory()) {
+            await walk(root, entryPath, [...trail, entryPath], walked);
+            continue;
+        }
+        if (!entry.isSymbolicLink())
+            continue;
+        const target = await linkTarget(entryPath);
+        if (!isWithin(root, target))
+            throw outsideError(entryPath, target, root);
+        if (!(await (0,external_node_fs_promises_.stat)(target)).isDirectory())
+            continue;
+        // A link to a directory that holds the walk's own trail: helm goes round it until the kernel stops it (too
+        // many levels of symbolic links), after the release's files are written, logging every lap.
+        const loop = trail.find(place => isWithin(target, place));
+        if (loop) {
+            throw new Error(`${entryPath} is a symlink to ${target}, which leads back to ${loop}: helm would go round that loop ` +
+                'until the system stops it. Remove the link.');
+        }
+        await walk(root, target, [...trail, target], walked);
+    }
+}
+/** Where a `file://` dependency points: relative to the directory of the Chart.yaml that names it, as helm reads it. */
+function fileDependencyPath(chartFile, dependency) {
+    return external_node_path_default().resolve(external_node_path_default().dirname(chartFile), dependency.repository.slice('file://'.length));
+}
+/**
+ * The real directory of a `file://` dependency, refused when it lies outside the workspace (helm would bundle
+ * it into the package); undefined when it does not exist, which helm reports itself.
+ */
+async function fileDependencyDir(root, chartFile, dependency) {
+    const wanted = fileDependencyPath(chartFile, dependency);
+    const real = await (0,external_node_fs_promises_.realpath)(wanted).catch(() => undefined);
+    const where = real ?? wanted;
+    if (!isWithin(root, where)) {
+        throw new Error(`${chartFile}: dependency ${dependency.name} has repository ${show(dependency.repository)}, which resolves to ` +
+            `${where}, outside the workspace ${root}. A file:// dependency must be a chart of the repository: ` +
+            'publish it and use its repository URL, or move it into the repository.');
+    }
+    return real;
+}
+/**
+ * Checks a chart's file:// dependencies, and theirs, as the chart itself: helm bundles each one into the
+ * package. `visited` holds the Chart.yaml files whose dependencies are checked, so a cycle ends.
+ */
+async function checkFileDependencies(root, chartFile, dependencies, walked, visited = new Set()) {
+    visited.add(chartFile);
+    for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
+        const dir = await fileDependencyDir(root, chartFile, dependency);
+        if (dir === undefined || visited.has(external_node_path_default().join(dir, 'Chart.yaml')))
+            continue;
+        await checkChartTree(root, dir, walked);
+        const file = external_node_path_default().join(dir, 'Chart.yaml');
+        // helm reports a dependency it cannot read; here such a one only has no dependencies of its own to check.
+        const own = await readDependencies(file).catch(() => []);
+        await checkFileDependencies(root, file, own, walked, visited);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/build/stamp.ts
+
 
 
 
@@ -1087,7 +1201,7 @@ async function chartTrees(chart) {
             ? chart.meta.dependencies
             : await readDependencies(external_node_path_default().join(dirs[index], 'Chart.yaml')).catch(() => []);
         for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
-            const dir = external_node_path_default().resolve(dirs[index], dependency.repository.slice('file://'.length));
+            const dir = fileDependencyPath(external_node_path_default().join(dirs[index], 'Chart.yaml'), dependency);
             if (!dirs.includes(dir))
                 dirs.push(dir);
         }
@@ -1309,8 +1423,26 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination,
 
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
 var exec = __webpack_require__(1955);
-;// CONCATENATED MODULE: ./src/build/source-date.ts
+;// CONCATENATED MODULE: ./src/git.ts
 
+
+/**
+ * `git -C workspace …`'s output, under the allow-listed environment; a failure (or no git at all) rejects with
+ * git's first line of complaint.
+ */
+async function git(workspace, args, env = process.env) {
+    const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, ...args], {
+        ignoreReturnCode: true,
+        silent: true,
+        env: childEnvironment(env, 'git')
+    });
+    if (output.exitCode !== 0) {
+        throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`);
+    }
+    return output.stdout;
+}
+
+;// CONCATENATED MODULE: ./src/build/source-date.ts
 
 
 
@@ -1342,21 +1474,8 @@ function parseCommitTime(stdout) {
     const text = stdout.trim();
     return /^[0-9]+$/.test(text) ? Number(text) : undefined;
 }
-/** The committer time of the workspace's HEAD, or why there is none. */
-async function headCommitTime(workspace, env) {
-    try {
-        const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, 'log', '-1', '--format=%ct'], {
-            ignoreReturnCode: true,
-            silent: true,
-            env: childEnvironment(env, 'git')
-        });
-        return output.exitCode === 0 ? parseCommitTime(output.stdout) : undefined;
-    }
-    catch {
-        // No git on the machine: a checkout without history, as far as the time goes.
-        return undefined;
-    }
-}
+/** The committer time of the workspace's HEAD; undefined without a commit (or without git). */
+const headCommitTime = (workspace, env) => git(workspace, ['log', '-1', '--format=%ct'], env).then(parseCommitTime, () => undefined);
 /**
  * The time the released charts' files get, so that the same sources package to the same bytes: the job's
  * SOURCE_DATE_EPOCH when it sets one, else the committer time of the checked-out commit (the same for every
@@ -1909,114 +2028,13 @@ function resolveChartRelease(source, chartNames) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/charts/containment.ts
-
-
-
-
-
-/**
- * Where a symlink leads, as a real path. A dangling or looping link is refused here: helm fails on it when it
- * packages the chart, and by then the release's files would have been written.
- */
-async function linkTarget(link) {
-    try {
-        return await (0,external_node_fs_promises_.realpath)(link);
-    }
-    catch (error) {
-        const target = external_node_path_default().resolve(external_node_path_default().dirname(link), await (0,external_node_fs_promises_.readlink)(link));
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'which does not exist' : `which cannot be resolved (${code})`;
-        throw new Error(`${link} is a symlink to ${target}, ${why}; helm cannot package a chart with it. Remove the link or restore ` +
-            'its target.');
-    }
-}
-function outsideError(link, target, root) {
-    return new Error(`${link} is a symlink to ${target}, outside the workspace ${root}. A chart may hold only files of the ` +
-        'repository: put the file itself in its place, or point the link inside the repository.');
-}
-/**
- * Refuses a chart directory whose files reach out of the workspace through a symlink, before any of them is
- * read: helm follows every link when it packages a chart (files and directories alike), so a link to a file
- * of the runner's machine would be published. Links inside the workspace stay, and linked directories are
- * walked as helm walks them. Every link is checked, .helmignore'd ones too: helm's ignore rules are a
- * dialect of their own, and the price of a refused ignored link is one link moved.
- *
- * `dir` must be a real path. `walked` holds the real directories already checked, so a directory that
- * several charts or links share is walked once. Walks one directory at a time, in order: the loop check
- * relies on the trail of the one walk under way.
- */
-async function checkChartTree(root, dir, walked) {
-    await walk(root, dir, [dir], walked);
-}
-async function walk(root, dir, trail, walked) {
-    if (walked.has(dir))
-        return;
-    walked.add(dir);
-    const entries = (await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of entries) {
-        const entryPath = external_node_path_default().join(dir, entry.name);
-        if (entry.isDirectory()) {
-            await walk(root, entryPath, [...trail, entryPath], walked);
-            continue;
-        }
-        if (!entry.isSymbolicLink())
-            continue;
-        const target = await linkTarget(entryPath);
-        if (!isWithin(root, target))
-            throw outsideError(entryPath, target, root);
-        if (!(await (0,external_node_fs_promises_.stat)(target)).isDirectory())
-            continue;
-        // A link to a directory that holds the walk's own trail: helm goes round it until the kernel stops it (too
-        // many levels of symbolic links), after the release's files are written, logging every lap.
-        const loop = trail.find(place => isWithin(target, place));
-        if (loop) {
-            throw new Error(`${entryPath} is a symlink to ${target}, which leads back to ${loop}: helm would go round that loop ` +
-                'until the system stops it. Remove the link.');
-        }
-        await walk(root, target, [...trail, target], walked);
-    }
-}
-/**
- * The real directory of a `file://` dependency, refused when it lies outside the workspace (helm would bundle
- * it into the package); undefined when it does not exist, which helm reports itself.
- */
-async function fileDependencyDir(root, chartFile, dependency) {
-    const wanted = external_node_path_default().resolve(external_node_path_default().dirname(chartFile), dependency.repository.slice('file://'.length));
-    const real = await (0,external_node_fs_promises_.realpath)(wanted).catch(() => undefined);
-    const where = real ?? wanted;
-    if (!isWithin(root, where)) {
-        throw new Error(`${chartFile}: dependency ${dependency.name} has repository ${show(dependency.repository)}, which resolves to ` +
-            `${where}, outside the workspace ${root}. A file:// dependency must be a chart of the repository: ` +
-            'publish it and use its repository URL, or move it into the repository.');
-    }
-    return real;
-}
-/**
- * Checks a chart's file:// dependencies, and theirs, as the chart itself: helm bundles each one into the
- * package. `visited` holds the Chart.yaml files whose dependencies are checked, so a cycle ends.
- */
-async function checkFileDependencies(root, chartFile, dependencies, walked, visited = new Set()) {
-    visited.add(chartFile);
-    for (const dependency of dependencies.filter(dep => dep.repository.startsWith('file://'))) {
-        const dir = await fileDependencyDir(root, chartFile, dependency);
-        if (dir === undefined || visited.has(external_node_path_default().join(dir, 'Chart.yaml')))
-            continue;
-        await checkChartTree(root, dir, walked);
-        const file = external_node_path_default().join(dir, 'Chart.yaml');
-        // helm reports a dependency it cannot read; here such a one only has no dependencies of its own to check.
-        const own = await readDependencies(file).catch(() => []);
-        await checkFileDependencies(root, file, own, walked, visited);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/charts/dependency-order.ts
 
 /** Names of the given charts that `chart` depends on through file://, by resolving each path. */
 function inRepoDependencies(chart, charts) {
     return chart.meta.dependencies
         .filter(dep => dep.repository.startsWith('file://'))
-        .map(dep => charts.find(other => other.dir === external_node_path_default().resolve(chart.dir, dep.repository.slice('file://'.length))))
+        .map(dep => charts.find(other => other.dir === fileDependencyPath(chart.file, dep)))
         .filter((other) => other !== undefined)
         .map(other => other.meta.name);
 }
@@ -2222,6 +2240,7 @@ async function expandChartPatterns(workspace, patterns) {
 
 
 
+
 /**
  * Every chart the inputs name, read only once its directory (and then its file:// dependencies) is known to
  * hold nothing from outside the workspace: reading a linked Chart.yaml could show a file of the machine in an
@@ -2293,23 +2312,6 @@ async function planRelease(workspace, inputs, shaShort) {
     return { charts, tagged: resolved?.release };
 }
 /**
- * `items` cut into at most `count` runs that keep their order and differ in size by one at most, the longer
- * runs first: 257 charts in 256 jobs are one job of 2 and 255 of 1, where runs of ceil(257 / 256) = 2 would
- * be 129 jobs, each as long as the longest.
- */
-function batches(items, count) {
-    const jobs = Math.min(count, items.length);
-    const size = Math.floor(items.length / jobs);
-    const longer = items.length % jobs;
-    const runs = [];
-    for (let job = 0, start = 0; job < jobs; job++) {
-        const end = start + size + (job < longer ? 1 : 0);
-        runs.push(items.slice(start, end));
-        start = end;
-    }
-    return runs;
-}
-/**
  * The `matrix` output of a plan, for `strategy.matrix`: one job per chart in dependency order, or, with more
  * charts than `maxJobs` (GitHub refuses a matrix of more than 256 jobs), `maxJobs` jobs, each a contiguous run
  * of the dependency order. Since `file://` dependencies come from the checkout, the jobs need not wait for each
@@ -2317,7 +2319,7 @@ function batches(items, count) {
  */
 function planMatrix(plan, maxJobs) {
     return {
-        include: batches(plan.charts, maxJobs).map(batch => {
+        include: balancedRuns(plan.charts, maxJobs).map(batch => {
             const versions = batch.map(({ release }) => release.version);
             return {
                 name: batch.map(({ chart }) => chart.meta.name).join(', '),
@@ -2848,18 +2850,6 @@ function repositoryUrl(context) {
 ;// CONCATENATED MODULE: ./src/image/tag-history.ts
 
 
-
-async function git(workspace, args) {
-    const output = await (0,exec/* getExecOutput */.H)('git', ['-C', workspace, ...args], {
-        ignoreReturnCode: true,
-        silent: true,
-        env: childEnvironment(process.env, 'git')
-    });
-    if (output.exitCode !== 0) {
-        throw new Error(output.stderr.trim().split('\n')[0] || `git ${args[0]} exited with ${output.exitCode}`);
-    }
-    return output.stdout;
-}
 /**
  * The workspace repository's tags and whether its history is shallow (actions/checkout fetches one commit
  * and only the pushed tag unless told otherwise). A workspace without git yields the reason instead.
@@ -4290,7 +4280,7 @@ function clientReader(client) {
     const manifestOf = async (location, reference) => {
         const manifest = await client.manifest(location.repository, reference);
         if (!manifest) {
-            throw new RegistryHttpError('not-found', `${location.ref.replace(/:[^:/]*$/, '')}@${reference}: not found`, 404);
+            throw new RegistryHttpError('not-found', `${location.url.slice('oci://'.length)}@${reference}: not found`, 404);
         }
         return manifest;
     };
@@ -4351,14 +4341,13 @@ function clientReader(client) {
  * credentials only a Docker credential helper knows. It cannot tell the chart layer's digest (so identical
  * content is not recognised) nor whether the chart is public.
  */
-function helmReader(helm, plainHttp, login) {
+function helmReader(helm, registry, login) {
+    const { plainHttp } = registry;
     return {
         via: 'helm',
-        async checkCredentials(location) {
-            if (!login)
-                return;
-            const host = location.ref.slice(0, location.ref.indexOf('/'));
-            await helm.registryLogin(host, login.username, login.password, plainHttp);
+        async checkCredentials() {
+            if (login)
+                await helm.registryLogin(registry.host, login.username, login.password, plainHttp);
         },
         async lookUp(location, version) {
             try {
@@ -4553,12 +4542,6 @@ function privateNotice(ref, settingsUrl) {
 
 
 
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return `sha256:${hash.digest('hex')}`;
-}
 /**
  * Checks the credentials (when there is a password) and looks up the charts' versions, both retried under the
  * policy the inputs and the helm version give. The registry is read by the action's own client; helm only
@@ -4578,7 +4561,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             plainHttp: options.plainHttp,
             credentials: 'credentials' in access ? access.credentials : undefined,
             timeoutMs: options.timeoutMs
-        }), () => helmReader(helm, options.plainHttp, login), reason => printInert(reason));
+        }), () => helmReader(helm, { host: registry.host, plainHttp: options.plainHttp }, login), reason => printInert(reason));
     });
     /**
      * `chart` is undefined for the credential check, which concerns the account rather than a chart; `extra` marks
@@ -4726,7 +4709,7 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         lookedUp: byName.then(() => undefined),
         async publishAll(built) {
             const found = await byName;
-            const packageDigests = await Promise.all(built.map(outcome => sha256File(outcome.packagePath)));
+            const packageDigests = await Promise.all(built.map(async (outcome) => digestOf(await (0,external_node_fs_promises_.readFile)(outcome.packagePath))));
             const decisions = built.map((outcome, index) => decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref));
             // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
             return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index], packageDigests[index]))));
