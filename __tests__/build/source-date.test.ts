@@ -10,6 +10,7 @@ import {
   readSourceDate
 } from '../../src/build/source-date.js'
 import { show } from '../../src/text.js'
+import { GIT_ENV } from '../../scripts/harness/git.js'
 
 describe('parseSourceDateEpoch', () => {
   test.each<[string | undefined, number | undefined]>([
@@ -52,13 +53,7 @@ describe('readSourceDate', () => {
   const git = (...args: string[]) =>
     execFileSync('git', ['-C', dir, ...args], {
       env: {
-        ...process.env,
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_AUTHOR_NAME: 'Release Test',
-        GIT_AUTHOR_EMAIL: 'release-test@example.test',
-        GIT_COMMITTER_NAME: 'Release Test',
-        GIT_COMMITTER_EMAIL: 'release-test@example.test',
+        ...GIT_ENV,
         GIT_AUTHOR_DATE: '@1500000000 +0000',
         GIT_COMMITTER_DATE: '@1600000000 +0200'
       }

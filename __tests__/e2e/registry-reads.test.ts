@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { recordingPrograms } from '../../scripts/harness/recording-programs.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { runAction, visible } from '../../scripts/harness/runner.js'
+import { releaseExampleChart, visible } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
-import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 /** Reproducible packages need a helm that keeps the files' times (see docs/how-it-works.md). */
 const REPRODUCIBLE = new Set(['4.1.4'])
@@ -22,14 +21,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   })
   afterAll(async () => Promise.all([tokenRegistry?.stop(), basicRegistry?.stop()]))
 
-  const release = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
-    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    try {
-      return await runAction({ workspace: workspace.dir, helm, env, inputs: { chart: 'chart', ...inputs } })
-    } finally {
-      await workspace.remove()
-    }
-  }
+  const release = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    releaseExampleChart({ helm, inputs, env })
 
   test.each([
     ['token auth, a public namespace', 'true', 'token', 'open'],

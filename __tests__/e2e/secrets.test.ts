@@ -5,9 +5,8 @@ import os from 'node:os'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { recordingPrograms } from '../../scripts/harness/recording-programs.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
+import { DEFAULT_GITHUB, releaseExampleChart } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
-import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 /** What a job may hold in its environment besides the inputs: the runner's tokens and a secret of its own. */
 const STEP_SECRETS = {
@@ -36,14 +35,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   })
   afterAll(async () => registry?.stop())
 
-  const release = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
-    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    try {
-      return await runAction({ workspace: workspace.dir, helm, env, inputs: { chart: 'chart', ...inputs } })
-    } finally {
-      await workspace.remove()
-    }
-  }
+  const release = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    releaseExampleChart({ helm, inputs, env })
 
   test('helm and git see none of the step’s secrets, and the release still goes through', async () => {
     const recording = await recordingPrograms(helm)

@@ -2,20 +2,19 @@
 // and with htpasswd (Basic); charts pushed there by the real helm. Faults come from the fault proxy in front of the
 // registry or from stub servers of a few lines; TLS from a stub with a certificate this test trusts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
-import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
-import { promisify } from 'node:util'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
+import { pushExampleChart } from '../../scripts/harness/push-chart.js'
 import { freePort, startRegistry } from '../../scripts/harness/registry.js'
-import { HELM_VERSIONS, helmDir } from '../../scripts/harness/tools.js'
-import { EXAMPLE_CHART } from '../../scripts/harness/workspace.js'
+import { selfSignedCertificate } from '../../scripts/harness/token-server.js'
+import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import {
   RegistryClient,
   RegistryHttpError,
@@ -36,44 +35,6 @@ const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json'
 const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
 const MISSING_DIGEST = `sha256:${'0'.repeat(64)}`
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-
-/** helm, asynchronously: the token server answers in this process. */
-function helm(version: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<string> {
-  const binary = path.join(helmDir(version), 'helm')
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', chunk => (output += chunk))
-    child.stderr.on('data', chunk => (output += chunk))
-    child.once('error', reject)
-    child.once('close', code => (code === 0 ? resolve(output) : reject(new Error(`helm ${args[0]}: ${output}`))))
-    child.stdin.end(stdin)
-  })
-}
-
-/** Packages the example chart as VERSION and pushes it to each namespace with helm registry login + helm push. */
-async function pushChart(registry: Registry, namespaces: string[], version = HELM_VERSIONS[0]): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'client-test-helm-'))
-  try {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      HELM_REGISTRY_CONFIG: path.join(dir, 'registry.json'),
-      HELM_CACHE_HOME: path.join(dir, 'cache'),
-      HELM_CONFIG_HOME: path.join(dir, 'config'),
-      HELM_DATA_HOME: path.join(dir, 'data')
-    }
-    await helm(version, ['package', EXAMPLE_CHART, '--version', VERSION, '--destination', dir], env)
-    const login = ['registry', 'login', registry.host, '--username', registry.username, '--password-stdin']
-    await helm(version, [...login, '--plain-http'], env, registry.password)
-    const archive = path.join(dir, `${CHART}-${VERSION}.tgz`)
-    for (const namespace of namespaces) {
-      await helm(version, ['push', archive, `oci://${registry.host}/${namespace}`, '--plain-http'], env)
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
 
 interface Stub {
   host: string
@@ -123,7 +84,7 @@ describe.each(['token', 'htpasswd'] as const)('the registry with %s auth', auth 
   beforeAll(async () => {
     registry = await startRegistry({ auth, publicNamespaces: ['public'] })
     proxy = await startFaultProxy(registry.host)
-    await pushChart(registry, ['public', 'private'])
+    await pushExampleChart(registry, ['public', 'private'])
     digest = (await registry.manifestDigest(PUBLIC, VERSION)) as string
     layer = (await registry.chartLayer(PUBLIC, VERSION)) as Buffer
   })
@@ -354,7 +315,7 @@ describe.each(['token', 'htpasswd'] as const)('the registry with %s auth', auth 
 
       test.each(HELM_VERSIONS)('helm %s logs in and pushes through the token server', async version => {
         const namespace = `helm-${version.replaceAll('.', '-')}`
-        await pushChart(registry, [namespace], version)
+        await pushExampleChart(registry, [namespace], { helmVersion: version })
         expect(tokenRequests().filter(request => request.status === 200)).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ scopes: [`repository:${namespace}/${CHART}:pull,push`], authorization: true })
@@ -663,25 +624,7 @@ describe('HTTPS (a stub with a certificate this test trusts)', () => {
   let restore: () => void
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'client-test-tls-'))
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-noenc',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1'
-    ])
-    key = await readFile(path.join(dir, 'key.pem'), 'utf8')
-    cert = await readFile(path.join(dir, 'cert.pem'), 'utf8')
+    ;({ key, cert } = await selfSignedCertificate(dir, 'tls', { subject: '127.0.0.1', ip: '127.0.0.1' }))
     // https.Agent connects through tls.connect, looked up at each call: the certificate is trusted for this test
     // only, without NODE_EXTRA_CA_CERTS (read at start-up) or an option in the client.
     const connect = tls.connect

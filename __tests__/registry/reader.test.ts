@@ -4,7 +4,6 @@
 // is tested is which reader answers, not helm); clientReader runs against the real registry, with a chart the real
 // helm pushed.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -12,9 +11,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { pushExampleChart } from '../../scripts/harness/push-chart.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
-import { HELM_VERSIONS, helmDir } from '../../scripts/harness/tools.js'
-import { EXAMPLE_CHART } from '../../scripts/harness/workspace.js'
 import { RegistryClient, RegistryHttpError, UnsupportedAuthError } from '../../src/registry/client.js'
 import type { ReadAccess } from '../../src/registry/credentials.js'
 import { clientReader, readerFor, type RegistryReader } from '../../src/registry/reader.js'
@@ -302,46 +300,19 @@ describe('readerFor', () => {
   })
 })
 
-/** helm, asynchronously: the token server answers in this process. */
-function helm(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(helmDir(HELM_VERSIONS[0]), 'helm'), args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', chunk => (output += chunk))
-    child.stderr.on('data', chunk => (output += chunk))
-    child.once('error', reject)
-    child.once('close', code => (code === 0 ? resolve(output) : reject(new Error(`helm ${args[0]}: ${output}`))))
-    child.stdin.end(stdin)
-  })
-}
-
 describe.each([
   ['token', { public: true, private: false }],
   ['htpasswd', { public: false, private: false }]
 ] as const)('clientReader against the registry with %s auth', (auth, visible) => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
+  /** Where downloads go. */
   let dir: string
   /** The .tgz helm packaged and pushed, byte for byte. */
   let archive: Buffer
   beforeAll(async () => {
     registry = await startRegistry({ auth, publicNamespaces: ['public'] })
     dir = await mkdtemp(path.join(os.tmpdir(), 'reader-test-'))
-    const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      HELM_REGISTRY_CONFIG: path.join(dir, 'registry.json'),
-      HELM_CACHE_HOME: path.join(dir, 'cache'),
-      HELM_CONFIG_HOME: path.join(dir, 'config'),
-      HELM_DATA_HOME: path.join(dir, 'data')
-    }
-    await helm(['package', EXAMPLE_CHART, '--version', VERSION, '--destination', dir], env)
-    const login = ['registry', 'login', registry.host, '--username', registry.username, '--password-stdin']
-    await helm([...login, '--plain-http'], env, registry.password)
-    const tgz = path.join(dir, `${CHART}-${VERSION}.tgz`)
-    archive = await readFile(tgz)
-    for (const namespace of ['public', 'private']) {
-      await helm(['push', tgz, `oci://${registry.host}/${namespace}`, '--plain-http'], env)
-    }
+    archive = await pushExampleChart(registry, ['public', 'private'])
   })
   afterAll(async () => {
     await registry?.stop()

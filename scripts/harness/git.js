@@ -5,7 +5,8 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 
-const ENV = {
+/** A fixed identity and none of the machine's git configuration. */
+export const GIT_ENV = {
   ...process.env,
   GIT_CONFIG_GLOBAL: '/dev/null',
   GIT_CONFIG_NOSYSTEM: '1',
@@ -16,7 +17,7 @@ const ENV = {
 }
 
 export async function git(dir, ...args) {
-  const { stdout } = await run('git', ['-C', dir, ...args], { env: ENV })
+  const { stdout } = await run('git', ['-C', dir, ...args], { env: GIT_ENV })
   return stdout.trim()
 }
 

@@ -13,6 +13,7 @@ import { BUNDLE } from './bundle.js'
 import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
 import { readWorkflowCommands } from './workflow-commands.js'
+import { EXAMPLE_CHART, makeWorkspace } from './workspace.js'
 
 const action = parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8'))
 
@@ -283,4 +284,17 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
  */
 export async function runAction({ post = true, ...options }) {
   return (await startAction(options)).finish({ post })
+}
+
+/**
+ * Runs the action on a fresh workspace holding the example chart as `chart`, removed afterwards.
+ * @param {{ helm: string, inputs: Record<string, string>, env?: Record<string, string> }} options
+ */
+export async function releaseExampleChart({ helm, inputs, env = {} }) {
+  const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+  try {
+    return await runAction({ workspace: workspace.dir, helm, env, inputs: { chart: 'chart', ...inputs } })
+  } finally {
+    await workspace.remove()
+  }
 }

@@ -14,30 +14,29 @@ export const ISSUER = 'test-token-issuer'
 const LIFETIME_SECONDS = 300
 
 /**
- * A key and a self-signed certificate for it in `dir`. distribution 2.8 takes the signing key from the token's
- * `x5c` header and verifies that certificate against its rootcertbundle (registry/auth/token/token.go): a
- * self-signed certificate that is its own root passes.
+ * An RSA key and a self-signed certificate for it, made by openssl in `dir` as `<name>-key.pem` and
+ * `<name>-cert.pem`, valid for two days; `ip` adds it as the certificate's subjectAltName (for a TLS server).
+ * @param {string} dir
+ * @param {string} name
+ * @param {{ subject: string, ip?: string }} options
+ */
+export async function selfSignedCertificate(dir, name, { subject, ip }) {
+  const keyPath = path.join(dir, `${name}-key.pem`)
+  const certPath = path.join(dir, `${name}-cert.pem`)
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-noenc', '-keyout', keyPath, '-out', certPath]
+  args.push('-days', '2', '-subj', `/CN=${subject}`, ...(ip ? ['-addext', `subjectAltName=IP:${ip}`] : []))
+  await promisify(execFile)('openssl', args)
+  return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8'), certPath }
+}
+
+/**
+ * The token signing key. distribution 2.8 takes the signing key from the token's `x5c` header and verifies that
+ * certificate against its rootcertbundle (registry/auth/token/token.go): a self-signed certificate that is its
+ * own root passes.
  */
 async function makeSigningKey(dir) {
-  const keyPath = path.join(dir, 'token-key.pem')
-  const certPath = path.join(dir, 'token-cert.pem')
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-noenc',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${ISSUER}`
-  ])
-  const x5c = new X509Certificate(await readFile(certPath)).raw.toString('base64')
-  return { key: await readFile(keyPath, 'utf8'), certPath, x5c }
+  const { key, cert, certPath } = await selfSignedCertificate(dir, 'token', { subject: ISSUER })
+  return { key, certPath, x5c: new X509Certificate(cert).raw.toString('base64') }
 }
 
 /** `repository:team/chart:pull,push` → { type, name, actions }; a scope parameter may hold several, blank-separated. */
