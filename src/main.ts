@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
       plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
     )
     const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate)
-    const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '' }
+    const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '', signingFingerprint: '' }
     try {
       // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
       if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))

@@ -6,6 +6,8 @@ import {
   parseIfExists,
   parseImage,
   parseKeyPath,
+  parseKeyUrl,
+  parseKubeVersion,
   parseMaxJobs,
   parseMirror,
   parseOnly,
@@ -199,4 +201,34 @@ describe('parseOnly', () => {
   ])('%j → %j', (value, names) => {
     expect(parseOnly(value)).toEqual(names)
   })
+})
+
+describe('parseKubeVersion', () => {
+  test.each(['', '1.31', 'v1.31', '1.31.2', 'v1.31.2', '1'])('takes %j', value => {
+    expect(parseKubeVersion(value)).toBe(value)
+  })
+
+  test.each(['latest', '1.31.x', '>=1.30', '01.31', '1.31.2.4', ' 1.31', '1.31-rc.1'])('refuses %j', value => {
+    expect(() => parseKubeVersion(value)).toThrow(
+      `Input kube-version is ${JSON.stringify(value)}; it takes a Kubernetes version such as 1.31 or 1.31.2, or nothing for helm's default.`
+    )
+  })
+})
+
+describe('parseKeyUrl', () => {
+  test.each(['', 'https://keys.openpgp.org/vks/v1/by-fingerprint/ABCD', 'https://example.com/key.asc'])(
+    'takes %j',
+    value => {
+      expect(parseKeyUrl(value)).toBe(value)
+    }
+  )
+
+  test.each(['http://example.com/key.asc', 'keys.openpgp.org/key', 'https://user:pw@example.com/key', 'file:///k'])(
+    'refuses %j',
+    value => {
+      expect(() => parseKeyUrl(value)).toThrow(
+        `Input signing-key-url is ${JSON.stringify(value)}; it takes an https URL of the public key without credentials`
+      )
+    }
+  )
 })

@@ -23,6 +23,8 @@ export interface Outcome {
   pushed: boolean
   /** Whether anyone can pull the published chart without credentials; undefined when unpublished or unknown. */
   public?: boolean
+  /** Whether the published chart carries a provenance file that verified against the signing key. */
+  signed?: boolean
   /** Why the chart did not build, push, verify or come back from the registry; a build problem stops every push. */
   problem?: string
 }

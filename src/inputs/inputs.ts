@@ -4,6 +4,8 @@ import {
   parseDuration,
   parseHelmVersion,
   parseIfExists,
+  parseKeyUrl,
+  parseKubeVersion,
   parseImage,
   parseKeyPath,
   parseLatest,
@@ -40,6 +42,15 @@ export interface Inputs {
   plainHttp: boolean
   /** Add the repository as the source of a chart that names none, so that ghcr.io links the package to it. */
   linkSource: boolean
+  /** `--kube-version` of lint and template; empty: helm's default. */
+  kubeVersion: string
+
+  // Signing.
+  /** ASCII-armored OpenPGP private key; empty: unsigned. */
+  signingKey: string
+  signingPassphrase: string
+  /** Where the public key is published, for Artifact Hub; empty: nowhere named. */
+  signingKeyUrl: string
 
   // The Docker step's tags and labels, the image tag in values.yaml, the GitHub Release.
   /** Lowercased image name without a tag; empty leaves docker-tags empty. */
@@ -74,12 +85,24 @@ function nonEmpty(name: string, example: string): string {
   return value
 }
 
+/** The armored key's lines that carry key material: all but its armor lines and headers. */
+function keyLines(armored: string): string[] {
+  return armored
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('-----') && !/^[A-Za-z-]+: /.test(line))
+}
+
 /** Every input, read and checked once, before the action changes anything; defaults come from action.yml. */
 export function getInputs(): Inputs {
   const password = core.getInput('password')
   const githubToken = core.getInput('github-token')
-  // Registered first, so that no later message or log line can show them.
-  for (const secret of [password, githubToken]) if (secret) core.setSecret(secret)
+  const signingKey = core.getInput('signing-key')
+  const signingPassphrase = core.getInput('signing-passphrase', { trimWhitespace: false })
+  // Registered first, so that no later message or log line can show them. The runner masks a multi-line
+  // value only whole, so each line of the key is registered too.
+  for (const secret of [password, githubToken, signingPassphrase, ...keyLines(signingKey)])
+    if (secret) core.setSecret(secret)
   const input = (name: string): string => core.getInput(name)
   const flag = (name: string): boolean => parseBoolean(name, input(name))
   const charts = core.getMultilineInput('charts').filter(line => line !== '' && !line.startsWith('#'))
@@ -103,6 +126,11 @@ export function getInputs(): Inputs {
     lintStrict: flag('lint-strict'),
     plainHttp: flag('plain-http'),
     linkSource: flag('link-source'),
+    kubeVersion: parseKubeVersion(input('kube-version')),
+
+    signingKey,
+    signingPassphrase,
+    signingKeyUrl: parseKeyUrl(input('signing-key-url')),
 
     image: parseImage(input('image')),
     latest: parseLatest(input('latest')),

@@ -154,3 +154,30 @@ export function parseKeyPath(input: string, value: string): string[] {
   }
   return segments
 }
+
+/** As helm reads `--kube-version` (a SemVer core, `v` optional, minor and patch may be left out). */
+export function parseKubeVersion(value: string): string {
+  if (value === '' || /^v?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,2}$/.test(value)) return value
+  throw new Error(
+    `Input kube-version is ${show(value)}; it takes a Kubernetes version such as 1.31 or 1.31.2, or nothing ` +
+      "for helm's default."
+  )
+}
+
+/** Artifact Hub shows the URL to users who check a signature, so it must be one they can fetch safely. */
+export function parseKeyUrl(value: string): string {
+  if (value === '') return ''
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url?.protocol !== 'https:' || url.username || url.password) {
+    throw new Error(
+      `Input signing-key-url is ${show(value)}; it takes an https URL of the public key without credentials, ` +
+        'e.g. https://keys.openpgp.org/vks/v1/by-fingerprint/<FINGERPRINT>.'
+    )
+  }
+  return value
+}

@@ -11,7 +11,12 @@ export interface RunOutcome {
   image: ImageMetadata
   /** The GitHub Release's page; empty when none was made. */
   releaseUrl: string
+  /** The signing key's fingerprint; empty when the charts are not signed. */
+  signingFingerprint: string
 }
+
+/** `ghcr.io/sofatutor/llm-proxy`: what an attestation names as its subject. */
+const chartRepository = (outcome: Outcome) => outcome.location.url.slice('oci://'.length)
 
 /** The `charts` output: one object per released chart, in release order. */
 export function chartsOutput(outcomes: Outcome[]): string {
@@ -21,9 +26,11 @@ export function chartsOutput(outcomes: Outcome[]): string {
       version: outcome.version,
       'app-version': outcome.appVersion,
       'chart-url': outcome.location.url,
+      'chart-repository': chartRepository(outcome),
       digest: outcome.digest,
       pushed: outcome.pushed,
       public: outcome.public ?? null,
+      signed: Boolean(outcome.signed),
       'package-path': outcome.packagePath,
       error: outcome.problem ?? ''
     }))
@@ -62,9 +69,11 @@ export function chartOutputs(outcome: Outcome): Record<string, string> {
     'package-path': outcome.packagePath,
     'chart-url': outcome.location.url,
     'chart-ref': outcome.location.ref,
+    'chart-repository': chartRepository(outcome),
     digest: outcome.digest,
     pushed: String(outcome.pushed),
-    public: outcome.public === undefined ? '' : String(outcome.public)
+    public: outcome.public === undefined ? '' : String(outcome.public),
+    signed: String(Boolean(outcome.signed))
   }
 }
 
@@ -74,6 +83,7 @@ export function setOutputs(outcomes: Outcome[], run: RunOutcome): void {
     ...imageOutputs(run.image),
     ...(outcomes.length === 1 ? chartOutputs(outcomes[0]) : {}),
     charts: chartsOutput(outcomes),
+    'signing-fingerprint': run.signingFingerprint,
     'release-url': run.releaseUrl
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
