@@ -6,6 +6,7 @@ import { isCancelled, stopOnCancel } from './cancellation.js'
 import { prepareChart, writePrepared, type Prepared } from './chart-files/prepare.js'
 import { planMatrix, planRelease } from './charts/plan.js'
 import { checkReleasable } from './github-release/github-release.js'
+import type { ChartChangelog } from './github-release/release-body.js'
 import { githubRelease } from './github-release/release-step.js'
 import { checkHelmSupports, credentialWarnings } from './helm/capabilities.js'
 import { findHelm, type FoundHelm } from './helm/install.js'
@@ -65,7 +66,7 @@ export async function run(): Promise<void> {
     try {
       // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
       if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))
-        runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes)
+        runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes, changelogs(prepared))
     } finally {
       // Whatever failed, the outputs and the summary say what the registry holds.
       await report(outcomes, runOutcome)
@@ -75,6 +76,13 @@ export async function run(): Promise<void> {
     // A cancelled step says so itself; the helm calls it stopped fail for that reason only.
     if (!isCancelled()) core.setFailed(errorMessage(error))
   }
+}
+
+/** The released charts' changelog sections, for the GitHub Release. */
+function changelogs(prepared: Prepared[]): ChartChangelog[] {
+  return prepared.flatMap(({ selected, chart, changelog: { section } }) =>
+    selected && section ? [{ chartName: chart.meta.name, ...section }] : []
+  )
 }
 
 /**

@@ -8,6 +8,7 @@ const options = (sourceUrl: string): PrepareOptions => ({
   imageTagPath: [],
   valuesFile: 'values.yaml',
   imageTag: '',
+  image: '',
   sourceUrl
 })
 

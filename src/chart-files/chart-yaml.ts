@@ -78,22 +78,42 @@ export const SOURCE_ANNOTATION = 'org.opencontainers.image.source'
  * ones it made: a chart with either already says where it comes from, and keeps it.
  */
 export function linkSource(source: string, file: string, url: string): string | undefined {
+  const sources = parseChartDocument(source, file).get('sources', true)
+  if (isSeq(sources) && sources.items.length > 0) return undefined
+  const { text, added } = addAnnotations(source, file, [[SOURCE_ANNOTATION, url]], 'or set link-source: false')
+  return added.length ? text : undefined
+}
+
+/**
+ * Chart.yaml with the given annotations added, each on lines of its own (see addEntry), and the keys added:
+ * an annotation the chart sets itself is the chart's word and stays as it is. The result must read back as
+ * the file did plus the annotations, or nothing is added. `fix` is the way out the error offers besides
+ * adding them by hand.
+ */
+export function addAnnotations(
+  source: string,
+  file: string,
+  annotations: [string, string][],
+  fix: string
+): { text: string; added: string[] } {
   const doc = parseChartDocument(source, file)
   if (!isMap(doc.contents) || doc.contents.flow) throw new Error(`${file} must be a block mapping (one key per line).`)
-  const sources = doc.get('sources', true)
-  if (isSeq(sources) && sources.items.length > 0) return undefined
-  const annotations = doc.get('annotations', true)
-  if (isMap(annotations) && annotations.has(SOURCE_ANNOTATION)) return undefined
-
-  const result = applyEdits(source, addEntry(source, doc, file, ['annotations', SOURCE_ANNOTATION], url))
-  // Read back whole: the splice must add the one annotation and change nothing else the file says.
+  const own = doc.get('annotations', true)
+  const adding = annotations.filter(([key]) => !(isMap(own) && own.has(key)))
+  // One at a time, each on the text the one before made: the first may create the annotations mapping itself.
+  let text = source
+  for (const [key, value] of adding) {
+    text = applyEdits(text, addEntry(text, parseChartDocument(text, file), file, ['annotations', key], value))
+  }
+  // Read back whole: the splice must add the annotations and change nothing else the file says.
   const before = doc.toJS() as Record<string, unknown>
-  const expected = { ...before, annotations: { ...(before.annotations ?? {}), [SOURCE_ANNOTATION]: url } }
-  if (!isDeepStrictEqual(parseChartDocument(result, file).toJS(), expected)) {
+  const expected = { ...before, annotations: { ...(before.annotations ?? {}), ...Object.fromEntries(adding) } }
+  if (adding.length && !isDeepStrictEqual(parseChartDocument(text, file).toJS(), expected)) {
+    const keys = adding.map(([key]) => key).join(', ')
     throw new Error(
-      `${file}: adding annotation ${SOURCE_ANNOTATION} did not read back as written; the file is left unchanged. ` +
-        `Add "${SOURCE_ANNOTATION}: ${url}" under annotations yourself, or set link-source: false.`
+      `${file}: adding annotation ${keys} did not read back as written; the file is left unchanged. ` +
+        `Add ${keys} under annotations yourself, ${fix}.`
     )
   }
-  return result
+  return { text, added: adding.map(([key]) => key) }
 }

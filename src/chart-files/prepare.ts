@@ -7,7 +7,9 @@ import { resolveValuesFile } from '../inputs/paths.js'
 import { renderTemplate } from '../version/templates.js'
 import { updateLock } from './chart-lock.js'
 import { readChartText } from './read-text.js'
-import { linkSource, setChartVersions, SOURCE_ANNOTATION } from './chart-yaml.js'
+import { artifactHubAnnotations, type SignKey } from './artifacthub.js'
+import { CHANGELOG, readChangelog, type ChangelogSection } from './changelog.js'
+import { addAnnotations, linkSource, setChartVersions, SOURCE_ANNOTATION } from './chart-yaml.js'
 import { imageTagEdit } from './values.js'
 
 export interface Prepared extends PlannedChart {
@@ -15,6 +17,10 @@ export interface Prepared extends PlannedChart {
   chartYaml: string
   /** The repository URL added as annotation org.opencontainers.image.source; undefined when none was added. */
   linkedSource?: string
+  /** The changelog found for the chart (undefined when none), and its section of the version, when it has one. */
+  changelog: { file?: string; section?: ChangelogSection }
+  /** The Artifact Hub annotations added to Chart.yaml (those the chart did not set itself). */
+  artifactHub: string[]
   /** Chart.lock with moved in-repo versions, when there is one to move. */
   chartLock?: string
   /** values.yaml with the image tag set, when image-tag-path asks for it. */
@@ -25,15 +31,19 @@ export interface Prepared extends PlannedChart {
 
 export type ImageTagOptions = Pick<Inputs, 'imageTagPath' | 'valuesFile' | 'imageTag'>
 
-export type PrepareOptions = ImageTagOptions & {
-  /** The repository's URL for a chart that names no source (input link-source); empty adds none. */
-  sourceUrl: string
-}
+export type PrepareOptions = ImageTagOptions &
+  Pick<Inputs, 'image'> & {
+    /** The repository's URL for a chart that names no source (input link-source); empty adds none. */
+    sourceUrl: string
+    /** The key the chart is signed with, for Artifact Hub; undefined when it is not signed. */
+    signKey?: SignKey
+  }
 
 /**
  * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, the constraint on every
- * in-repo dependency whose version this release moves, since helm checks a file:// chart against it, and the
- * repository as the chart's source when it names none, which ghcr.io links the package to.
+ * in-repo dependency whose version this release moves, since helm checks a file:// chart against it, the
+ * repository as the chart's source when it names none, which ghcr.io links the package to, and Artifact Hub's
+ * annotations: the changelog's entries for the version, the image, prerelease and the signing key.
  * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
  */
 export async function prepareChart(
@@ -54,21 +64,34 @@ export async function prepareChart(
     dependencies: moved
   })
   const linked = options.sourceUrl ? linkSource(versioned, chart.file, options.sourceUrl) : undefined
-  const chartYaml = linked ?? versioned
   const linkedSource = linked === undefined ? undefined : options.sourceUrl
-  const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined
+  // Rendered only when used, as before image annotations: an image-tag nobody reads refuses nothing.
+  const usesTag = options.image !== '' || options.imageTagPath.length > 0
+  const tag = usesTag ? renderTemplate('image-tag', options.imageTag, planned.placeholders) : ''
+  const changelog = await readChangelog(chart.dir, workspace, release.version)
+  const annotations = artifactHubAnnotations({
+    changes: changelog.section?.changes ?? [],
+    image: options.image ? { name: options.image, tag } : undefined,
+    prerelease: release.prerelease !== '',
+    signKey: options.signKey
+  })
+  const { text: chartYaml, added: artifactHub } = addAnnotations(
+    linked ?? versioned,
+    chart.file,
+    annotations,
+    'or set them in the chart yourself: the action leaves annotations the chart sets alone'
+  )
+  const values = options.imageTagPath.length ? await imageTag(planned, workspace, options, tag) : undefined
   const lockFile = path.join(chart.dir, 'Chart.lock')
-  if (Object.keys(moved).length === 0 || !existsSync(lockFile)) {
-    return { ...planned, chartYaml, linkedSource, values, relock: false }
-  }
-  // Chart.lock's digest covers the dependencies only, which the annotation leaves alone.
+  const made = { ...planned, chartYaml, linkedSource, changelog, artifactHub, values }
+  if (Object.keys(moved).length === 0 || !existsSync(lockFile)) return { ...made, relock: false }
+  // Chart.lock's digest covers the dependencies only, which the annotations leave alone.
   const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved)
-  return { ...planned, chartYaml, linkedSource, chartLock, values, relock: chartLock === undefined }
+  return { ...made, chartLock, relock: chartLock === undefined }
 }
 
-async function imageTag(planned: PlannedChart, workspace: string, options: ImageTagOptions) {
+async function imageTag(planned: PlannedChart, workspace: string, options: ImageTagOptions, tag: string) {
   const file = resolveValuesFile(workspace, planned.chart.dir, options.valuesFile)
-  const tag = renderTemplate('image-tag', options.imageTag, planned.placeholders)
   return { ...(await imageTagEdit(file, options.imageTagPath, tag)), tag }
 }
 
@@ -85,10 +108,22 @@ export async function writePrepared(prepared: Prepared, imageTagPath: string[]):
   if (prepared.chartLock !== undefined) await writeFileAtomic(path.join(chart.dir, 'Chart.lock'), prepared.chartLock)
   await writeFileAtomic(chart.file, prepared.chartYaml)
   const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : ''
-  const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}`]
+  const artifactHub = prepared.artifactHub.map(key => `, ${key}`).join('')
+  const lines = [
+    `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}${artifactHub}`,
+    changelogLine(prepared)
+  ]
   if (prepared.values) {
     await writeFileAtomic(prepared.values.file, prepared.values.text)
     lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`)
   }
   return lines.join('\n')
+}
+
+/** What the log says of the chart's changelog: where its entries came from, or why there are none. */
+function changelogLine({ changelog, release }: Prepared): string {
+  const { file, section } = changelog
+  if (!file) return `No ${CHANGELOG} beside the chart or at the workspace root: no release notes or changes from one.`
+  if (!section) return `${file} has no section for ${release.version}: no release notes or changes from it.`
+  return `${file} line ${section.line}: the section for ${release.version}, ${section.changes.length} change(s).`
 }

@@ -76,10 +76,25 @@ function nextLine(source: string, offset: number): { at: number; before: string 
   return newline === -1 ? { at: source.length, before: lineBreak(source) } : { at: newline + 1, before: '' }
 }
 
-/** A plain scalar in a flow mapping must not hold , [ ] { }, which would end it; such text goes in double quotes. */
+/**
+ * A plain scalar in a flow mapping must not hold , [ ] { }, which would end it, nor span lines as a block
+ * scalar; such text goes in double quotes.
+ */
 function flowScalar(text: string): string {
   const plain = renderScalar(text, Scalar.PLAIN)
-  return /[,[\]{}]/.test(plain) ? JSON.stringify(text) : plain
+  return /[,[\]{}\n]/.test(plain) ? JSON.stringify(text) : plain
+}
+
+/**
+ * `key: value` as lines of a block mapping at `indent`: a value of several lines (an annotation that holds
+ * YAML of its own) becomes a block scalar whose lines go one `step` deeper. Never folded, so a long value
+ * stays on its line.
+ */
+function blockEntry(key: string, value: string, indent: string, step: string, eol: string): string {
+  const lines = stringify({ [key]: value }, { indent: step.length, lineWidth: 0 })
+    .trimEnd()
+    .split('\n')
+  return lines.map(line => `${indent}${line}${eol}`).join('')
 }
 
 /**
@@ -99,13 +114,14 @@ export function addEntry(
   const top = doc.contents as YAMLMap
   const eol = lineBreak(source)
   const step = ' '.repeat(indentStep(source))
-  const line = `${renderScalar(key, Scalar.PLAIN)}: ${renderScalar(value, Scalar.PLAIN)}`
   const pair = top.items.find(item => isScalar(item.key) && item.key.value === parent)
   if (!pair) {
     const end = top.range![1]
     const before = end > 0 && source[end - 1] !== '\n' ? eol : ''
     const indent = ' '.repeat(columnOf(source, top.range![0]))
-    return [{ start: end, end, text: `${before}${indent}${parent}:${eol}${indent}${step}${line}${eol}` }]
+    return [
+      { start: end, end, text: `${before}${indent}${parent}:${eol}${blockEntry(key, value, indent + step, step, eol)}` }
+    ]
   }
   const keyNode = pair.key as Scalar
   const node = pair.value
@@ -118,7 +134,7 @@ export function addEntry(
   if (isMap(node) && isScalar(node.items[0]?.key) && node.items[0].key.range) {
     const { at } = nextLine(source, keyNode.range![1])
     const indent = ' '.repeat(columnOf(source, node.items[0].key.range[0]))
-    return [{ start: at, end: at, text: `${indent}${line}${eol}` }]
+    return [{ start: at, end: at, text: blockEntry(key, value, indent, step, eol) }]
   }
   if (node === null || (isScalar(node) && node.value === null)) {
     const edits: Edit[] = []
@@ -131,7 +147,7 @@ export function addEntry(
     }
     const { at, before } = nextLine(source, (node?.range ?? keyNode.range!)[1])
     const indent = ' '.repeat(columnOf(source, keyNode.range![0])) + step
-    edits.push({ start: at, end: at, text: `${before}${indent}${line}${eol}` })
+    edits.push({ start: at, end: at, text: `${before}${blockEntry(key, value, indent, step, eol)}` })
     return edits
   }
   throw new Error(

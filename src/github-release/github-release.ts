@@ -18,6 +18,8 @@ export interface GitHubReleaseSpec {
   prerelease: boolean
   makeLatest: boolean
   charts: AttachedChart[]
+  /** The notes from the charts' changelogs, which lead the body; empty when there are none. */
+  changelog: string
 }
 
 interface Repo {
@@ -179,7 +181,7 @@ export async function createGitHubRelease(
     ...repo,
     tag_name: spec.tag,
     name: existing?.name || spec.tag,
-    body: releaseBody(spec.charts, notes),
+    body: releaseBody(spec.charts, notes, spec.changelog),
     prerelease: spec.prerelease
   }
   const release =

@@ -4,13 +4,18 @@ import type { RunContext } from '../inputs/run-context.js'
 import { logGroup } from '../log-group.js'
 import type { RunOutcome } from '../outputs/outputs.js'
 import { createGitHubRelease } from './github-release.js'
+import { changelogNotes, type ChartChangelog } from './release-body.js'
 
-/** The GitHub Release for the tag, pointing at every pushed chart; none for a dry run. Returns its URL. */
+/**
+ * The GitHub Release for the tag, pointing at every pushed chart, its notes led by the charts' changelog
+ * sections; none for a dry run. Returns its URL.
+ */
 export async function githubRelease(
   inputs: Pick<Inputs, 'push' | 'githubToken'>,
   context: Pick<RunContext, 'repository' | 'sha'>,
   run: Omit<RunOutcome, 'releaseUrl'>,
-  outcomes: Outcome[]
+  outcomes: Outcome[],
+  changelogs: ChartChangelog[]
 ): Promise<string> {
   return logGroup('GitHub Release', async log => {
     if (!inputs.push || !run.tagged) {
@@ -29,7 +34,11 @@ export async function githubRelease(
       sha: context.sha,
       prerelease: run.tagged.prerelease !== '',
       makeLatest: run.image.isLatest,
-      charts
+      charts,
+      changelog: changelogNotes(
+        changelogs,
+        outcomes.map(outcome => outcome.chartName)
+      )
     }
     return createGitHubRelease(context.repository, inputs.githubToken, spec, log)
   })
