@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { linkSource, setChartVersions } from '../../src/chart-files/chart-yaml.js'
+import { artifactHubAnnotations } from '../../src/chart-files/artifacthub.js'
+import { addAnnotations, linkSource, setChartVersions } from '../../src/chart-files/chart-yaml.js'
 import { parseChart } from '../../src/charts/chart.js'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__', 'chart-yaml')
@@ -139,5 +140,59 @@ describe('linkSource', () => {
     expect(() => linkSource('{apiVersion: v2, name: x, version: 0.1.0}\n', 'Chart.yaml', url)).toThrow(
       'Chart.yaml must be a block mapping'
     )
+  })
+})
+
+describe('addAnnotations: Artifact Hub annotations of several lines each', () => {
+  const annotationFixtures = path.join(fixtures, '..', 'chart-annotations')
+  const readAnnotations = (name: string, file: string) =>
+    readFileSync(path.join(annotationFixtures, name, file), 'utf8')
+  const annotations = artifactHubAnnotations({
+    changes: [
+      {
+        kind: 'added',
+        description: 'Admin ingress (#120).',
+        links: [{ name: '#120', url: 'https://github.com/sofatutor/llm-proxy/pull/120' }]
+      },
+      { kind: 'fixed', description: 'Quoting: "a", \'b\' and key: value' }
+    ],
+    image: { name: 'ghcr.io/sofatutor/llm-proxy', tag: 'v1.2.3-rc.1' },
+    prerelease: true,
+    signKey: { fingerprint: '8E2F0AC2A2B4C6D8E0F1A3B5C7D9E1F3A5B7C9D1', url: 'https://example.com/key.asc' }
+  })
+  const keys = annotations.map(([key]) => key)
+
+  test.each([
+    ['llm-proxy', 'no annotations: the mapping added after the last key, block scalars under it', keys],
+    ['annotations-map', 'a block mapping: first, in order, at its indentation and one step deeper', keys],
+    ['flow-map', 'a flow mapping: first, in double quotes', keys],
+    ['crlf', 'with the CRLF line breaks of the file, inside the block scalars too', keys],
+    ['own-changes', 'a chart that sets artifacthub.io/changes keeps its own', keys.slice(1)]
+  ])('%s: %s', (name, _case, added) => {
+    const source = readAnnotations(name, 'Chart.yaml')
+    const written = addAnnotations(source, `${name}/Chart.yaml`, annotations, 'or not')
+    expect(written.text).toBe(readAnnotations(name, 'expected.yaml'))
+    expect(written.added).toEqual(added)
+    const before = parse(source) as { annotations?: Record<string, string> }
+    expect(parse(written.text)).toEqual({
+      ...before,
+      annotations: { ...Object.fromEntries(annotations), ...before.annotations }
+    })
+  })
+
+  test('nothing to add leaves the text as it was', () => {
+    const source = readAnnotations('llm-proxy', 'Chart.yaml')
+    expect(addAnnotations(source, 'Chart.yaml', [], 'or not')).toEqual({ text: source, added: [] })
+  })
+
+  test('refuses annotations it cannot add to, naming the fix', () => {
+    expect(() =>
+      addAnnotations(
+        'apiVersion: v2\nname: x\nversion: 1.0.0\nannotations: [a]\n',
+        'Chart.yaml',
+        annotations.slice(2, 3),
+        'or not'
+      )
+    ).toThrow('Chart.yaml: annotations must be a mapping (one name: text per line) for artifacthub.io/prerelease')
   })
 })

@@ -100,9 +100,10 @@ export function addAnnotations(
   if (!isMap(doc.contents) || doc.contents.flow) throw new Error(`${file} must be a block mapping (one key per line).`)
   const own = doc.get('annotations', true)
   const adding = annotations.filter(([key]) => !(isMap(own) && own.has(key)))
-  // One at a time, each on the text the one before made: the first may create the annotations mapping itself.
+  // One at a time, each on the text the one before made, since the first may create the annotations mapping;
+  // last first, as each goes first in the mapping, so that they read in the order given.
   let text = source
-  for (const [key, value] of adding) {
+  for (const [key, value] of [...adding].reverse()) {
     text = applyEdits(text, addEntry(text, parseChartDocument(text, file), file, ['annotations', key], value))
   }
   // Read back whole: the splice must add the annotations and change nothing else the file says.
