@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals'
-import { chartSection, notesOf, releaseBody } from '../../src/github-release/release-body.js'
+import { changelogNotes, chartSection, notesOf, releaseBody } from '../../src/github-release/release-body.js'
 
 const START = '<!-- helm-release-action: charts -->'
 const END = '<!-- /helm-release-action: charts -->'
@@ -76,5 +76,61 @@ describe('notesOf', () => {
     const again = releaseBody([chart], notesOf(earlier))
     expect(again).toBe(`${section}\n\nNotes.\n`)
     expect(again.split(START)).toHaveLength(2)
+  })
+})
+
+describe('changelogNotes', () => {
+  const root = { file: '/w/CHANGELOG.md', line: 7, markdown: '### Fixed\n\n- Root.' }
+  const own = { file: '/w/charts/worker/CHANGELOG.md', line: 3, markdown: '### Added\n\n- Worker.' }
+  test.each([
+    ['no chart has a section', [], ['api'], ''],
+    ['one chart, its section as it is', [{ chartName: 'api', ...root }], ['api'], root.markdown],
+    [
+      'every chart shares the root changelog: once, as it is',
+      [
+        { chartName: 'api', ...root },
+        { chartName: 'worker', ...root }
+      ],
+      ['api', 'worker'],
+      root.markdown
+    ],
+    [
+      'one section for only some of the charts: under their names',
+      [{ chartName: 'worker', ...own }],
+      ['api', 'worker'],
+      `## worker\n\n${own.markdown}`
+    ],
+    [
+      'sections of their own: each under the names of its charts',
+      [
+        { chartName: 'api', ...root },
+        { chartName: 'worker', ...own },
+        { chartName: 'web', ...root }
+      ],
+      ['api', 'worker', 'web'],
+      `## api, web\n\n${root.markdown}\n\n## worker\n\n${own.markdown}`
+    ]
+  ])('%s', (_case, sections, released, notes) => {
+    expect(changelogNotes(sections, released)).toBe(notes)
+  })
+})
+
+describe('releaseBody with changelog notes', () => {
+  const CHANGELOG_START = '<!-- helm-release-action: changelog -->'
+  const CHANGELOG_END = '<!-- /helm-release-action: changelog -->'
+  const changelog = '### Fixed\n\n- It.'
+  const body = `${CHANGELOG_START}\n${changelog}\n${CHANGELOG_END}\n\n${section}\n\nGenerated.\n`
+
+  test('the changelog leads, marked; the install lines and the other notes follow', () => {
+    expect(releaseBody([chart], 'Generated.', changelog)).toBe(body)
+  })
+
+  test('a re-run replaces both sections and keeps the other notes', () => {
+    expect(notesOf(body)).toBe('Generated.')
+    expect(releaseBody([chart], notesOf(body), changelog)).toBe(body)
+  })
+
+  test('a re-run without a changelog drops the earlier one', () => {
+    expect(releaseBody([chart], notesOf(body))).toBe(`${section}\n\nGenerated.\n`)
   })
 })
