@@ -65,7 +65,7 @@ export async function prepareChart(
   })
   const linked = options.sourceUrl ? linkSource(versioned, chart.file, options.sourceUrl) : undefined
   const linkedSource = linked === undefined ? undefined : options.sourceUrl
-  // Rendered only when used, as before image annotations: an image-tag nobody reads refuses nothing.
+  // Rendered only when something uses it, so that an image-tag template nobody reads refuses nothing.
   const usesTag = options.image !== '' || options.imageTagPath.length > 0
   const tag = usesTag ? renderTemplate('image-tag', options.imageTag, planned.placeholders) : ''
   const changelog = await readChangelog(chart.dir, workspace, release.version)
