@@ -147,11 +147,8 @@ describe('failedTemplate', () => {
     'in a subchart': { lint: undefined, template: 'charts/sub/templates/cm.yaml' }
   }
 
-  test.each(errors.map(error => [error.helm, error.case, error.command, error]))(
-    'Helm %s, %s, helm %s',
-    (_helm, name, command, error) => {
-      expect(error.exitCode).toBe(name === 'execution error' && command === 'lint' ? 0 : 1)
-      expect(failedTemplate(error.output, 'app')).toBe(expected[name][command])
-    }
-  )
+  test.each(errors)('Helm $helm, $case, helm $command', error => {
+    expect(error.exitCode).toBe(error.case === 'execution error' && error.command === 'lint' ? 0 : 1)
+    expect(failedTemplate(error.output, 'app')).toBe(expected[error.case][error.command])
+  })
 })

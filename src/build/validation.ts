@@ -89,7 +89,7 @@ async function validateWith(
   }
   const documents = renderedDocuments(output, chart.meta.name)
   const problems = renderedProblems(documents, RELEASE_NAMESPACE)
-  log(`${documents.length} rendered documents checked; ${problems.length || 'no'} problems.`)
+  log(`${documents.length} document(s) rendered and checked, ${problems.length} problem(s).`)
   return problems.map(problem => `With ${valuesLabel(file)}: ${problem}`)
 }
 
