@@ -187,6 +187,52 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     }
   )
 
+  test('in a lane of several charts, the one failing validation is refused by name and nothing is pushed', async () => {
+    const namespace = 'lane'
+    const workspace = await makeWorkspace({})
+    try {
+      for (const [name, ci] of [
+        ['good', 'size: "2"\n'],
+        ['bad', 'size: null\n']
+      ]) {
+        const dir = path.join(workspace.dir, 'charts', name)
+        await mkdir(path.join(dir, 'templates'), { recursive: true })
+        await mkdir(path.join(dir, 'ci'))
+        await writeFile(path.join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`)
+        await writeFile(path.join(dir, 'values.yaml'), 'size: "1"\n')
+        await writeFile(path.join(dir, 'ci', 'test-values.yaml'), ci)
+        await writeFile(path.join(dir, 'templates', 'configmap.yaml'), CONFIGMAP)
+      }
+      const result = await runAction({
+        workspace: workspace.dir,
+        helm,
+        inputs: { ...registry.inputs(namespace), charts: 'charts/*', parallel: '1' }
+      })
+
+      expect(result.code).toBe(1)
+      expect(errors(result)).toEqual([
+        expect.stringMatching(
+          /^bad: Validation failed:\nWith "ci\/test-values\.yaml" \(template "templates\/configmap\.yaml"\)/
+        ),
+        '1 of 2 charts did not build (bad); nothing was pushed.'
+      ])
+      expect(
+        JSON.parse(result.outputs.charts).map((chart: { name: string; error: string }) => [
+          chart.name,
+          Boolean(chart.error)
+        ])
+      ).toEqual([
+        ['bad', true],
+        ['good', false]
+      ])
+      // One helm lint and one helm package for both charts: the lane stays batched.
+      expect(result.stdout).toContain(`$ helm lint ${workspace.dir}/charts/bad ${workspace.dir}/charts/good\n`)
+      expect(await published(namespace)).toEqual([])
+    } finally {
+      await workspace.remove()
+    }
+  })
+
   test('values file names that carry workflow commands stay text; one helm cannot take is refused by name', async () => {
     const workspace = await chartWorkspace({
       'values.yaml': 'size: "1"\n',

@@ -101,7 +101,7 @@ function validateInTurn(
 
 /**
  * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
- * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
+ * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation. When either call fails, each chart is linted
  * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
  * and each chart is owed its own outcome and error. A single chart is built alone from the start.
  */
