@@ -45,6 +45,7 @@ const chart = (name: string, dependencies: string[]): Chart => ({
     name,
     version: '0.1.0',
     appVersion: '',
+    library: false,
     dependencies: dependencies.map(dep => ({ name: dep, version: '0.1.0', repository: `file://../${dep}` }))
   }
 })

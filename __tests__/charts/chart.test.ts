@@ -13,6 +13,7 @@ describe('parseChart', () => {
       name: 'gateway',
       version: '0.1.0',
       appVersion: '0.1.0',
+      library: false,
       dependencies: [{ name: 'common', version: '0.1.0', repository: 'file://../common' }]
     })
   })
@@ -23,7 +24,9 @@ describe('parseChart', () => {
     ['version: 0x1F', { version: '0x1F' }],
     ['version: "1.0"', { version: '1.0' }],
     ['version: ~', { version: '' }],
-    ['appVersion: 2.10', { appVersion: '2.10' }]
+    ['appVersion: 2.10', { appVersion: '2.10' }],
+    ['type: library', { library: true }],
+    ['type: application', { library: false }]
   ])('%s is read as the file spells it', (line, expected) => {
     expect(parseChart(`apiVersion: v2\nname: x\n${line}\n`, 'Chart.yaml')).toMatchObject(expected)
   })

@@ -74,6 +74,7 @@ describe('inRepoDependencies', () => {
       name,
       version: '0.1.0',
       appVersion: '',
+      library: false,
       dependencies: repositories.map((repository, index) => ({ name: `d${index}`, version: '1', repository }))
     }
   })

@@ -9,6 +9,7 @@ import { addRepositories } from './repositories.js'
 import { scheduleLevels } from './schedule.js'
 import type { SourceDate } from './source-date.js'
 import { stampCharts } from './stamp.js'
+import { validateChart, type ValidationOptions } from './validation.js'
 
 /** One chart of the run: made here when it is built, completed by the registry step when it is published. */
 export interface Outcome {
@@ -38,7 +39,7 @@ export function installCommand(outcome: Outcome): string {
   return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`
 }
 
-export type BuildOptions = Pick<Inputs, 'parallel' | 'lintStrict'>
+export type BuildOptions = Pick<Inputs, 'parallel'> & ValidationOptions
 
 const packagePath = ({ chart, release }: Prepared, destination: string) =>
   path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
@@ -54,43 +55,78 @@ async function buildDependencies(helm: Helm, prepared: Prepared, log: Log): Prom
   }
 }
 
-/** Lint and package of one chart side by side (they read the same files and write nothing into the chart). */
-async function lintAndPackage(helm: Helm, prepared: Prepared, lintStrict: boolean, destination: string, log: Log) {
+/**
+ * Lint and package of one chart side by side (they read the same files and write nothing into the chart), with
+ * its validation (started by the lane); the first failure of the three is the chart's.
+ */
+async function lintAndPackage(
+  helm: Helm,
+  prepared: Prepared,
+  checks: ValidationOptions,
+  destination: string,
+  log: Log,
+  validated: Promise<void>
+) {
   const results = await Promise.allSettled([
-    helm.lint([prepared.chart.dir], lintStrict),
+    helm.lint([prepared.chart.dir], checks.lintStrict, { kubeVersion: checks.kubeVersion }),
     helm.packageCharts([prepared.chart.dir], destination)
   ])
   for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
-  for (const result of results) if (result.status === 'rejected') throw result.reason
+  for (const result of [...results, ...(await Promise.allSettled([validated]))])
+    if (result.status === 'rejected') throw result.reason
   return packagePath(prepared, destination)
 }
 
 /**
+ * The ready charts' validations (validateChart), one after the other beside the lane's lint and package: the
+ * lane is one of the `parallel` places, and each render is a helm process of its own.
+ */
+function validateInTurn(
+  helm: Helm,
+  lane: Prepared[],
+  ready: number[],
+  checks: ValidationOptions,
+  logs: Log[]
+): Map<number, Promise<void>> {
+  let previous: Promise<unknown> = Promise.resolve()
+  return new Map(
+    ready.map(index => {
+      const validated = previous.then(() => validateChart(helm, lane[index].chart, checks, logs[index]))
+      // Awaited with the chart's lint and package; until then a failure must not count as unhandled.
+      previous = validated.catch(() => undefined)
+      return [index, validated]
+    })
+  )
+}
+
+/**
  * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
- * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
+ * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation. When either call fails, each chart is linted
  * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
  * and each chart is owed its own outcome and error. A single chart is built alone from the start.
  */
 async function buildTogether(
   helm: Helm,
   lane: Prepared[],
-  lintStrict: boolean,
+  checks: ValidationOptions,
   destination: string,
   logs: Log[]
 ): Promise<PromiseSettledResult<string>[]> {
   const results: PromiseSettledResult<string>[] = []
-  const alone = async (index: number) => {
-    results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(
-      value => ({ status: 'fulfilled', value }),
-      (reason: unknown) => ({ status: 'rejected', reason })
-    )
-  }
   const ready: number[] = []
   // One after the other: the lane is one of the `parallel` places.
   for (const [index, prepared] of lane.entries()) {
     await buildDependencies(helm, prepared, logs[index]).then(
       () => ready.push(index),
       (reason: unknown) => (results[index] = { status: 'rejected', reason })
+    )
+  }
+  const validations = validateInTurn(helm, lane, ready, checks, logs)
+  const alone = async (index: number) => {
+    const validated = validations.get(index)!
+    results[index] = await lintAndPackage(helm, lane[index], checks, destination, logs[index], validated).then(
+      value => ({ status: 'fulfilled', value }),
+      (reason: unknown) => ({ status: 'rejected', reason })
     )
   }
   if (ready.length === 1) await alone(ready[0])
@@ -101,16 +137,20 @@ async function buildTogether(
   }))
   const dirs = charts.map(chart => chart.dir)
   const [lint, packaged] = await Promise.allSettled([
-    helm.lint(dirs, lintStrict),
+    helm.lint(dirs, checks.lintStrict, { kubeVersion: checks.kubeVersion }),
     helm.packageCharts(dirs, destination)
   ])
   if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
     const lints = lintTranscripts(lint.value, charts)
     const packages = packageTranscripts(packaged.value, charts)
+    const validated = await Promise.allSettled(ready.map(index => validations.get(index)!))
     ready.forEach((index, part) => {
       logs[index](lints[part])
       logs[index](packages[part])
-      results[index] = { status: 'fulfilled', value: charts[part].packagePath }
+      results[index] =
+        validated[part].status === 'rejected'
+          ? validated[part]
+          : { status: 'fulfilled', value: charts[part].packagePath }
     })
     return results
   }
@@ -127,10 +167,10 @@ async function buildTogether(
 }
 
 /** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
-async function buildLane(helm: Helm, lane: Prepared[], lintStrict: boolean, destination: string) {
+async function buildLane(helm: Helm, lane: Prepared[], checks: ValidationOptions, destination: string) {
   const lines = lane.map((): string[] => [])
   const logs = lines.map(held => (text: string) => void held.push(text))
-  const built = buildTogether(helm, lane, lintStrict, destination, logs)
+  const built = buildTogether(helm, lane, checks, destination, logs)
   return Promise.allSettled(
     lane.map(({ chart }, index) =>
       logGroup(`${chart.meta.name}: build`, async log => {
@@ -178,7 +218,7 @@ export async function buildAll(
       buildLane(
         helm,
         names.map(name => byName.get(name)!),
-        options.lintStrict,
+        options,
         destination
       )
   )

@@ -15,6 +15,8 @@ export interface ChartMeta {
   name: string
   version: string
   appVersion: string
+  /** `type: library`: helm lints and packages such a chart but renders nothing of it. */
+  library: boolean
   dependencies: Dependency[]
 }
 
@@ -68,6 +70,7 @@ export function parseChart(source: string, file: string): ChartMeta {
     name,
     version: stringField(doc, 'version'),
     appVersion: stringField(doc, 'appVersion'),
+    library: stringField(doc, 'type') === 'library',
     dependencies: parseDependencies(doc, file)
   }
 }

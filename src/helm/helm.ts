@@ -11,6 +11,20 @@ export interface HelmResult {
   stderr: string
 }
 
+/** What a chart is checked with beside its own values.yaml: helm lint and helm template take the same. */
+export interface ChartValues {
+  /** Values files laid over the chart's defaults, in order. */
+  valuesFiles?: string[]
+  /** The Kubernetes version to check against; empty: helm's default. */
+  kubeVersion?: string
+}
+
+// `--flag=value`: a values file's name may start with a dash.
+const valuesArgs = ({ valuesFiles = [], kubeVersion = '' }: ChartValues): string[] => [
+  ...valuesFiles.map(file => `--values=${file}`),
+  ...(kubeVersion ? [`--kube-version=${kubeVersion}`] : [])
+]
+
 export interface RunOptions {
   /** Written to helm's stdin: how passwords reach helm without touching argv. */
   stdin?: string
@@ -133,9 +147,14 @@ export class Helm {
     return { ...result, digest, name: field('name'), version: field('version') }
   }
 
-  /** Lints each of the charts; fails when any of them fails, after linting all of them. */
-  lint(chartDirs: string[], strict: boolean): Promise<HelmResult> {
-    return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : [])])
+  /** Lints each of the charts (with the same values); fails when any of them fails, after linting all of them. */
+  lint(chartDirs: string[], strict: boolean, values: ChartValues = {}): Promise<HelmResult> {
+    return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : []), ...valuesArgs(values)])
+  }
+
+  /** The chart's manifests as `helm install` would send them, hooks and tests included, each after `# Source:`. */
+  template(chartDir: string, releaseName: string, namespace: string, values: ChartValues): Promise<HelmResult> {
+    return this.run(['template', releaseName, chartDir, '--namespace', namespace, ...valuesArgs(values)])
   }
 
   repoAdd(name: string, url: string): Promise<HelmResult> {
