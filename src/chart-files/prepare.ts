@@ -5,6 +5,7 @@ import type { PlannedChart } from '../charts/plan.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { resolveValuesFile } from '../inputs/paths.js'
 import { renderTemplate } from '../version/templates.js'
+import { readArtifactHubRepo, type ArtifactHubRepo } from './artifacthub-repo.js'
 import { updateLock } from './chart-lock.js'
 import { readChartText } from './read-text.js'
 import { linkSource, setChartVersions, SOURCE_ANNOTATION } from './chart-yaml.js'
@@ -21,6 +22,8 @@ export interface Prepared extends PlannedChart {
   values?: { file: string; text: string; tag: string }
   /** Set when Chart.lock pins a moved in-repo chart and cannot be moved in place: helm regenerates it. */
   relock: boolean
+  /** artifacthub-repo.yml beside Chart.yaml, checked; pushed beside the chart when the run publishes it. */
+  artifactHub?: ArtifactHubRepo
 }
 
 export type ImageTagOptions = Pick<Inputs, 'imageTagPath' | 'valuesFile' | 'imageTag'>
@@ -57,13 +60,15 @@ export async function prepareChart(
   const chartYaml = linked ?? versioned
   const linkedSource = linked === undefined ? undefined : options.sourceUrl
   const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined
+  // Checked with push: false too, so that a pull request's dry run refuses what the tag's run would.
+  const artifactHub = await readArtifactHubRepo(chart.dir)
   const lockFile = path.join(chart.dir, 'Chart.lock')
   if (Object.keys(moved).length === 0 || !existsSync(lockFile)) {
-    return { ...planned, chartYaml, linkedSource, values, relock: false }
+    return { ...planned, chartYaml, linkedSource, values, relock: false, artifactHub }
   }
   // Chart.lock's digest covers the dependencies only, which the annotation leaves alone.
   const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved)
-  return { ...planned, chartYaml, linkedSource, chartLock, values, relock: chartLock === undefined }
+  return { ...planned, chartYaml, linkedSource, chartLock, values, relock: chartLock === undefined, artifactHub }
 }
 
 async function imageTag(planned: PlannedChart, workspace: string, options: ImageTagOptions) {
