@@ -99,11 +99,12 @@ async function buildAndPublish(
   sourceDate: SourceDate
 ): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
-  const targets = charts.map(({ chart, release }) => ({
+  const targets = charts.map(({ chart, release, artifactHub }) => ({
     chartName: chart.meta.name,
     version: release.version,
     tag: release.tag,
-    location: locateChart(registry, chart.meta.name, release.version)
+    location: locateChart(registry, chart.meta.name, release.version),
+    artifactHub
   }))
   printInert(
     targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n')

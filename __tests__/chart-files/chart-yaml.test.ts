@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { artifactHubAnnotations } from '../../src/chart-files/artifacthub.js'
+import { artifactHubAnnotations } from '../../src/chart-files/artifacthub-annotations.js'
 import { addAnnotations, linkSource, setChartVersions } from '../../src/chart-files/chart-yaml.js'
 import { parseChart } from '../../src/charts/chart.js'
 

@@ -98,7 +98,7 @@ describe('prepareChart: Artifact Hub annotations', () => {
     if (changelog) await writeFile(path.join(workspace, 'CHANGELOG.md'), changelog)
     const prepared = await prepare(prerelease, extra)
     expect(annotationsOf(prepared.chartYaml)).toEqual(annotations)
-    expect(prepared.artifactHub).toEqual(Object.keys(annotations ?? {}))
+    expect(prepared.annotationsAdded).toEqual(Object.keys(annotations ?? {}))
     expect(prepared.changelog.section?.line).toBe(changelog ? 1 : undefined)
   })
 

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
-import { imageOutputs, versionOutputs } from '../../src/outputs/outputs.js'
+import type { Outcome } from '../../src/build/build.js'
+import { chartOutputs, chartsOutput, imageOutputs, versionOutputs } from '../../src/outputs/outputs.js'
+import { locateChart, parseRegistry } from '../../src/registry/reference.js'
 import { resolveRelease } from '../../src/version/version.js'
 
 describe('versionOutputs', () => {
@@ -63,5 +65,38 @@ describe('imageOutputs', () => {
       'docker-tags': 'a:v1\na:sha-5114f85',
       'docker-labels': 'x=1\ny=2'
     })
+  })
+})
+
+describe('chart-repository: the chart URL without oci:// and without a tag, an attestation’s subject-name', () => {
+  const outcome = (registry: string, name: string, version: string): Outcome => ({
+    chartName: name,
+    version,
+    tag: `v${version}`,
+    appVersion: version,
+    packagePath: `/tmp/${name}-${version}.tgz`,
+    location: locateChart(parseRegistry(registry, [name]), name, version),
+    digest: `sha256:${'a'.repeat(64)}`,
+    pushed: true
+  })
+
+  test.each([
+    ['oci://ghcr.io/sofatutor', 'llm-proxy', '1.2.3', 'ghcr.io/sofatutor/llm-proxy'],
+    ['ghcr.io/SofaTutor/', 'llm-proxy', '1.2.3', 'ghcr.io/sofatutor/llm-proxy'],
+    [
+      'oci://registry.example.com:5000/team/charts',
+      'api',
+      '2.0.0-rc.1+build.5',
+      'registry.example.com:5000/team/charts/api'
+    ],
+    ['oci://127.0.0.1:5001', 'worker', '0.1.0', '127.0.0.1:5001/worker']
+  ])('registry %s, chart %s %s: %s', (registry, name, version, repository) => {
+    const released = outcome(registry, name, version)
+    expect(chartOutputs(released)).toMatchObject({
+      'chart-repository': repository,
+      'chart-url': `oci://${repository}`,
+      'chart-ref': `${repository}:${version.replace('+', '_')}`
+    })
+    expect(JSON.parse(chartsOutput([released]))).toMatchObject([{ 'chart-repository': repository }])
   })
 })

@@ -223,6 +223,101 @@ describe.each(['token', 'htpasswd'] as const)('the registry with %s auth', auth 
     })
   })
 
+  describe('push', () => {
+    const ARTIFACT = `public/${CHART}-push`
+    const EMPTY = Buffer.alloc(0)
+    /** An Artifact Hub metadata manifest over `config` and `layer`, as oras push makes it. */
+    const artifact = (layer: Buffer) =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.cncf.artifacthub.config.v1+yaml', digest: sha256(EMPTY), size: 0 },
+          layers: [
+            {
+              mediaType: 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml',
+              digest: sha256(layer),
+              size: layer.length
+            }
+          ]
+        })
+      )
+    let store: Stub
+    beforeAll(async () => {
+      store = await stub((_request, response) => response.writeHead(201).end())
+    })
+    afterAll(async () => store?.stop())
+
+    test('blobs uploaded in one piece and a manifest put under a tag, read back from the registry', async () => {
+      const layer = Buffer.from(`repositoryID: ${auth}-${Date.now()}\n`)
+      const registryClient = client()
+      expect(await registryClient.hasBlob(ARTIFACT, sha256(layer))).toBe(false)
+      expect(await registryClient.pushBlob(ARTIFACT, EMPTY)).toBe(sha256(EMPTY))
+      expect(await registryClient.pushBlob(ARTIFACT, layer)).toBe(sha256(layer))
+      const manifest = artifact(layer)
+      expect(await registryClient.pushManifest(ARTIFACT, 'artifacthub.io', manifest)).toBe(sha256(manifest))
+
+      if (auth === 'token') {
+        expect(new Set(registry.tokens!.requests.map(request => request.scopes.join(' ')))).toEqual(
+          new Set([`repository:${ARTIFACT}:pull,push`])
+        )
+      }
+
+      expect(await registry.manifestDigest(ARTIFACT, 'artifacthub.io')).toBe(sha256(manifest))
+      expect(await registry.chartLayer(ARTIFACT, 'artifacthub.io')).toEqual(layer)
+      const uploads = proxy.requests.filter(line => !line.endsWith('-> 401') && !line.startsWith('HEAD'))
+      // The registry's Location carries a query of its own (_state), which the digest is added to.
+      expect(uploads).toEqual([
+        `POST /v2/${ARTIFACT}/blobs/uploads/`,
+        expect.stringMatching(
+          new RegExp(
+            `^PUT /v2/${ARTIFACT}/blobs/uploads/[^?]+\\?_state=[^&]+&digest=${encodeURIComponent(sha256(EMPTY))}$`
+          )
+        ),
+        `POST /v2/${ARTIFACT}/blobs/uploads/`,
+        expect.stringMatching(
+          new RegExp(`^PUT /v2/${ARTIFACT}/blobs/uploads/[^?]+\\?.*&digest=${encodeURIComponent(sha256(layer))}$`)
+        ),
+        `PUT /v2/${ARTIFACT}/manifests/artifacthub.io`
+      ])
+      proxy.inject()
+      expect(await registryClient.hasBlob(ARTIFACT, sha256(layer))).toBe(true)
+      expect(await registryClient.pushBlob(ARTIFACT, layer)).toBe(sha256(layer))
+      // Held already: asked for, not uploaded again.
+      expect(proxy.requests).toEqual(Array(2).fill(`HEAD /v2/${ARTIFACT}/blobs/${sha256(layer)}`))
+    })
+
+    test('an upload Location on another origin is refused, and nothing goes there', async () => {
+      proxy.inject({ method: 'POST', path: /\/blobs\/uploads\/$/, location: store.host })
+      const layer = Buffer.from(`elsewhere ${auth} ${Date.now()}`)
+      const error = await failure(client().pushBlob(ARTIFACT, layer))
+      expect(error).toMatchObject({ kind: 'other', status: 202 })
+      expect(error.message).toBe(
+        `POST ${proxy.host}/v2/${ARTIFACT}/blobs/uploads/: HTTP 202 sending the upload to "http://${store.host}", ` +
+          `another origin than http://${proxy.host}: refused`
+      )
+      expect(store.requests).toEqual([])
+    })
+
+    test.each([
+      ['POST', /\/blobs\/uploads\/$/, 429, 'throttled'],
+      ['PUT', /\/blobs\/uploads\/./, 503, 'server'],
+      ['PUT', /\/manifests\//, 403, 'denied']
+    ] as const)('HTTP %s answered %i is %s', async (method, path, status, kind) => {
+      proxy.inject({ method, path, status })
+      const layer = Buffer.from(`${method} ${status} ${auth} ${Date.now()}`)
+      const push = async () => {
+        const registryClient = client()
+        await registryClient.pushBlob(ARTIFACT, EMPTY)
+        await registryClient.pushBlob(ARTIFACT, layer)
+        await registryClient.pushManifest(ARTIFACT, 'artifacthub.io', artifact(layer))
+      }
+      const error = await failure(push())
+      expect(error).toMatchObject({ kind, status })
+      expect(error.message).toMatch(new RegExp(`^${method} ${proxy.host}/v2/${ARTIFACT}/.*: HTTP ${status} `))
+    })
+  })
+
   test.each([
     [503, 'server'],
     [500, 'server'],
@@ -487,6 +582,48 @@ describe('a registry that sends odd answers (stub)', () => {
     const error = await failure(client().manifest('team/chart', '1.0.0'))
     expect(error).toMatchObject({ kind: 'other', status: 200 })
     expect(error.message).toBe(`GET ${server.host}/v2/team/chart/manifests/1.0.0: ${why}`)
+  })
+
+  test('an upload to a relative Location keeps its query; a Docker-Content-Digest naming other bytes is refused', async () => {
+    const bytes = Buffer.from('metadata')
+    const received: string[] = []
+    handle = (request, response) => {
+      const chunks: Buffer[] = []
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        received.push(
+          `${request.method} ${request.url} ${request.headers['content-type'] ?? ''} ${Buffer.concat(chunks)}`
+        )
+        if (request.method === 'HEAD') response.writeHead(404).end()
+        else if (request.method === 'POST') response.writeHead(202, { location: '/upload/1?state=a%2Fb' }).end()
+        else response.writeHead(201, { 'docker-content-digest': MISSING_DIGEST }).end()
+      })
+    }
+    const blob = await failure(client().pushBlob('team/chart', bytes))
+    expect(received).toEqual([
+      `HEAD /v2/team/chart/blobs/${sha256(bytes)}  `,
+      'POST /v2/team/chart/blobs/uploads/  ',
+      `PUT /upload/1?state=a%2Fb&digest=${encodeURIComponent(sha256(bytes))} application/octet-stream metadata`
+    ])
+    expect(blob.message).toBe(
+      `PUT ${server.host}/upload/1: HTTP 201 naming the blob ${MISSING_DIGEST}, not ${sha256(bytes)} of the bytes sent`
+    )
+    const manifest = await failure(client().pushManifest('team/chart', 'artifacthub.io', manifestBody))
+    expect(manifest.message).toBe(
+      `PUT ${server.host}/v2/team/chart/manifests/artifacthub.io: HTTP 201 naming the manifest ${MISSING_DIGEST}, ` +
+        `not ${sha256(manifestBody)} of the bytes sent`
+    )
+    expect(received.at(-1)).toBe(
+      `PUT /v2/team/chart/manifests/artifacthub.io application/vnd.oci.image.manifest.v1+json ${manifestBody}`
+    )
+  })
+
+  test('a POST without a Location is refused', async () => {
+    handle = (request, response) => response.writeHead(request.method === 'HEAD' ? 404 : 202).end()
+    const error = await failure(client().pushBlob('team/chart', Buffer.from('x')))
+    expect(error.message).toBe(
+      `POST ${server.host}/v2/team/chart/blobs/uploads/: HTTP 202 without a Location header to upload to`
+    )
   })
 
   test('a manifest by digest must hash to that digest', async () => {

@@ -25,7 +25,7 @@ const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update
 /** What the stand-in for helm answers, so that an answer shows which reader gave it. */
 const HELM_DIGEST = sha256('what helm says')
 
-type Method = 'checkCredentials' | 'lookUp' | 'inspect' | 'download' | 'isPublic'
+type Method = 'checkCredentials' | 'lookUp' | 'inspect' | 'download' | 'isPublic' | 'syncMetadata'
 
 const locationAt = (host: string, namespace: string, version = VERSION): ChartLocation =>
   locateChart({ host, namespace, url: `oci://${host}/${namespace}` }, CHART, version)
@@ -43,6 +43,8 @@ function call(reader: RegistryReader, method: Method, location: ChartLocation, f
       return reader.download(location, VERSION, HELM_DIGEST, file)
     case 'isPublic':
       return reader.isPublic(location, HELM_DIGEST)
+    case 'syncMetadata':
+      return reader.syncMetadata(location, { file: 'artifacthub-repo.yml', bytes: Buffer.from('ignore: []\n') })
   }
 }
 
@@ -52,7 +54,9 @@ const HELM_ANSWERS: Record<Method, unknown> = {
   lookUp: { digest: HELM_DIGEST },
   inspect: { digest: HELM_DIGEST, name: CHART, version: VERSION },
   download: undefined,
-  isPublic: undefined
+  isPublic: undefined,
+  // helm's reader cannot push the metadata: the registry step warns.
+  syncMetadata: undefined
 }
 
 function standInForHelm(fail?: Error) {
@@ -70,7 +74,8 @@ function standInForHelm(fail?: Error) {
     lookUp: answer('lookUp'),
     inspect: answer('inspect'),
     download: answer('download'),
-    isPublic: answer('isPublic')
+    isPublic: answer('isPublic'),
+    syncMetadata: answer('syncMetadata')
   }
   return { reader, calls }
 }
@@ -141,7 +146,7 @@ describe('readerFor', () => {
     )
     return { reader, helmCalls: helm.calls, made, onSwitch }
   }
-  const METHODS: Method[] = ['checkCredentials', 'lookUp', 'inspect', 'download', 'isPublic']
+  const METHODS: Method[] = ['checkCredentials', 'lookUp', 'inspect', 'download', 'isPublic', 'syncMetadata']
   const NEGOTIATE_SWITCH =
     'The registry asks for "Negotiate" authentication, which only helm speaks: helm reads the registry.'
 

@@ -5,9 +5,10 @@ import type { PlannedChart } from '../charts/plan.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { resolveValuesFile } from '../inputs/paths.js'
 import { renderTemplate } from '../version/templates.js'
+import { readArtifactHubRepo, type ArtifactHubRepo } from './artifacthub-repo.js'
 import { updateLock } from './chart-lock.js'
 import { readChartText } from './read-text.js'
-import { artifactHubAnnotations, type SignKey } from './artifacthub.js'
+import { artifactHubAnnotations, type SignKey } from './artifacthub-annotations.js'
 import { CHANGELOG, readChangelog, type ChangelogSection } from './changelog.js'
 import { addAnnotations, linkSource, setChartVersions, SOURCE_ANNOTATION } from './chart-yaml.js'
 import { imageTagEdit } from './values.js'
@@ -20,13 +21,15 @@ export interface Prepared extends PlannedChart {
   /** The changelog found for the chart (undefined when none), and its section of the version, when it has one. */
   changelog: { file?: string; section?: ChangelogSection }
   /** The Artifact Hub annotations added to Chart.yaml (those the chart did not set itself). */
-  artifactHub: string[]
+  annotationsAdded: string[]
   /** Chart.lock with moved in-repo versions, when there is one to move. */
   chartLock?: string
   /** values.yaml with the image tag set, when image-tag-path asks for it. */
   values?: { file: string; text: string; tag: string }
   /** Set when Chart.lock pins a moved in-repo chart and cannot be moved in place: helm regenerates it. */
   relock: boolean
+  /** artifacthub-repo.yml beside Chart.yaml, checked; pushed beside the chart when the run publishes it. */
+  artifactHub?: ArtifactHubRepo
 }
 
 export type ImageTagOptions = Pick<Inputs, 'imageTagPath' | 'valuesFile' | 'imageTag'>
@@ -75,15 +78,17 @@ export async function prepareChart(
     prerelease: release.prerelease !== '',
     signKey: options.signKey
   })
-  const { text: chartYaml, added: artifactHub } = addAnnotations(
+  const { text: chartYaml, added: annotationsAdded } = addAnnotations(
     linked ?? versioned,
     chart.file,
     annotations,
     'or set them in the chart yourself: the action leaves annotations the chart sets alone'
   )
   const values = options.imageTagPath.length ? await imageTag(planned, workspace, options, tag) : undefined
+  // Checked with push: false too, so that a pull request's dry run refuses what the tag's run would.
+  const artifactHub = await readArtifactHubRepo(chart.dir)
   const lockFile = path.join(chart.dir, 'Chart.lock')
-  const made = { ...planned, chartYaml, linkedSource, changelog, artifactHub, values }
+  const made = { ...planned, chartYaml, linkedSource, changelog, annotationsAdded, values, artifactHub }
   if (Object.keys(moved).length === 0 || !existsSync(lockFile)) return { ...made, relock: false }
   // Chart.lock's digest covers the dependencies only, which the annotations leave alone.
   const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved)
@@ -108,9 +113,9 @@ export async function writePrepared(prepared: Prepared, imageTagPath: string[]):
   if (prepared.chartLock !== undefined) await writeFileAtomic(path.join(chart.dir, 'Chart.lock'), prepared.chartLock)
   await writeFileAtomic(chart.file, prepared.chartYaml)
   const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : ''
-  const artifactHub = prepared.artifactHub.map(key => `, ${key}`).join('')
+  const annotations = prepared.annotationsAdded.map(key => `, ${key}`).join('')
   const lines = [
-    `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}${artifactHub}`,
+    `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}${annotations}`,
     changelogLine(prepared)
   ]
   if (prepared.values) {

@@ -1,16 +1,18 @@
 /**
- * A small client of the OCI distribution API for reading a registry: log-in check, manifests and blobs, with
- * the registry's token (Bearer) or Basic authentication. It neither retries (the caller's retry policy does) nor
- * logs; every failure is a RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
+ * A small client of the OCI distribution API: log-in check, manifests and blobs read, and what a push of a small
+ * artifact needs (blobs uploaded in one piece, a manifest put under a tag), with the registry's token (Bearer) or
+ * Basic authentication. It neither retries (the caller's retry policy does) nor logs; every failure is a
+ * RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
  */
 import { isScheme, MalformedChallengeError, parseChallenges, type Challenge } from './auth-challenge.js'
-import { get, RegistryHttpError, statusFailure, registryErrors, type HttpResponse } from './http.js'
+import { RegistryHttpError, send, statusFailure, registryErrors, type HttpResponse, type SendOptions } from './http.js'
 import {
   DIGEST,
   digestOf,
   ManifestError,
   MANIFEST_TYPES,
   matchesDigest,
+  OCI_MANIFEST,
   parseManifest,
   type Manifest
 } from './manifest.js'
@@ -97,7 +99,7 @@ export class RegistryClient {
    */
   async checkCredentials(repository: string, actions: string[]): Promise<void> {
     const scope = repositoryScope(repository, actions)
-    const response = await this.send('/v2/', scope, undefined, MAX_BASE_BYTES)
+    const response = await this.request(new URL('/v2/', this.origin), scope, { maxBytes: MAX_BASE_BYTES })
     if (response.status !== 200) throw statusFailure(response)
   }
 
@@ -112,12 +114,10 @@ export class RegistryClient {
     if (!byDigest && !TAG.test(reference)) {
       throw new RegistryHttpError('invalid-reference', `${show(reference)} is neither a tag nor a sha256/sha512 digest`)
     }
-    const response = await this.send(
-      `/v2/${repository}/manifests/${reference}`,
-      scope,
-      MANIFEST_TYPES.join(', '),
-      MAX_MANIFEST_BYTES
-    )
+    const response = await this.request(this.url(`/v2/${repository}/manifests/${reference}`), scope, {
+      accept: MANIFEST_TYPES.join(', '),
+      maxBytes: MAX_MANIFEST_BYTES
+    })
     if (response.status === 404 && this.isCleanMiss(response)) return undefined
     if (response.status !== 200) throw statusFailure(response)
     try {
@@ -138,7 +138,7 @@ export class RegistryClient {
     const scope = repositoryScope(repository, ['pull'])
     if (!DIGEST.test(digest))
       throw new RegistryHttpError('invalid-reference', `${show(digest)} is not a sha256/sha512 digest`)
-    const response = await this.send(`/v2/${repository}/blobs/${digest}`, scope, undefined, maxBytes)
+    const response = await this.request(this.url(`/v2/${repository}/blobs/${digest}`), scope, { maxBytes })
     if (response.status !== 200) throw statusFailure(response)
     if (!matchesDigest(response.body, digest)) {
       const actual = digestOf(response.body, digest.slice(0, digest.indexOf(':')))
@@ -151,9 +151,104 @@ export class RegistryClient {
     return response.body
   }
 
+  /** HEAD a blob: whether the repository holds it (a 404 from the registry itself: it does not). */
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    const scope = repositoryScope(repository, ['pull', 'push'])
+    if (!DIGEST.test(digest))
+      throw new RegistryHttpError('invalid-reference', `${show(digest)} is not a sha256/sha512 digest`)
+    const path = `/v2/${repository}/blobs/${digest}`
+    const response = await this.request(this.url(path), scope, { method: 'HEAD', maxBytes: 0 })
+    if (response.status === 200) return true
+    if (response.status === 404 && response.url.origin === this.origin) return false
+    throw statusFailure(response)
+  }
+
+  /**
+   * Uploads `bytes` as a blob of `repository` unless it holds them already: a monolithic upload (distribution
+   * spec, "Pushing a blob monolithically": POST to open the upload, PUT the bytes with their digest to the
+   * Location it answers). Returns the blob's sha256 digest.
+   */
+  async pushBlob(repository: string, bytes: Buffer): Promise<string> {
+    const digest = digestOf(bytes)
+    if (await this.hasBlob(repository, digest)) return digest
+    const scope = repositoryScope(repository, ['pull', 'push'])
+    const opened = await this.request(this.url(`/v2/${repository}/blobs/uploads/`), scope, {
+      method: 'POST',
+      maxBytes: MAX_BASE_BYTES
+    })
+    if (opened.status !== 202) throw statusFailure(opened)
+    const upload = this.uploadLocation(opened)
+    upload.searchParams.append('digest', digest)
+    const put = await this.request(upload, scope, {
+      method: 'PUT',
+      body: { bytes, contentType: 'application/octet-stream' },
+      maxBytes: MAX_BASE_BYTES
+    })
+    if (put.status !== 201) throw statusFailure(put)
+    this.checkDigest(put, digest, 'blob')
+    return digest
+  }
+
+  /**
+   * PUT an OCI image manifest under `tag`; returns its digest, the sha256 of the bytes sent, which the registry's
+   * Docker-Content-Digest must name when it sends one. The blobs it names must be pushed first.
+   */
+  async pushManifest(repository: string, tag: string, bytes: Buffer): Promise<string> {
+    const scope = repositoryScope(repository, ['pull', 'push'])
+    if (!TAG.test(tag)) throw new RegistryHttpError('invalid-reference', `${show(tag)} is not a tag`)
+    const response = await this.request(this.url(`/v2/${repository}/manifests/${tag}`), scope, {
+      method: 'PUT',
+      body: { bytes, contentType: OCI_MANIFEST },
+      maxBytes: MAX_BASE_BYTES
+    })
+    if (response.status !== 201) throw statusFailure(response)
+    const digest = digestOf(bytes)
+    this.checkDigest(response, digest, 'manifest')
+    return digest
+  }
+
   /** The same registry without credentials (for "is it public?"), with a token cache of its own. */
   anonymous(): RegistryClient {
     return new RegistryClient({ ...this.options, credentials: undefined })
+  }
+
+  /** A path of the registry's API (repository names and references are checked before they get here). */
+  private url(path: string): URL {
+    return new URL(path, this.origin)
+  }
+
+  /**
+   * Where the registry takes an upload's bytes: its Location, relative or absolute. Only on the registry's own
+   * origin, since the credentials and the bytes go there; a registry that hands the upload to another origin is
+   * refused rather than followed.
+   */
+  private uploadLocation(opened: HttpResponse): URL {
+    const fail = (why: string) => new RegistryHttpError('other', `${opened.request}: HTTP 202 ${why}`, 202)
+    const location = header(opened, 'location')
+    if (!location) throw fail('without a Location header to upload to')
+    let url: URL
+    try {
+      url = new URL(location, this.origin)
+    } catch {
+      throw fail(`with an unreadable Location ${show(location)}`)
+    }
+    if (url.origin !== this.origin) {
+      throw fail(`sending the upload to ${show(url.origin)}, another origin than ${this.origin}: refused`)
+    }
+    return url
+  }
+
+  /** A Docker-Content-Digest that names other bytes than were sent means the registry stored something else. */
+  private checkDigest(response: HttpResponse, digest: string, what: string): void {
+    const claimed = header(response, 'docker-content-digest')
+    if (claimed === undefined || claimed === digest) return
+    // Shown as it is when it is a digest, which holds nothing but the algorithm and hex.
+    const named = DIGEST.test(claimed) ? claimed : show(claimed)
+    throw new RegistryHttpError(
+      'other',
+      `${response.request}: HTTP ${response.status} naming the ${what} ${named}, not ${digest} of the bytes sent`,
+      response.status
+    )
   }
 
   /**
@@ -161,14 +256,17 @@ export class RegistryClient {
    * it redirected) is answered once with the authorization its challenge asks for. The answer to that second
    * request is the caller's to judge.
    */
-  private async send(path: string, scope: Scope, accept: string | undefined, maxBytes: number): Promise<HttpResponse> {
-    const url = new URL(path, this.origin)
-    const request = (authorization: string | undefined) =>
-      get(url, { accept, authorization, authOrigin: this.origin, timeoutMs: this.options.timeoutMs, maxBytes })
+  private async request(
+    url: URL,
+    scope: Scope,
+    options: Omit<SendOptions, 'authorization' | 'authOrigin' | 'timeoutMs'>
+  ): Promise<HttpResponse> {
+    const attempt = (authorization: string | undefined) =>
+      send(url, { ...options, authorization, authOrigin: this.origin, timeoutMs: this.options.timeoutMs })
     const sent = this.cachedAuthorization(scope)
-    const response = await request(sent)
+    const response = await attempt(sent)
     if (response.status !== 401 || response.url.origin !== this.origin) return response
-    return request(await this.authorize(response, scope, sent))
+    return attempt(await this.authorize(response, scope, sent))
   }
 
   private async authorize(response: HttpResponse, scope: Scope, sent: string | undefined): Promise<string> {
@@ -217,7 +315,7 @@ export class RegistryClient {
     }
     if (challenge.params.service !== undefined) url.searchParams.set('service', challenge.params.service)
     url.searchParams.set('scope', scopeText(scope))
-    const answer = await get(url, {
+    const answer = await send(url, {
       accept: 'application/json',
       authorization: this.basicAuthorization(),
       authOrigin: url.origin,

@@ -1,11 +1,12 @@
 /**
- * One GET against a registry (or its token realm, or wherever it redirects): redirects followed by hand so that
+ * One request to a registry (or its token realm, or wherever it redirects): redirects followed by hand so that
  * credentials never leave the origin they are for, a time limit and a size limit on every request, and every
  * failure a RegistryHttpError classified by status code or socket error code, never by the text of a message.
  */
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http'
+import { Readable } from 'node:stream'
 import type { FailureKind } from './faults.js'
 import { errorMessage, show } from '../text.js'
 
@@ -23,8 +24,15 @@ export class RegistryHttpError extends Error {
   }
 }
 
-export interface GetOptions {
+/** The methods of the distribution API the client uses. */
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT'
+
+export interface SendOptions {
+  /** GET unless given. */
+  method?: Method
   accept?: string
+  /** What a PUT uploads (a blob, a manifest), with its Content-Type. */
+  body?: { bytes: Buffer; contentType: string }
   /** The Authorization header, sent only to `authOrigin`. */
   authorization?: string
   /** scheme://host:port the authorization belongs to. */
@@ -44,7 +52,7 @@ export interface HttpResponse {
   body: Buffer
   /** Where the answer came from, after redirects. */
   url: URL
-  /** The request as messages name it: `GET host/v2/…`, and where it was redirected. */
+  /** The request as messages name it: `PUT host/v2/…`, and where it was redirected. */
   request: string
 }
 
@@ -99,23 +107,31 @@ class Deadline implements RequestHandler {
 }
 
 /**
- * GET `url`, following redirects. http-client is told not to follow them: it strips Authorization only when the
- * redirect goes to another host *name*, so http://registry:5000 → http://registry:6000 would carry the password to
- * another port, and https → http only when allowed. oras-go had the same flaw and now compares origins (scheme, host
- * and port; GHSA-jxpm-75mh-9fp7); so does this: the header goes to every hop whose origin is `authOrigin`, and to no
- * other. Blobs on ghcr.io redirect to another host, so the hops away from the origin go without credentials.
+ * Sends a request to `url`; a GET or HEAD follows redirects. http-client is told not to follow them: it strips
+ * Authorization only when the redirect goes to another host *name*, so http://registry:5000 → http://registry:6000
+ * would carry the password to another port, and https → http only when allowed. oras-go had the same flaw and now
+ * compares origins (scheme, host and port; GHSA-jxpm-75mh-9fp7); so does this: the header goes to every hop whose
+ * origin is `authOrigin`, and to no other. Blobs on ghcr.io redirect to another host, so the hops away from the
+ * origin go without credentials. A POST or PUT is not redirected by the distribution API: its 3xx is the caller's
+ * to judge, and what it uploads is never sent on to a place the registry names.
  *
  * One HttpClient per request: http-client keeps one agent per client whatever the scheme, so a client that spoke
  * http:// could not follow a redirect to https://. Proxies: http-client routes through HTTPS_PROXY / HTTP_PROXY
  * unless NO_PROXY matches, and never for localhost, 127.* and [::1], which it treats as bypassed always.
  */
-export async function get(url: URL, options: GetOptions): Promise<HttpResponse> {
+export async function send(url: URL, options: SendOptions): Promise<HttpResponse> {
   const first = url
+  const method = options.method ?? 'GET'
+  const follows = method === 'GET' || method === 'HEAD'
   for (let redirects = 0; ; redirects++) {
-    const request = describeRequest(first, url)
+    const request = describeRequest(method, first, url)
     const headers: Record<string, string> = {}
     if (options.accept) headers.accept = options.accept
     if (options.authorization && url.origin === options.authOrigin) headers.authorization = options.authorization
+    // http-client sets Content-Length only for a string; a stream of the bytes keeps them binary.
+    const bytes = options.body?.bytes ?? Buffer.alloc(0)
+    if (method === 'POST' || method === 'PUT') headers['content-length'] = String(bytes.length)
+    if (options.body) headers['content-type'] = options.body.contentType
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), options.timeoutMs)
     let message: IncomingMessage
@@ -128,9 +144,12 @@ export async function get(url: URL, options: GetOptions): Promise<HttpResponse> 
         // http-client's own idle timeout (3 minutes unless set) fails without a code: never before ours.
         socketTimeout: options.timeoutMs + 1000
       })
-      message = (await client.get(url.href, headers)).message
+      const data = bytes.length ? Readable.from([bytes], { objectMode: false }) : null
+      message = (await client.request(method, url.href, data, headers)).message
       const status = message.statusCode ?? 0
-      if (REDIRECTS.has(status)) message.destroy()
+      if (follows && REDIRECTS.has(status)) message.destroy()
+      // A HEAD's Content-Length is that of what a GET would send: nothing to read, nothing to limit.
+      else if (method === 'HEAD') body = await readBody(message, 0, false, request)
       else if (status >= 200 && status < 300) body = await readBody(message, options.maxBytes, true, request)
       else body = await readBody(message, ERROR_BODY_BYTES, false, request)
     } catch (error) {
@@ -171,8 +190,8 @@ function redirectTarget(from: URL, message: IncomingMessage, redirects: number, 
  * `GET host/path` of the first request, and where the last one went if it was redirected: the registry's paths are
  * ours, a redirect's are the registry's (quoted, and without the query, where signed URLs keep their signature).
  */
-function describeRequest(first: URL, url: URL): string {
-  const asked = `GET ${where(first)}`
+function describeRequest(method: Method, first: URL, url: URL): string {
+  const asked = `${method} ${where(first)}`
   return url === first ? asked : `${asked} (redirected to ${show(where(url))})`
 }
 

@@ -1,8 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
 import { HELM_MAX_FILE_BYTES } from '../chart-files/read-text.js'
 import type { Helm } from '../helm/helm.js'
 import { errorMessage, show } from '../text.js'
+import { syncMetadata, type MetadataSync } from './artifacthub-metadata.js'
 import { RegistryClient, RegistryHttpError, UnsupportedAuthError } from './client.js'
 import type { ReadAccess } from './credentials.js'
 import { classifyFailure } from './faults.js'
@@ -40,6 +42,11 @@ export interface RegistryReader {
   download(location: ChartLocation, version: string, digest: string, file: string): Promise<void>
   /** Whether anyone can pull the chart without credentials; undefined when the action cannot tell. */
   isPublic(location: ChartLocation, digest: string): Promise<boolean | undefined>
+  /**
+   * The one thing written besides helm's push: the chart repository's Artifact Hub metadata, brought up to date;
+   * undefined when this reader cannot push it.
+   */
+  syncMetadata(location: ChartLocation, metadata: ArtifactHubRepo): Promise<MetadataSync | undefined>
 }
 
 /** The action's own registry client: status codes, no helm process, and the chart layer's digest. */
@@ -97,14 +104,16 @@ export function clientReader(client: RegistryClient): RegistryReader {
           return false
         throw error
       }
-    }
+    },
+    syncMetadata: (location, metadata) =>
+      syncMetadata(client, location.repository, metadata.bytes, path.basename(metadata.file))
   }
 }
 
 /**
  * helm's way: `helm show chart` and `helm pull`, for a registry whose auth the client does not speak or whose
  * credentials only a Docker credential helper knows. It cannot tell the chart layer's digest (so identical
- * content is not recognised) nor whether the chart is public.
+ * content is not recognised) nor whether the chart is public, and pushes no Artifact Hub metadata.
  */
 export function helmReader(
   helm: Helm,
@@ -137,7 +146,9 @@ export function helmReader(
         )
       }
     },
-    isPublic: async () => undefined
+    isPublic: async () => undefined,
+    // helm pushes charts only, and the credentials it reads from a helper are never the action's to send.
+    syncMetadata: async () => undefined
   }
 }
 
@@ -183,6 +194,7 @@ export function readerFor(
     lookUp: each(reader => reader.lookUp),
     inspect: each(reader => reader.inspect),
     download: each(reader => reader.download),
-    isPublic: each(reader => reader.isPublic)
+    isPublic: each(reader => reader.isPublic),
+    syncMetadata: each(reader => reader.syncMetadata)
   }
 }

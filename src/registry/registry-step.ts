@@ -1,12 +1,15 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Outcome } from '../build/build.js'
+import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
 import { limiter, settleAll } from '../build/schedule.js'
 import { helmRetriesHttp, type HelmVersion } from '../helm/capabilities.js'
 import { transcript, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, printInert, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
+import { ARTIFACTHUB_CONFIG, ARTIFACTHUB_LAYER, ARTIFACTHUB_TAG } from './artifacthub-metadata.js'
 import { RegistryClient } from './client.js'
 import { readAccess } from './credentials.js'
 import { digestOf } from './manifest.js'
@@ -18,6 +21,9 @@ import { packageSettingsUrl, privateNotice, type OwnerType } from './visibility.
 
 /** A chart as the registry step sees it: what Chart.yaml names it and where it goes. */
 export type ChartId = Pick<Outcome, 'chartName' | 'version' | 'location'>
+
+/** A chart to publish, with the Artifact Hub metadata that goes to its repository, when it has any. */
+export type ChartTarget = ChartId & { artifactHub?: ArtifactHubRepo }
 
 export type RegistryOptions = Pick<
   Inputs,
@@ -49,7 +55,7 @@ export function startRegistryStep(
   helmVersion: HelmVersion,
   registry: Registry,
   options: RegistryOptions,
-  charts: ChartId[],
+  charts: ChartTarget[],
   repositoryOwner: { login: string; type: OwnerType }
 ): RegistryStep {
   const policy: RetryPolicy = { retries: options.retries, helmRetriesHttp: helmRetriesHttp(helmVersion) }
@@ -255,6 +261,53 @@ export function startRegistryStep(
     return { ...outcome, digest: decision.digest, pushed: false, public: await visibility(outcome, decision.digest) }
   }
 
+  /**
+   * The chart repository's Artifact Hub metadata, brought up to date once the chart is in the registry (pushed or
+   * kept). A failure is the chart's problem rather than a warning: Artifact Hub would go on reading the old owners
+   * and repositoryID, which decide who may claim the repository, and nothing else would say so. The message leads
+   * with what is published. A reader that cannot push (helm's) only warns, with the command that does it.
+   */
+  const publishMetadata = async (outcome: Outcome, metadata: ArtifactHubRepo): Promise<Outcome> => {
+    const ref = `${outcome.location.url.slice('oci://'.length)}:${ARTIFACTHUB_TAG}`
+    try {
+      await logGroup(`${outcome.chartName}: Artifact Hub metadata ${ref}`, async log => {
+        const synced = await read(`push of ${ref}`, outcome, log, reader =>
+          reader.syncMetadata(outcome.location, metadata)
+        )
+        if (!synced) {
+          core.warning(
+            `${metadata.file} was not pushed to ${ref}: the registry's credentials are helm's only (a Docker ` +
+              'credential helper or an auth scheme the action does not speak), and helm pushes charts only. Give ' +
+              `inputs username and password, or push it yourself: oras push ${ref} --config ` +
+              `/dev/null:${ARTIFACTHUB_CONFIG} ${path.basename(metadata.file)}:${ARTIFACTHUB_LAYER}`
+          )
+        } else if (synced.pushed) {
+          log(`Pushed ${metadata.file} to ${ref} (${synced.digest}), where Artifact Hub reads it.`)
+        } else {
+          log(`${ref} (${synced.digest}) already holds ${metadata.file} byte for byte: nothing pushed.`)
+        }
+      })
+      return outcome
+    } catch (error) {
+      return {
+        ...outcome,
+        problem:
+          `${outcome.location.ref} is published (${outcome.digest}); only its Artifact Hub metadata ` +
+          `(${metadata.file} to ${ref}) failed, so Artifact Hub still reads what ${ref} held before. A re-run with input ` +
+          `if-exists: skip keeps the published chart and pushes the metadata.\n` +
+          errorMessage(error)
+      }
+    }
+  }
+
+  /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
+  const publishWithMetadata = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
+    const published = await publish(outcome, planned, packageDigest)
+    const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub
+    if (!metadata || !published.digest || published.problem) return published
+    return publishMetadata(published, metadata)
+  }
+
   const loggedIn = checkCredentials()
   const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))))
   const byName = lookUps.then(found => new Map(charts.map((chart, index) => [chart.chartName, found[index]])))
@@ -271,7 +324,7 @@ export function startRegistryStep(
       )
       // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
       return Promise.all(
-        built.map((outcome, index) => slot(() => publish(outcome, decisions[index], packageDigests[index])))
+        built.map((outcome, index) => slot(() => publishWithMetadata(outcome, decisions[index], packageDigests[index])))
       )
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { parse } from 'yaml'
-import { artifactHubAnnotations, type ArtifactHubFacts } from '../../src/chart-files/artifacthub.js'
+import { artifactHubAnnotations, type ArtifactHubFacts } from '../../src/chart-files/artifacthub-annotations.js'
 
 const FPR = '8E2F0AC2A2B4C6D8E0F1A3B5C7D9E1F3A5B7C9D1'
 const none: ArtifactHubFacts = { changes: [], prerelease: false }
