@@ -13,6 +13,7 @@ const run = promisify(execFile)
  * @property {string} name     Name-Real; the e-mail is `<name>@example.com` with blanks as dashes
  * @property {string} [type]   Key-Type: RSA (default), EDDSA, ECDSA
  * @property {string} [curve]  Key-Curve, for EDDSA and ECDSA
+ * @property {number} [length] Key-Length, for RSA (default 3072)
  * @property {string} [usage]  Key-Usage of the primary key: sign (default), cert
  * @property {string} [subkey] a subkey: 'cv25519' (ECDH, encrypt) or 'rsa-sign'
  * @property {string} [passphrase]
@@ -26,13 +27,13 @@ export const userIdOf = name => `${name} <${name.toLowerCase().replace(/ /g, '-'
 /** A GnuPG home of its own; every key made in it stays until stop(). */
 export async function startGnupg() {
   const home = await mkdtemp(path.join(os.tmpdir(), 'gnupg-'))
-  const gpg = async (args, options = {}) =>
-    (
-      await run('gpg', ['--homedir', home, '--batch', ...args], {
-        encoding: options.encoding ?? 'utf8',
-        maxBuffer: 1 << 24
-      })
-    ).stdout
+  const options = { maxBuffer: 1 << 24 }
+  /** @param {string[]} args @returns {Promise<string>} */
+  const gpg = async args =>
+    (await run('gpg', ['--homedir', home, '--batch', ...args], { ...options, encoding: 'utf8' })).stdout
+  /** @param {string[]} args @returns {Promise<Buffer>} */
+  const gpgBytes = async args =>
+    (await run('gpg', ['--homedir', home, '--batch', ...args], { ...options, encoding: 'buffer' })).stdout
   const loopback = passphrase =>
     passphrase === undefined ? [] : ['--pinentry-mode', 'loopback', '--passphrase', passphrase]
 
@@ -65,16 +66,16 @@ export async function startGnupg() {
       return /^fpr:+([0-9A-F]{40}):/m.exec(listing)[1]
     },
     /** ASCII-armored secret keys, as the secret signing-key holds them. */
+    /** @param {string | string[]} who @param {string} [passphrase] */
     exportSecret: (who, passphrase) =>
       gpg([...loopback(passphrase), '--armor', '--export-secret-keys', ...[who].flat()]),
     /** The binary form, which `gpg --export-secret-keys` writes without --armor. */
-    exportSecretBinary: (who, passphrase) =>
-      gpg([...loopback(passphrase), '--export-secret-keys', who], { encoding: 'buffer' }),
+    exportSecretBinary: (who, passphrase) => gpgBytes([...loopback(passphrase), '--export-secret-keys', who]),
     exportSecretSubkeys: (who, passphrase) => gpg([...loopback(passphrase), '--armor', '--export-secret-subkeys', who]),
     exportPublic: who => gpg(['--armor', '--export', who]),
     /** A legacy keyring of the public key, as `helm verify --keyring` and `helm pull --verify` read it. */
     async publicKeyring(who, file) {
-      await writeFile(file, await gpg(['--export', who], { encoding: 'buffer' }))
+      await writeFile(file, await gpgBytes(['--export', who]))
       return file
     },
     /** Imports the revocation certificate gpg made with the key: the key is revoked from then on. */
