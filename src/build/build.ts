@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Prepared } from '../chart-files/prepare.js'
-import { transcript, type Helm } from '../helm/helm.js'
+import { transcript, type Helm, type SignWith } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
 import type { ChartLocation } from '../registry/reference.js'
@@ -38,7 +38,13 @@ export function installCommand(outcome: Outcome): string {
   return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`
 }
 
-export type BuildOptions = Pick<Inputs, 'parallel' | 'lintStrict'>
+export type BuildOptions = Pick<Inputs, 'parallel' | 'lintStrict'> & {
+  /** Signs each package (a `.prov` beside it); undefined: unsigned. */
+  sign?: SignWith
+}
+
+/** What lint and package are run with. */
+type Checks = Pick<BuildOptions, 'lintStrict' | 'sign'>
 
 const packagePath = ({ chart, release }: Prepared, destination: string) =>
   path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
@@ -55,10 +61,10 @@ async function buildDependencies(helm: Helm, prepared: Prepared, log: Log): Prom
 }
 
 /** Lint and package of one chart side by side (they read the same files and write nothing into the chart). */
-async function lintAndPackage(helm: Helm, prepared: Prepared, lintStrict: boolean, destination: string, log: Log) {
+async function lintAndPackage(helm: Helm, prepared: Prepared, checks: Checks, destination: string, log: Log) {
   const results = await Promise.allSettled([
-    helm.lint([prepared.chart.dir], lintStrict),
-    helm.packageCharts([prepared.chart.dir], destination)
+    helm.lint([prepared.chart.dir], checks.lintStrict),
+    helm.packageCharts([prepared.chart.dir], destination, checks.sign)
   ])
   for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
   for (const result of results) if (result.status === 'rejected') throw result.reason
@@ -74,13 +80,13 @@ async function lintAndPackage(helm: Helm, prepared: Prepared, lintStrict: boolea
 async function buildTogether(
   helm: Helm,
   lane: Prepared[],
-  lintStrict: boolean,
+  checks: Checks,
   destination: string,
   logs: Log[]
 ): Promise<PromiseSettledResult<string>[]> {
   const results: PromiseSettledResult<string>[] = []
   const alone = async (index: number) => {
-    results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(
+    results[index] = await lintAndPackage(helm, lane[index], checks, destination, logs[index]).then(
       value => ({ status: 'fulfilled', value }),
       (reason: unknown) => ({ status: 'rejected', reason })
     )
@@ -101,8 +107,8 @@ async function buildTogether(
   }))
   const dirs = charts.map(chart => chart.dir)
   const [lint, packaged] = await Promise.allSettled([
-    helm.lint(dirs, lintStrict),
-    helm.packageCharts(dirs, destination)
+    helm.lint(dirs, checks.lintStrict),
+    helm.packageCharts(dirs, destination, checks.sign)
   ])
   if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
     const lints = lintTranscripts(lint.value, charts)
@@ -127,10 +133,10 @@ async function buildTogether(
 }
 
 /** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
-async function buildLane(helm: Helm, lane: Prepared[], lintStrict: boolean, destination: string) {
+async function buildLane(helm: Helm, lane: Prepared[], checks: Checks, destination: string) {
   const lines = lane.map((): string[] => [])
   const logs = lines.map(held => (text: string) => void held.push(text))
-  const built = buildTogether(helm, lane, lintStrict, destination, logs)
+  const built = buildTogether(helm, lane, checks, destination, logs)
   return Promise.allSettled(
     lane.map(({ chart }, index) =>
       logGroup(`${chart.meta.name}: build`, async log => {
@@ -178,7 +184,7 @@ export async function buildAll(
       buildLane(
         helm,
         names.map(name => byName.get(name)!),
-        options.lintStrict,
+        options,
         destination
       )
   )
