@@ -40,7 +40,8 @@ export interface RegistryReader {
   inspect(location: ChartLocation, version: string): Promise<ServedChart>
   /**
    * Writes the chart archive of the manifest `digest` to `file`, checked against its digest; with `withProv`, its
-   * provenance to `file.prov` too. True when the manifest has a provenance layer and it was written.
+   * provenance to `file.prov` too (removing one that is there when the manifest has none). True when the manifest
+   * has a provenance layer and it was written.
    */
   download(location: ChartLocation, version: string, digest: string, file: string, withProv?: boolean): Promise<boolean>
   /** Whether anyone can pull the chart without credentials; undefined when the action cannot tell. */
@@ -98,6 +99,8 @@ export function clientReader(client: RegistryClient): RegistryReader {
       if (provs.length > 1) {
         throw new Error(`${location.ref}@${digest} has ${provs.length} ${PROV_LAYER} layers; a chart has one at most.`)
       }
+      // Whatever .prov lay there belongs to another chart.
+      if (!provs.length) await rm(`${file}.prov`, { force: true })
       if (!provs.length) return false
       // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
       await writeFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES))
