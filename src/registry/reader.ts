@@ -99,9 +99,11 @@ export function clientReader(client: RegistryClient): RegistryReader {
       if (provs.length > 1) {
         throw new Error(`${location.ref}@${digest} has ${provs.length} ${PROV_LAYER} layers; a chart has one at most.`)
       }
-      // Whatever .prov lay there belongs to another chart.
-      if (!provs.length) await rm(`${file}.prov`, { force: true })
-      if (!provs.length) return false
+      if (!provs.length) {
+        // Whatever .prov lay there belongs to another chart.
+        await rm(`${file}.prov`, { force: true })
+        return false
+      }
       // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
       await writeFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES))
       return true
