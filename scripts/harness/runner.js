@@ -119,6 +119,18 @@ export async function processesMentioning(text) {
 
 export { visible } from './secret-scan.js'
 
+/**
+ * The inputs the password scan looks for: the passwords, the signing passphrase, and each line of the signing
+ * key that carries key material (the armor lines and headers are no secret).
+ */
+export function secretsOf(inputs) {
+  const keyLines = (inputs['signing-key'] ?? '')
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length >= 16 && !line.startsWith('-----') && !line.startsWith('='))
+  return [inputs.password, inputs['github-token'], inputs['signing-passphrase'], ...keyLines].filter(Boolean)
+}
+
 export const DEFAULT_GITHUB = {
   ref: 'refs/tags/v1.2.3',
   sha: '5114f85d3a8e6e1e7a5c2c3b1d0f9e8a7b6c5d4e',
@@ -253,7 +265,7 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
         state: JSON.stringify(state),
         'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
       }
-      await saveTranscript(runnerDir, [withDefaults.password, withDefaults['github-token']], texts)
+      await saveTranscript(runnerDir, secretsOf(withDefaults), texts)
       return {
         ...ended,
         /** The workflow commands the runner would carry out, from stdout and from stderr. */

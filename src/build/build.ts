@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Prepared } from '../chart-files/prepare.js'
-import { transcript, type Helm } from '../helm/helm.js'
+import { transcript, type Helm, type SignWith } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, type Log } from '../log-group.js'
 import type { ChartLocation } from '../registry/reference.js'
@@ -39,7 +39,13 @@ export function installCommand(outcome: Outcome): string {
   return `helm install ${outcome.chartName} ${outcome.location.url} --version ${outcome.version}`
 }
 
-export type BuildOptions = Pick<Inputs, 'parallel'> & ValidationOptions
+/** What each chart is linted, validated and packaged with. */
+type Checks = ValidationOptions & {
+  /** Signs each package (a `.prov` beside it); undefined: unsigned. */
+  sign?: SignWith
+}
+
+export type BuildOptions = Pick<Inputs, 'parallel'> & Checks
 
 const packagePath = ({ chart, release }: Prepared, destination: string) =>
   path.join(destination, `${chart.meta.name}-${release.version}.tgz`)
@@ -62,14 +68,14 @@ async function buildDependencies(helm: Helm, prepared: Prepared, log: Log): Prom
 async function lintAndPackage(
   helm: Helm,
   prepared: Prepared,
-  checks: ValidationOptions,
+  checks: Checks,
   destination: string,
   log: Log,
   validated: Promise<void>
 ) {
   const results = await Promise.allSettled([
     helm.lint([prepared.chart.dir], checks.lintStrict, { kubeVersion: checks.kubeVersion }),
-    helm.packageCharts([prepared.chart.dir], destination)
+    helm.packageCharts([prepared.chart.dir], destination, checks.sign)
   ])
   for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
   for (const result of [...results, ...(await Promise.allSettled([validated]))])
@@ -108,7 +114,7 @@ function validateInTurn(
 async function buildTogether(
   helm: Helm,
   lane: Prepared[],
-  checks: ValidationOptions,
+  checks: Checks,
   destination: string,
   logs: Log[]
 ): Promise<PromiseSettledResult<string>[]> {
@@ -138,7 +144,7 @@ async function buildTogether(
   const dirs = charts.map(chart => chart.dir)
   const [lint, packaged] = await Promise.allSettled([
     helm.lint(dirs, checks.lintStrict, { kubeVersion: checks.kubeVersion }),
-    helm.packageCharts(dirs, destination)
+    helm.packageCharts(dirs, destination, checks.sign)
   ])
   if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
     const lints = lintTranscripts(lint.value, charts)
@@ -167,7 +173,7 @@ async function buildTogether(
 }
 
 /** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
-async function buildLane(helm: Helm, lane: Prepared[], checks: ValidationOptions, destination: string) {
+async function buildLane(helm: Helm, lane: Prepared[], checks: Checks, destination: string) {
   const lines = lane.map((): string[] => [])
   const logs = lines.map(held => (text: string) => void held.push(text))
   const built = buildTogether(helm, lane, checks, destination, logs)

@@ -9,6 +9,8 @@ import { notesOf, releaseBody, type ChartReference } from './release-body.js'
 /** One chart the release points at and carries. */
 export interface AttachedChart extends ChartReference {
   packagePath: string
+  /** The chart's `.prov`, attached beside it, when it is signed. */
+  provPath?: string
 }
 
 /** What the release says and carries; everything is known once the charts are pushed. */
@@ -157,7 +159,8 @@ export async function createGitHubRelease(
     }
     return undefined
   })
-  const charts = await Promise.all(spec.charts.map(chart => readPackage(chart.packagePath)))
+  const files = spec.charts.flatMap(chart => [chart.packagePath, ...(chart.provPath ? [chart.provPath] : [])])
+  const charts = await Promise.all(files.map(readPackage))
 
   if (existing?.immutable && !existing.draft) {
     const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep)
@@ -202,7 +205,7 @@ export async function createGitHubRelease(
           url: release.upload_url,
           name,
           data,
-          headers: { 'content-type': 'application/gzip' }
+          headers: { 'content-type': name.endsWith('.prov.part') ? 'application/pgp-signature' : 'application/gzip' }
         })
         return uploaded.data as ReleaseAsset
       }),

@@ -27,7 +27,9 @@ export async function githubRelease(
       install: installCommand(outcome),
       chartRef: outcome.location.ref,
       digest: outcome.digest,
-      packagePath: outcome.packagePath
+      packagePath: outcome.packagePath,
+      // The registry's own provenance, verified: see the registry step.
+      ...(outcome.signed && { provPath: `${outcome.packagePath}.prov` })
     }))
     const spec = {
       tag: run.tagged.tag,

@@ -33,7 +33,7 @@ export function parseHelmVersionOutput(output: string): HelmVersion | undefined 
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), text: output.trim() }
 }
 
-const atLeast = (version: HelmVersion, major: number, minor: number, patch = 0): boolean =>
+export const atLeast = (version: HelmVersion, major: number, minor: number, patch = 0): boolean =>
   version.major !== major
     ? version.major > major
     : version.minor !== minor

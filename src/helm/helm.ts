@@ -95,6 +95,22 @@ function execute(bin: string, args: string[], env: Record<string, string>, stdin
   })
 }
 
+/** How `helm package --sign` finds the key; the files live in the run's helm home (see writeKeyring). */
+export interface SignWith {
+  /** A user ID of the key: helm picks the key whose identity contains it. */
+  key: string
+  /** A legacy keyring (binary OpenPGP packets) holding the secret key. */
+  keyring: string
+  /** A 0600 file of the passphrase, for a key that has one. */
+  passphraseFile?: string
+}
+
+/** What `helm verify` found: the signer's identity and fingerprint, as helm printed them. */
+export interface Verified extends HelmResult {
+  signedBy: string
+  fingerprint: string
+}
+
 export interface ChartInRegistry {
   digest: string
   name: string
@@ -170,9 +186,24 @@ export class Helm {
     return this.run(['dependency', 'update', chartDir])
   }
 
-  /** Packages the charts in turn; stops at the first that fails. */
-  packageCharts(chartDirs: string[], destination: string): Promise<HelmResult> {
-    return this.run(['package', ...chartDirs, '--destination', destination])
+  /**
+   * Packages the charts in turn; stops at the first that fails. With `sign`, each gets a `.prov` beside it. The
+   * passphrase goes in a file, not on stdin: Helm 3 reads stdin anew for every chart, and the second read fails.
+   */
+  packageCharts(chartDirs: string[], destination: string, sign?: SignWith): Promise<HelmResult> {
+    const signing = sign
+      ? // `--key=`: a user ID that starts with a dash stays the flag's value.
+        ['--sign', `--key=${sign.key}`, '--keyring', sign.keyring]
+      : []
+    if (sign?.passphraseFile) signing.push('--passphrase-file', sign.passphraseFile)
+    return this.run(['package', ...chartDirs, '--destination', destination, ...signing])
+  }
+
+  /** Checks the chart's `.prov` beside it against the keyring; fails when the signature or a hash does not match. */
+  async verify(packagePath: string, keyring: string): Promise<Verified> {
+    const result = await this.run(['verify', packagePath, '--keyring', keyring])
+    const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)\\s*$`, 'm').exec(result.stdout)?.[1] ?? ''
+    return { ...result, signedBy: field('Signed by'), fingerprint: field('Using Key With Fingerprint') }
   }
 
   registryLogin(host: string, username: string, password: string, plainHttp: boolean): Promise<HelmResult> {
@@ -180,14 +211,18 @@ export class Helm {
     return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password })
   }
 
-  /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */
+  /**
+   * Downloads the chart into `destination` as `<name>-<version>.tgz`, with `prov` its `.prov` too when it has one;
+   * the digest is the manifest's.
+   */
   async pull(
     chartUrl: string,
     version: string,
     destination: string,
-    plainHttp: boolean
+    plainHttp: boolean,
+    prov = false
   ): Promise<HelmResult & { digest: string }> {
-    const args = ['pull', chartUrl, '--version', version, '--destination', destination]
+    const args = ['pull', chartUrl, '--version', version, '--destination', destination, ...(prov ? ['--prov'] : [])]
     const result = await this.run(plainHttp ? [...args, '--plain-http'] : args)
     const digest = parseDigest(result.stdout, result.stderr)
     if (!digest) throw new Error(`helm pull reported no "Digest:" line for ${chartUrl} ${version}.`)

@@ -47,6 +47,14 @@ export async function writeSummary(outcomes: Outcome[], run: RunOutcome): Promis
     ])
   if (outcomes.every(outcome => outcome.digest && !outcome.problem))
     summary.addCodeBlock(escapeUTF8(outcomes.map(installCommand).join('\n')), 'shell')
+  if (run.signingFingerprint) {
+    const signed = outcomes.filter(outcome => outcome.signed).length
+    summary.addRaw(
+      `<p>Signed with OpenPGP key <code>${run.signingFingerprint}</code>: ${signed} of ${outcomes.length} ` +
+        `published with a provenance file that verified (<code>helm pull --verify</code>).</p>`,
+      true
+    )
+  }
   if (run.releaseUrl) summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), escapeUTF8(run.releaseUrl))
   await summary.write()
 }

@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises'
+import { access, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
 import { HELM_MAX_FILE_BYTES } from '../chart-files/read-text.js'
@@ -13,6 +13,8 @@ import type { ChartLocation } from './reference.js'
 /** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
 export const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
 export const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json'
+/** The layer `helm push` adds for the `.prov` beside the package. */
+export const PROV_LAYER = 'application/vnd.cncf.helm.chart.provenance.v1.prov'
 
 /** A chart version the registry holds. */
 export interface PublishedChart {
@@ -38,8 +40,12 @@ export interface RegistryReader {
   lookUp(location: ChartLocation, version: string): Promise<PublishedChart | undefined>
   /** What the tag serves now, for the verification after a push. */
   inspect(location: ChartLocation, version: string): Promise<ServedChart>
-  /** Writes the chart archive of the manifest `digest` to `file`, checked against its digest. */
-  download(location: ChartLocation, version: string, digest: string, file: string): Promise<void>
+  /**
+   * Writes the chart archive of the manifest `digest` to `file`, checked against its digest; with `withProv`, its
+   * provenance to `file.prov` too (removing one that is there when the manifest has none). True when the manifest
+   * has a provenance layer and it was written.
+   */
+  download(location: ChartLocation, version: string, digest: string, file: string, withProv?: boolean): Promise<boolean>
   /** Whether anyone can pull the chart without credentials; undefined when the action cannot tell. */
   isPublic(location: ChartLocation, digest: string): Promise<boolean | undefined>
   /**
@@ -92,9 +98,22 @@ export function clientReader(client: RegistryClient): RegistryReader {
       }
       return { digest: manifest.digest, name: field('name'), version: field('version') }
     },
-    async download(location, _version, digest, file) {
+    async download(location, _version, digest, file, withProv = false) {
       const manifest = await manifestOf(location, digest)
       await writeFile(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)))
+      if (!withProv) return false
+      const provs = manifest.layers.filter(layer => layer.mediaType === PROV_LAYER)
+      if (provs.length > 1) {
+        throw new Error(`${location.ref}@${digest} has ${provs.length} ${PROV_LAYER} layers; a chart has one at most.`)
+      }
+      if (!provs.length) {
+        // Whatever .prov lay there belongs to another chart.
+        await rm(`${file}.prov`, { force: true })
+        return false
+      }
+      // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
+      await writeFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES))
+      return true
     },
     async isPublic(location, digest) {
       try {
@@ -136,15 +155,23 @@ export function helmReader(
       }
     },
     inspect: (location, version) => helm.showChart(location.url, version, plainHttp),
-    async download(location, version, digest, file) {
-      await rm(file, { force: true })
-      const pulled = await helm.pull(location.url, version, path.dirname(file), plainHttp)
+    async download(location, version, digest, file, withProv = false) {
+      await Promise.all([rm(file, { force: true }), rm(`${file}.prov`, { force: true })])
+      const pulled = await helm.pull(location.url, version, path.dirname(file), plainHttp, withProv)
       if (pulled.digest !== digest) {
         throw new Error(
           `${location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
             'Something else pushes to it; check the registry before re-running.'
         )
       }
+      // helm only warns when there is none.
+      return (
+        withProv &&
+        access(`${file}.prov`).then(
+          () => true,
+          () => false
+        )
+      )
     },
     isPublic: async () => undefined,
     // helm pushes charts only, and the credentials it reads from a helper are never the action's to send.

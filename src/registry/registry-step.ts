@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { readFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Outcome } from '../build/build.js'
 import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
@@ -14,7 +14,7 @@ import { RegistryClient } from './client.js'
 import { readAccess } from './credentials.js'
 import { digestOf } from './manifest.js'
 import { decide, decideBeforePush, verificationFailure, type Decision, type Existing } from './if-exists.js'
-import { helmReader, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
+import { helmReader, PROV_LAYER, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
 import type { Registry } from './reference.js'
 import { describePolicy, withRetries, type RetryPolicy } from './retry.js'
 import { packageSettingsUrl, privateNotice, type OwnerType } from './visibility.js'
@@ -25,10 +25,22 @@ export type ChartId = Pick<Outcome, 'chartName' | 'version' | 'location'>
 /** A chart to publish, with the Artifact Hub metadata that goes to its repository, when it has any. */
 export type ChartTarget = ChartId & { artifactHub?: ArtifactHubRepo }
 
+/** What a signed chart is checked with after the push. */
+export interface SignatureCheck {
+  /** The signing key's public half, as a legacy keyring for `helm verify`. */
+  pubring: string
+  fingerprint: string
+  /** Where the published chart and its provenance are downloaded to be verified: a directory the session removes. */
+  scratch: string
+}
+
 export type RegistryOptions = Pick<
   Inputs,
   'username' | 'password' | 'plainHttp' | 'retries' | 'timeoutMs' | 'parallel' | 'ifExists' | 'verify'
->
+> & {
+  /** Set when the charts are signed: each published chart must carry a provenance that verifies with the key. */
+  signature?: SignatureCheck
+}
 
 /** The registry step as the run sees it; started before the build, so that the checks and look-ups run beside it. */
 export interface RegistryStep {
@@ -138,7 +150,8 @@ export function startRegistryStep(
   const lookAgain = async (chart: ChartId, decision: Decision, packageDigest: string): Promise<Decision> => {
     if (!decision.push || options.ifExists === 'overwrite') return decision
     const found = await find(chart, ' again before the push')
-    return decideBeforePush(options.ifExists, existing(found, packageDigest), chart.location.ref)
+    // A signed push that landed meanwhile is not checked again: taken as other content.
+    return decideBeforePush(options.ifExists, existing(found, packageDigest, !options.signature), chart.location.ref)
   }
 
   const verify = (chart: ChartId, digest: string): Promise<void> => {
@@ -178,6 +191,38 @@ export function startRegistryStep(
       return outcome.packagePath
     })
 
+  /**
+   * Downloads the manifest's chart and provenance and checks the signature against the key with `helm verify`
+   * (which every helm can run, where Helm 3.18.0 cannot pull a chart that has a provenance layer). The verified
+   * `.prov` is copied beside the package, so that package-path and its `.prov` are what the registry holds.
+   * Fails when the manifest carries no provenance or it does not verify.
+   */
+  const checkSignature = (outcome: Outcome, digest: string, signature: SignatureCheck): Promise<void> =>
+    logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, async log => {
+      const { ref } = outcome.location
+      const dir = await mkdtemp(path.join(signature.scratch, 'verify-'))
+      try {
+        const file = path.join(dir, path.basename(outcome.packagePath))
+        const hasProv = await read(`download of ${ref} for its signature`, outcome, log, reader =>
+          reader.download(outcome.location, outcome.version, digest, file, true)
+        )
+        if (!hasProv) throw new Error(`${ref}@${digest} carries no provenance (no ${PROV_LAYER} layer).`)
+        const verified = await helm.verify(file, signature.pubring).catch((error: unknown) => {
+          throw new Error(
+            `${ref}@${digest}: the signature does not verify with key ${signature.fingerprint}. ${errorMessage(error)}`
+          )
+        })
+        log(transcript(verified))
+        if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
+          throw new Error(`${ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`)
+        }
+        await copyFile(`${file}.prov`, `${outcome.packagePath}.prov`)
+        log(`${ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    })
+
   /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
   const visibility = async (outcome: Outcome, digest: string): Promise<boolean | undefined> => {
     const { ref } = outcome.location
@@ -214,9 +259,26 @@ export function startRegistryStep(
     const kept = { ...outcome, digest, pushed: false }
     try {
       const packagePath = await fetchPublished(outcome, digest)
-      return { ...kept, packagePath, public: await visibility(outcome, digest) }
+      return { ...kept, packagePath, public: await visibility(outcome, digest), signed: await keptSignature(kept) }
     } catch (error) {
       return { ...kept, packagePath: '', problem: errorMessage(error) }
+    }
+  }
+
+  /**
+   * Whether the published chart this run keeps is signed with the key; when it is not, the `.prov` this run made
+   * goes, as it belongs to another package.
+   */
+  const keptSignature = async (outcome: Outcome): Promise<boolean | undefined> => {
+    const { signature } = options
+    if (!signature) return undefined
+    try {
+      await checkSignature(outcome, outcome.digest, signature)
+      return true
+    } catch (error) {
+      core.warning(`${outcome.location.ref} is kept unsigned by this run's key: ${errorMessage(error)}`)
+      await rm(`${outcome.packagePath}.prov`, { force: true })
+      return false
     }
   }
 
@@ -232,17 +294,28 @@ export function startRegistryStep(
         `Replaced the published ${outcome.location.ref}: it was ${replaces}, now ${digest} (if-exists: overwrite).`
       )
     }
-    // Two reads of the same manifest, side by side; visibility() settles in every case.
-    const [verified, isPublic] = await Promise.all([
-      options.verify
-        ? verify(outcome, digest).then(
-            () => undefined,
-            (error: unknown) => errorMessage(error)
-          )
-        : undefined,
-      visibility(outcome, digest)
+    const problem = (check: Promise<void>) =>
+      check.then(
+        () => undefined,
+        (error: unknown) => errorMessage(error)
+      )
+    // Reads of the same manifest, side by side; visibility() settles in every case. A signed chart's signature is
+    // checked whatever verify says: the output signed promises it.
+    const { signature } = options
+    const [verified, isPublic, unsigned] = await Promise.all([
+      options.verify ? problem(verify(outcome, digest)) : undefined,
+      visibility(outcome, digest),
+      signature ? problem(checkSignature(outcome, digest, signature)) : undefined
     ])
-    return { ...outcome, digest, pushed: true, public: isPublic, ...(verified && { problem: verified }) }
+    const problems = [verified, unsigned].filter(Boolean).join(' ')
+    return {
+      ...outcome,
+      digest,
+      pushed: true,
+      public: isPublic,
+      ...(signature && { signed: !unsigned }),
+      ...(problems && { problem: problems })
+    }
   }
 
   const publish = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
@@ -258,7 +331,33 @@ export function startRegistryStep(
       `${outcome.location.ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ` +
         `${packageDigest}): the content is identical, so nothing is pushed.`
     )
-    return { ...outcome, digest: decision.digest, pushed: false, public: await visibility(outcome, decision.digest) }
+    const isPublic = await visibility(outcome, decision.digest)
+    // With a key, identical content includes a provenance that verified with it (see publishAll).
+    return {
+      ...outcome,
+      digest: decision.digest,
+      pushed: false,
+      public: isPublic,
+      ...(options.signature && { signed: true })
+    }
+  }
+
+  /**
+   * Whether the chart the registry holds byte for byte carries a provenance that verifies with the key (its `.prov`
+   * then replaces this run's, which holds a signature of another time); without one it is other content.
+   */
+  const signedAlike = async (outcome: Outcome, found: PublishedChart | undefined, packageDigest: string) => {
+    const { signature } = options
+    if (!signature || !found || found.chartLayer !== packageDigest) return true
+    return checkSignature(outcome, found.digest, signature).then(
+      () => true,
+      (error: unknown) => {
+        printInert(
+          `${outcome.location.ref} holds this run's package, but not signed with its key: ${errorMessage(error)}`
+        )
+        return false
+      }
+    )
   }
 
   /**
@@ -319,8 +418,17 @@ export function startRegistryStep(
       const packageDigests = await Promise.all(
         built.map(async outcome => digestOf(await readFile(outcome.packagePath)))
       )
+      const signed = await Promise.all(
+        built.map((outcome, index) =>
+          slot(() => signedAlike(outcome, found.get(outcome.chartName), packageDigests[index]))
+        )
+      )
       const decisions = built.map((outcome, index) =>
-        decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref)
+        decide(
+          options.ifExists,
+          existing(found.get(outcome.chartName), packageDigests[index], signed[index]),
+          outcome.location.ref
+        )
       )
       // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
       return Promise.all(
@@ -330,7 +438,10 @@ export function startRegistryStep(
   }
 }
 
-/** What the registry holds, compared with the package this run built. */
-function existing(found: PublishedChart | undefined, packageDigest: string): Existing | undefined {
-  return found && { digest: found.digest, identical: found.chartLayer === packageDigest }
+/**
+ * What the registry holds, compared with the package this run built; `signedAlike`: false when the run signs and
+ * the registry's chart carries no provenance that verified with the key.
+ */
+function existing(found: PublishedChart | undefined, packageDigest: string, signedAlike = true): Existing | undefined {
+  return found && { digest: found.digest, identical: found.chartLayer === packageDigest && signedAlike }
 }
