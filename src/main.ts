@@ -66,8 +66,9 @@ export async function run(): Promise<void> {
     const signingKey = await keyRead
     // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
     const sourceUrl = inputs.linkSource ? repositoryUrl(context) : ''
+    const signKey = signingKey && { fingerprint: signingKey.fingerprint, url: inputs.signingKeyUrl }
     const prepared = await Promise.all(
-      plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl }))
+      plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl, signKey }))
     )
     const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate, signingKey)
     const signingFingerprint = signingKey?.fingerprint ?? ''

@@ -54,10 +54,13 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         'package-path': expect.stringMatching(/\/llm-proxy-1\.2\.3\.tgz$/),
         'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
         'chart-ref': `${registry.host}/sofatutor/llm-proxy:1.2.3`,
+        'chart-repository': `${registry.host}/sofatutor/llm-proxy`,
         digest,
         pushed: 'true',
         // Basic auth: anonymous reads are refused.
         public: 'false',
+        signed: 'false',
+        'signing-fingerprint': '',
         charts: expect.any(String),
         major: '1',
         minor: '2',
@@ -82,9 +85,11 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
           version: '1.2.3',
           'app-version': '1.2.3',
           'chart-url': `oci://${registry.host}/sofatutor/llm-proxy`,
+          'chart-repository': `${registry.host}/sofatutor/llm-proxy`,
           digest,
           pushed: true,
           public: false,
+          signed: false,
           'package-path': result.outputs['package-path'],
           error: ''
         }
