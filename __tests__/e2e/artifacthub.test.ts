@@ -67,7 +67,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       config: { mediaType: CONFIG, digest: EMPTY, size: 0 },
       layers: [{ mediaType: LAYER, size: Buffer.byteLength(METADATA) }]
     })
-    expect((await registry.chartLayer(repository, 'artifacthub.io'))?.toString()).toBe(METADATA)
+    expect((await registry.artifactHubLayer(repository, 'artifacthub.io'))?.toString()).toBe(METADATA)
     const digest = await registry.manifestDigest(repository, 'artifacthub.io')
     const ref = `${proxy.host}/${repository}:artifacthub.io`
     expect(first.stdout).toContain(`Pushed ${file()} to ${ref} (${digest}), where Artifact Hub reads it.`)
@@ -92,7 +92,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     expect(third.code).toBe(0)
     const newDigest = await registry.manifestDigest(repository, 'artifacthub.io')
     expect(newDigest).not.toBe(digest)
-    expect((await registry.chartLayer(repository, 'artifacthub.io'))?.toString()).toBe(changed)
+    expect((await registry.artifactHubLayer(repository, 'artifacthub.io'))?.toString()).toBe(changed)
     expect(third.stdout).toContain(`Pushed ${file()} to ${ref} (${newDigest})`)
     expect(writes()).toContain(`PUT /v2/${repository}/manifests/artifacthub.io`)
   })
@@ -117,7 +117,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     proxy.inject()
     const rerun = await release('failing')
     expect(rerun.code).toBe(0)
-    expect((await registry.chartLayer(repository, 'artifacthub.io'))?.toString()).toBe(METADATA)
+    expect((await registry.artifactHubLayer(repository, 'artifacthub.io'))?.toString()).toBe(METADATA)
   })
 
   test.each([

@@ -81,7 +81,7 @@ describe.each(['token', 'htpasswd'] as const)('syncMetadata, the registry with %
     const manifest = (await registry.manifest(repository, ARTIFACTHUB_TAG)) as Manifest
     expect(manifest.config.mediaType).toBe(ARTIFACTHUB_CONFIG)
     expect(manifest.layers.map(layer => layer.mediaType)).toEqual([ARTIFACTHUB_LAYER])
-    expect(await registry.chartLayer(repository, ARTIFACTHUB_TAG)).toEqual(first)
+    expect(await registry.artifactHubLayer(repository, ARTIFACTHUB_TAG)).toEqual(first)
     expect(writes()).toEqual([
       `POST /v2/${repository}/blobs/uploads/`,
       expect.stringMatching(/^PUT \/v2\/team\/llm-proxy\/blobs\/uploads\//),
@@ -103,7 +103,7 @@ describe.each(['token', 'htpasswd'] as const)('syncMetadata, the registry with %
     const changed = Buffer.from('repositoryID: 7b4f2d4e-1b0a-4c8e-9f5e-2a3b4c5d6e7f\nowners: []\n')
     const again = await syncMetadata(client(), repository, changed, FILE)
     expect(again).toEqual({ digest: sha256(metadataManifest(changed, FILE)), pushed: true })
-    expect(await registry.chartLayer(repository, ARTIFACTHUB_TAG)).toEqual(changed)
+    expect(await registry.artifactHubLayer(repository, ARTIFACTHUB_TAG)).toEqual(changed)
     // The empty config is there already: only the new layer and the manifest are uploaded.
     expect(writes()).toEqual([
       `POST /v2/${repository}/blobs/uploads/`,

@@ -264,7 +264,7 @@ describe.each(['token', 'htpasswd'] as const)('the registry with %s auth', auth 
       }
 
       expect(await registry.manifestDigest(ARTIFACT, 'artifacthub.io')).toBe(sha256(manifest))
-      expect(await registry.chartLayer(ARTIFACT, 'artifacthub.io')).toEqual(layer)
+      expect(await registry.artifactHubLayer(ARTIFACT, 'artifacthub.io')).toEqual(layer)
       const uploads = proxy.requests.filter(line => !line.endsWith('-> 401') && !line.startsWith('HEAD'))
       // The registry's Location carries a query of its own (_state), which the digest is added to.
       expect(uploads).toEqual([

@@ -135,12 +135,21 @@ export async function startRegistry({
       const response = await api(`${repository}/blobs/${manifest.config.digest}`)
       return { mediaType: manifest.config.mediaType, ...(await response.json()) }
     },
-    /** The chart archive (.tgz) of repository:tag, as helm pushed it. */
-    async chartLayer(repository, tag) {
+    /** The blob of repository:tag's layer of the given media type (a signed chart has two layers). */
+    async layer(repository, tag, mediaType) {
       const manifest = await this.manifest(repository, tag)
-      if (!manifest) return undefined
-      const response = await api(`${repository}/blobs/${manifest.layers[0].digest}`)
+      const layer = manifest?.layers.find(each => each.mediaType === mediaType)
+      if (!layer) return undefined
+      const response = await api(`${repository}/blobs/${layer.digest}`)
       return Buffer.from(await response.arrayBuffer())
+    },
+    /** The chart archive (.tgz) of repository:tag, as helm pushed it. */
+    chartLayer(repository, tag) {
+      return this.layer(repository, tag, 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')
+    },
+    /** The repository metadata of repository:tag (tag artifacthub.io), as the action pushed it. */
+    artifactHubLayer(repository, tag) {
+      return this.layer(repository, tag, 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml')
     },
     /** Every repository the registry holds. */
     async catalog() {

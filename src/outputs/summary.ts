@@ -51,7 +51,8 @@ export async function writeSummary(outcomes: Outcome[], run: RunOutcome): Promis
     const signed = outcomes.filter(outcome => outcome.signed).length
     summary.addRaw(
       `<p>Signed with OpenPGP key <code>${run.signingFingerprint}</code>: ${signed} of ${outcomes.length} ` +
-        `published with a provenance file that verified (<code>helm pull --verify</code>).</p>`,
+        'published with a provenance file that verified against it; users check it with ' +
+        '<code>helm pull --verify</code>.</p>',
       true
     )
   }

@@ -1,8 +1,8 @@
-export const id = 390;
-export const ids = [390];
+export const id = 506;
+export const ids = [506];
 export const modules = {
 
-/***/ 9390:
+/***/ 6506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -371,6 +371,11 @@ function savedGroups(text) {
 
 
 
+// `--flag=value`: a values file's name may start with a dash.
+const valuesArgs = ({ valuesFiles = [], kubeVersion = '' }) => [
+    ...valuesFiles.map(file => `--values=${file}`),
+    ...(kubeVersion ? [`--kube-version=${kubeVersion}`] : [])
+];
 const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo']);
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
 /** The input timeout's default. */
@@ -466,9 +471,13 @@ class helm_Helm {
             throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`);
         return { ...result, digest, name: field('name'), version: field('version') };
     }
-    /** Lints each of the charts; fails when any of them fails, after linting all of them. */
-    lint(chartDirs, strict) {
-        return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : [])]);
+    /** Lints each of the charts (with the same values); fails when any of them fails, after linting all of them. */
+    lint(chartDirs, strict, values = {}) {
+        return this.run(['lint', ...chartDirs, ...(strict ? ['--strict'] : []), ...valuesArgs(values)]);
+    }
+    /** The chart's manifests as `helm install` would send them, hooks and tests included, each after `# Source:`. */
+    template(chartDir, releaseName, namespace, values) {
+        return this.run(['template', releaseName, chartDir, '--namespace', namespace, ...valuesArgs(values)]);
     }
     repoAdd(name, url) {
         return this.run(['repo', 'add', name, url, '--force-update']);
@@ -480,17 +489,35 @@ class helm_Helm {
     dependencyUpdate(chartDir) {
         return this.run(['dependency', 'update', chartDir]);
     }
-    /** Packages the charts in turn; stops at the first that fails. */
-    packageCharts(chartDirs, destination) {
-        return this.run(['package', ...chartDirs, '--destination', destination]);
+    /**
+     * Packages the charts in turn; stops at the first that fails. With `sign`, each gets a `.prov` beside it. The
+     * passphrase goes in a file, not on stdin: Helm 3 reads stdin anew for every chart, and the second read fails.
+     */
+    packageCharts(chartDirs, destination, sign) {
+        const signing = sign
+            ? // `--key=`: a user ID that starts with a dash stays the flag's value.
+                ['--sign', `--key=${sign.key}`, '--keyring', sign.keyring]
+            : [];
+        if (sign?.passphraseFile)
+            signing.push('--passphrase-file', sign.passphraseFile);
+        return this.run(['package', ...chartDirs, '--destination', destination, ...signing]);
+    }
+    /** Checks the chart's `.prov` beside it against the keyring; fails when the signature or a hash does not match. */
+    async verify(packagePath, keyring) {
+        const result = await this.run(['verify', packagePath, '--keyring', keyring]);
+        const field = (name) => new RegExp(`^${name}:[ \\t]*(.*?)\\s*$`, 'm').exec(result.stdout)?.[1] ?? '';
+        return { ...result, signedBy: field('Signed by'), fingerprint: field('Using Key With Fingerprint') };
     }
     registryLogin(host, username, password, plainHttp) {
         const args = ['registry', 'login', host, '--username', username, '--password-stdin'];
         return this.run(plainHttp ? [...args, '--plain-http'] : args, { stdin: password });
     }
-    /** Downloads the chart into `destination` as `<name>-<version>.tgz`; the digest is the manifest's. */
-    async pull(chartUrl, version, destination, plainHttp) {
-        const args = ['pull', chartUrl, '--version', version, '--destination', destination];
+    /**
+     * Downloads the chart into `destination` as `<name>-<version>.tgz`, with `prov` its `.prov` too when it has one;
+     * the digest is the manifest's.
+     */
+    async pull(chartUrl, version, destination, plainHttp, prov = false) {
+        const args = ['pull', chartUrl, '--version', version, '--destination', destination, ...(prov ? ['--prov'] : [])];
         const result = await this.run(plainHttp ? [...args, '--plain-http'] : args);
         const digest = parseDigest(result.stdout, result.stderr);
         if (!digest)
@@ -872,10 +899,24 @@ function nextLine(source, offset) {
     const newline = source.indexOf('\n', offset);
     return newline === -1 ? { at: source.length, before: lineBreak(source) } : { at: newline + 1, before: '' };
 }
-/** A plain scalar in a flow mapping must not hold , [ ] { }, which would end it; such text goes in double quotes. */
+/**
+ * A plain scalar in a flow mapping must not hold , [ ] { }, which would end it, nor span lines as a block
+ * scalar; such text goes in double quotes.
+ */
 function flowScalar(text) {
     const plain = renderScalar(text, dist/* Scalar */.X5.PLAIN);
-    return /[,[\]{}]/.test(plain) ? JSON.stringify(text) : plain;
+    return /[,[\]{}\n]/.test(plain) ? JSON.stringify(text) : plain;
+}
+/**
+ * `key: value` as lines of a block mapping at `indent`: a value of several lines (an annotation that holds
+ * YAML of its own) becomes a block scalar whose lines go one `step` deeper. Never folded, so a long value
+ * stays on its line.
+ */
+function blockEntry(key, value, indent, step, eol) {
+    const lines = (0,dist/* stringify */.As)({ [key]: value }, { indent: step.length, lineWidth: 0 })
+        .trimEnd()
+        .split('\n');
+    return lines.map(line => `${indent}${line}${eol}`).join('');
 }
 /**
  * The edits that add `key: value` to the mapping under the top-level key `parent`, as a person would write it:
@@ -888,13 +929,14 @@ function addEntry(source, doc, file, [parent, key], value) {
     const top = doc.contents;
     const eol = lineBreak(source);
     const step = ' '.repeat(indentStep(source));
-    const line = `${renderScalar(key, dist/* Scalar */.X5.PLAIN)}: ${renderScalar(value, dist/* Scalar */.X5.PLAIN)}`;
     const pair = top.items.find(item => (0,dist/* isScalar */.jn)(item.key) && item.key.value === parent);
     if (!pair) {
         const end = top.range[1];
         const before = end > 0 && source[end - 1] !== '\n' ? eol : '';
         const indent = ' '.repeat(columnOf(source, top.range[0]));
-        return [{ start: end, end, text: `${before}${indent}${parent}:${eol}${indent}${step}${line}${eol}` }];
+        return [
+            { start: end, end, text: `${before}${indent}${parent}:${eol}${blockEntry(key, value, indent + step, step, eol)}` }
+        ];
     }
     const keyNode = pair.key;
     const node = pair.value;
@@ -907,7 +949,7 @@ function addEntry(source, doc, file, [parent, key], value) {
     if ((0,dist/* isMap */.jh)(node) && (0,dist/* isScalar */.jn)(node.items[0]?.key) && node.items[0].key.range) {
         const { at } = nextLine(source, keyNode.range[1]);
         const indent = ' '.repeat(columnOf(source, node.items[0].key.range[0]));
-        return [{ start: at, end: at, text: `${indent}${line}${eol}` }];
+        return [{ start: at, end: at, text: blockEntry(key, value, indent, step, eol) }];
     }
     if (node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null)) {
         const edits = [];
@@ -921,7 +963,7 @@ function addEntry(source, doc, file, [parent, key], value) {
         }
         const { at, before } = nextLine(source, (node?.range ?? keyNode.range)[1]);
         const indent = ' '.repeat(columnOf(source, keyNode.range[0])) + step;
-        edits.push({ start: at, end: at, text: `${before}${indent}${line}${eol}` });
+        edits.push({ start: at, end: at, text: `${before}${blockEntry(key, value, indent, step, eol)}` });
         return edits;
     }
     throw new Error(`${file}: ${parent} must be a mapping (one name: text per line) for ${key} to be added to it. Fix ${parent}, ` +
@@ -1015,6 +1057,7 @@ function parseChart(source, file) {
         name,
         version: stringField(doc, 'version'),
         appVersion: stringField(doc, 'appVersion'),
+        library: stringField(doc, 'type') === 'library',
         dependencies: parseDependencies(doc, file)
     };
 }
@@ -1284,7 +1327,262 @@ async function stampCharts(charts, date) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/build/rendered-checks.ts
+
+
+/** The line helm writes after each `---`, naming the template as `<chart>/templates/…`. */
+const SOURCE = /^# Source: (.*)$/m;
+/** A template's path in helm's error messages: `c/templates/a.yaml:3:5`, `(c/templates/a.yaml:1:4)`, `[ERROR] templates/a.yaml:`. */
+const TEMPLATE_IN_ERROR = /(?:[^\s():"'`]+\/)?templates\/[^\s():"'`]+/;
+const withoutChart = (template, chartName) => template.startsWith(`${chartName}/`) ? template.slice(chartName.length + 1) : template;
+/** The template helm names in a failure of lint or template, relative to the chart directory. */
+function failedTemplate(helmOutput, chartName) {
+    const found = TEMPLATE_IN_ERROR.exec(helmOutput)?.[0];
+    return found && withoutChart(found, chartName);
+}
+/**
+ * `helm template` output cut into its documents. YAML 1.1, as Kubernetes reads manifests (sigs.k8s.io/yaml):
+ * `name: on` is no string there. Repeated keys are let through, as helm lets them through.
+ */
+function renderedDocuments(output, chartName) {
+    return (0,dist/* parseAllDocuments */.hR)(output, { version: '1.1', uniqueKeys: false }).map(doc => {
+        const source = SOURCE.exec(output.slice(doc.range[0], doc.range[2]))?.[1];
+        const template = source === undefined ? '(no # Source: line)' : withoutChart(source, chartName);
+        if (doc.errors.length)
+            return { template, content: undefined, error: doc.errors[0].message };
+        try {
+            return { template, content: doc.toJS() };
+        }
+        catch (error) {
+            return { template, content: undefined, error: errorMessage(error) };
+        }
+    });
+}
+const isFields = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const fieldsAt = (value, key) => (isFields(value[key]) ? value[key] : {});
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SUBDOMAIN = {
+    valid: name => name.length <= 253 && DNS_SUBDOMAIN.test(name),
+    rule: "a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+};
+const LABEL = {
+    valid: name => name.length <= 63 && DNS_LABEL.test(name),
+    rule: "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+};
+/** RBAC objects are named like path segments, so `system:metrics-reader` is fine there. */
+const PATH_SEGMENT = {
+    valid: name => name !== '.' && name !== '..' && !/[/%]/.test(name),
+    rule: "a path segment: not '.' or '..', without '/' or '%'"
+};
+/** The name rules Kubernetes applies beyond the subdomain most kinds (and custom resources) take. */
+const NAME_RULES = {
+    Service: {
+        valid: name => LABEL.valid(name) && /^[a-z]/.test(name),
+        rule: "a DNS-1035 label: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"
+    },
+    Namespace: LABEL,
+    Role: PATH_SEGMENT,
+    ClusterRole: PATH_SEGMENT,
+    RoleBinding: PATH_SEGMENT,
+    ClusterRoleBinding: PATH_SEGMENT
+};
+/** Built-in kinds that live outside namespaces: a namespace set on one of them means nothing. */
+const CLUSTER_SCOPED = new Set([
+    'APIService',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'CustomResourceDefinition',
+    'IngressClass',
+    'MutatingWebhookConfiguration',
+    'Namespace',
+    'PersistentVolume',
+    'PriorityClass',
+    'RuntimeClass',
+    'StorageClass',
+    'ValidatingWebhookConfiguration'
+]);
+/** `apps/v1` → `apps`; `v1` → the core group. apps/v1 and apps/v1beta2 serve the same objects. */
+const groupOf = (apiVersion) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+/**
+ * What a cluster would refuse of the rendered documents although `helm template` let it through: a document
+ * without apiVersion or kind, a name the kind does not allow (none at all, unless `generateName` asks the
+ * cluster for one), and the same object twice. A resource without a namespace is in the release's
+ * (`namespace`). The items of a `kind: List` (or `…List`) are resources of their own, as kubectl and helm
+ * send them; the list itself needs no name. Hooks (`helm.sh/hook`, tests included) are left out of the
+ * duplicate check: helm creates and deletes them on its own schedule (`hook-delete-policy`), so a hook may
+ * reuse a name. Each problem is one line naming the template(s) and the resource; empty documents are skipped.
+ */
+function renderedProblems(documents, namespace) {
+    const problems = [];
+    const resources = [];
+    const check = (template, content, where) => {
+        if (content === null || content === undefined)
+            return;
+        const fields = isFields(content) ? content : {};
+        const { apiVersion, kind } = fields;
+        const missing = [
+            typeof apiVersion === 'string' && apiVersion ? '' : 'apiVersion',
+            typeof kind === 'string' && kind ? '' : 'kind'
+        ].filter(Boolean);
+        if (!isFields(content) || missing.length) {
+            const what = isFields(content) ? `without ${missing.join(' or ')}` : 'that is no mapping';
+            problems.push(`${show(template)} renders a document ${what}${where}; Kubernetes cannot apply it.`);
+            return;
+        }
+        const kindText = kind;
+        if (kindText.endsWith('List') && Array.isArray(fields.items)) {
+            fields.items.forEach((item, index) => check(template, item, ` (item ${index} of its ${kindText})`));
+            return;
+        }
+        const metadata = fieldsAt(fields, 'metadata');
+        const { name, generateName } = metadata;
+        const clusterScoped = CLUSTER_SCOPED.has(kindText);
+        const inNamespace = typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : namespace;
+        const label = (shown) => [kindText, ...(clusterScoped ? [] : [inNamespace]), shown].join('/');
+        if ((name === undefined || name === null || name === '') && typeof generateName === 'string' && generateName)
+            return;
+        const rule = NAME_RULES[kindText] ?? SUBDOMAIN;
+        if (typeof name !== 'string' || !rule.valid(name)) {
+            const absent = name === undefined || name === null || name === '';
+            const shown = typeof name === 'string' && !absent ? name : absent ? '(no name)' : JSON.stringify(name);
+            const problem = absent
+                ? 'is missing'
+                : typeof name === 'string'
+                    ? `is not ${rule.rule}`
+                    : 'is no string (YAML reads it as another type); quote it in the template';
+            problems.push(`${show(template)} renders ${show(label(shown))}${where}, whose metadata.name ${problem}.`);
+            return;
+        }
+        const annotations = fieldsAt(metadata, 'annotations');
+        resources.push({
+            template,
+            label: label(name),
+            key: [groupOf(apiVersion), kindText, clusterScoped ? '' : inNamespace, name].join('\0'),
+            hook: typeof annotations['helm.sh/hook'] === 'string' && annotations['helm.sh/hook'] !== ''
+        });
+    };
+    for (const document of documents) {
+        if (document.error)
+            problems.push(`${show(document.template)} renders a document that is no YAML: ${show(document.error)}.`);
+        else
+            check(document.template, document.content, '');
+    }
+    const first = new Map();
+    for (const resource of resources.filter(({ hook }) => !hook)) {
+        const earlier = first.get(resource.key);
+        if (!earlier)
+            first.set(resource.key, resource);
+        else
+            problems.push((earlier.template === resource.template
+                ? `${show(resource.template)} renders ${show(resource.label)} twice`
+                : `${show(earlier.template)} and ${show(resource.template)} both render ${show(resource.label)}`) +
+                '; a release holds each object once, so the second would fail or overwrite the first. Rename one of them.');
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/build/validation.ts
+
+
+
+
+
+/**
+ * What `helm template` renders as: the release named after the chart (as the install line of the summary
+ * names it) in namespace `default`, the same on every run, so a resource without a namespace is in `default`.
+ */
+const RELEASE_NAMESPACE = 'default';
+/** chart-testing's convention: the chart's `ci/*-values.yaml`, by name, relative to the chart directory. */
+async function ciValuesFiles(chartDir) {
+    const entries = await (0,external_node_fs_promises_.readdir)(external_node_path_default().join(chartDir, 'ci'), { withFileTypes: true }).catch((error) => {
+        if (['ENOENT', 'ENOTDIR'].includes(error.code ?? ''))
+            return [];
+        throw error;
+    });
+    return entries
+        .filter(entry => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('-values.yaml'))
+        .map(entry => `ci/${entry.name}`)
+        .sort();
+}
+/**
+ * Whether helm can take the file as `--values`: helm reads the flag as a line of CSV, so a comma, a quote or
+ * a line break would cut the name into other paths (or URLs) than the file's.
+ */
+function valuesNameProblem(file) {
+    if (!/[,"\r\n]/.test(file))
+        return undefined;
+    return `${show(file)} cannot be given to helm: helm splits --values at commas, quotes and line breaks. Rename the file.`;
+}
+/**
+ * Whether the chart is rendered: a library chart renders nothing; any other is rendered when it has ci values
+ * files or a Kubernetes version is asked for. Each render is a helm process of its own (tens of milliseconds of
+ * CPU), while `helm lint`, which already renders the defaults and fails on what does not render, takes a whole
+ * lane at once: a chart without either is left to that lint.
+ */
+function rendersChart(library, ciFiles, kubeVersion) {
+    return !library && (ciFiles.length > 0 || kubeVersion !== '');
+}
+/** `ci/x-values.yaml`, or the defaults, as a failure names them. */
+const valuesLabel = (file) => (file === undefined ? "the chart's default values" : show(file));
+/** helm's failure, named by the values file and the template helm names in it. */
+function helmFailure(error, chartName, file) {
+    if (!(error instanceof HelmError))
+        throw error;
+    const template = failedTemplate(error.message, chartName);
+    return `With ${valuesLabel(file)}${template ? ` (template ${show(template)})` : ''}: ${error.message}`;
+}
+/** Lint (for a ci values file; the lane lints the defaults) and render with one values file, or the defaults. */
+async function validateWith(helm, chart, file, options, render, log) {
+    const values = {
+        valuesFiles: file === undefined ? [] : [external_node_path_default().join(chart.dir, file)],
+        kubeVersion: options.kubeVersion
+    };
+    if (file !== undefined) {
+        const nameProblem = valuesNameProblem(file);
+        if (nameProblem)
+            return [nameProblem];
+        try {
+            log(transcript(await helm.lint([chart.dir], options.lintStrict, values)));
+        }
+        catch (error) {
+            return [helmFailure(error, chart.meta.name, file)];
+        }
+    }
+    if (!render)
+        return [];
+    let output;
+    try {
+        const result = await helm.template(chart.dir, chart.meta.name, RELEASE_NAMESPACE, values);
+        output = result.stdout;
+        log([`$ ${result.command}`, result.stderr.trimEnd()].filter(Boolean).join('\n'));
+    }
+    catch (error) {
+        return [helmFailure(error, chart.meta.name, file)];
+    }
+    const documents = renderedDocuments(output, chart.meta.name);
+    const problems = renderedProblems(documents, RELEASE_NAMESPACE);
+    log(`${documents.length} document(s) rendered and checked, ${problems.length} problem(s).`);
+    return problems.map(problem => `With ${valuesLabel(file)}: ${problem}`);
+}
+/**
+ * The checks of a chart beyond the lane's `helm lint` of its defaults: `helm lint` with each of its ci values
+ * files, and `helm template` with the defaults and with each of them (see rendersChart), whose documents must
+ * be what a cluster takes (renderedProblems). One helm process at a time. Fails with every problem of every
+ * values file, each naming the file and the template.
+ */
+async function validateChart(helm, chart, options, log) {
+    const ciFiles = await ciValuesFiles(chart.dir);
+    const render = rendersChart(chart.meta.library, ciFiles, options.kubeVersion);
+    const problems = [];
+    for (const file of [...(render ? [undefined] : []), ...ciFiles])
+        problems.push(...(await validateWith(helm, chart, file, options, render, log)));
+    if (problems.length)
+        throw new Error(`Validation failed:\n${problems.join('\n')}`);
+}
+
 ;// CONCATENATED MODULE: ./src/build/build.ts
+
 
 
 
@@ -1311,36 +1609,54 @@ async function buildDependencies(helm, prepared, log) {
         log(transcript(await helm.dependencyBuild(chart.dir)));
     }
 }
-/** Lint and package of one chart side by side (they read the same files and write nothing into the chart). */
-async function lintAndPackage(helm, prepared, lintStrict, destination, log) {
+/**
+ * Lint and package of one chart side by side (they read the same files and write nothing into the chart), with
+ * its validation (started by the lane); the first failure of the three is the chart's.
+ */
+async function lintAndPackage(helm, prepared, checks, destination, log, validated) {
     const results = await Promise.allSettled([
-        helm.lint([prepared.chart.dir], lintStrict),
-        helm.packageCharts([prepared.chart.dir], destination)
+        helm.lint([prepared.chart.dir], checks.lintStrict, { kubeVersion: checks.kubeVersion }),
+        helm.packageCharts([prepared.chart.dir], destination, checks.sign)
     ]);
     for (const result of results)
         if (result.status === 'fulfilled')
             log(transcript(result.value));
-    for (const result of results)
+    for (const result of [...results, ...(await Promise.allSettled([validated]))])
         if (result.status === 'rejected')
             throw result.reason;
     return packagePath(prepared, destination);
 }
 /**
+ * The ready charts' validations (validateChart), one after the other beside the lane's lint and package: the
+ * lane is one of the `parallel` places, and each render is a helm process of its own.
+ */
+function validateInTurn(helm, lane, ready, checks, logs) {
+    let previous = Promise.resolve();
+    return new Map(ready.map(index => {
+        const validated = previous.then(() => validateChart(helm, lane[index].chart, checks, logs[index]));
+        // Awaited with the chart's lint and package; until then a failure must not count as unhandled.
+        previous = validated.catch(() => undefined);
+        return [index, validated];
+    }));
+}
+/**
  * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
- * them, side by side, whose output is cut into each chart's part. When either call fails, each chart is linted
+ * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation. When either call fails, each chart is linted
  * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
  * and each chart is owed its own outcome and error. A single chart is built alone from the start.
  */
-async function buildTogether(helm, lane, lintStrict, destination, logs) {
+async function buildTogether(helm, lane, checks, destination, logs) {
     const results = [];
-    const alone = async (index) => {
-        results[index] = await lintAndPackage(helm, lane[index], lintStrict, destination, logs[index]).then(value => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
-    };
     const ready = [];
     // One after the other: the lane is one of the `parallel` places.
     for (const [index, prepared] of lane.entries()) {
         await buildDependencies(helm, prepared, logs[index]).then(() => ready.push(index), (reason) => (results[index] = { status: 'rejected', reason }));
     }
+    const validations = validateInTurn(helm, lane, ready, checks, logs);
+    const alone = async (index) => {
+        const validated = validations.get(index);
+        results[index] = await lintAndPackage(helm, lane[index], checks, destination, logs[index], validated).then(value => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
+    };
     if (ready.length === 1)
         await alone(ready[0]);
     if (ready.length <= 1)
@@ -1351,16 +1667,20 @@ async function buildTogether(helm, lane, lintStrict, destination, logs) {
     }));
     const dirs = charts.map(chart => chart.dir);
     const [lint, packaged] = await Promise.allSettled([
-        helm.lint(dirs, lintStrict),
-        helm.packageCharts(dirs, destination)
+        helm.lint(dirs, checks.lintStrict, { kubeVersion: checks.kubeVersion }),
+        helm.packageCharts(dirs, destination, checks.sign)
     ]);
     if (lint.status === 'fulfilled' && packaged.status === 'fulfilled') {
         const lints = lintTranscripts(lint.value, charts);
         const packages = packageTranscripts(packaged.value, charts);
+        const validated = await Promise.allSettled(ready.map(index => validations.get(index)));
         ready.forEach((index, part) => {
             logs[index](lints[part]);
             logs[index](packages[part]);
-            results[index] = { status: 'fulfilled', value: charts[part].packagePath };
+            results[index] =
+                validated[part].status === 'rejected'
+                    ? validated[part]
+                    : { status: 'fulfilled', value: charts[part].packagePath };
         });
         return results;
     }
@@ -1374,10 +1694,10 @@ async function buildTogether(helm, lane, lintStrict, destination, logs) {
     return results;
 }
 /** One log group per chart of the lane, holding its dependency build and its part of lint and package. */
-async function buildLane(helm, lane, lintStrict, destination) {
+async function buildLane(helm, lane, checks, destination) {
     const lines = lane.map(() => []);
     const logs = lines.map(held => (text) => void held.push(text));
-    const built = buildTogether(helm, lane, lintStrict, destination, logs);
+    const built = buildTogether(helm, lane, checks, destination, logs);
     return Promise.allSettled(lane.map(({ chart }, index) => logGroup(`${chart.meta.name}: build`, async (log) => {
         const result = (await built)[index];
         for (const text of lines[index])
@@ -1400,7 +1720,7 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination,
     if (charts.some(({ chart }) => chart.meta.dependencies.some(dep => dep.repository.startsWith('oci://'))))
         await loggedIn;
     const byName = new Map(charts.map(prepared => [prepared.chart.meta.name, prepared]));
-    const results = await scheduleLevels([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), options.parallel, names => buildLane(helm, names.map(name => byName.get(name)), options.lintStrict, destination));
+    const results = await scheduleLevels([...byName.keys()], new Map(charts.map(prepared => [prepared.chart.meta.name, prepared.dependsOn])), options.parallel, names => buildLane(helm, names.map(name => byName.get(name)), options, destination));
     return charts.map(({ chart, release, appVersion }, index) => {
         const result = results.get(chart.meta.name);
         return {
@@ -1666,6 +1986,94 @@ function placeholders(release, shaShort) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/chart-files/artifacthub-repo.ts
+
+
+
+
+
+/** Artifact Hub's repository metadata, beside Chart.yaml; pushed to the chart's repository under ARTIFACTHUB_TAG. */
+const ARTIFACTHUB_REPO_FILE = 'artifacthub-repo.yml';
+const SHAPE = 'repositoryID, owners, ignore';
+const DOCS = 'https://artifacthub.io/docs/topics/repositories/helm-charts/';
+/** Artifact Hub gives every repository a UUID; a repositoryID of another form can never match it. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isAbsent = (node) => node === undefined || node === null || ((0,dist/* isScalar */.jn)(node) && node.value === null);
+/** A field that must be text when it is there: `required` makes an absent or empty one an error too. */
+function checkText(node, where, required) {
+    if (isAbsent(node)) {
+        if (required)
+            throw new Error(`${where} is missing.`);
+        return undefined;
+    }
+    if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string')
+        throw new Error(`${where} must be text.`);
+    if (required && node.value === '')
+        throw new Error(`${where} is empty.`);
+    return node.value;
+}
+/** A list of mappings, each checked by `entry`; absent is fine. */
+function checkList(doc, key, fields, entry) {
+    const node = doc.get(key, true);
+    if (isAbsent(node))
+        return;
+    if (!(0,dist/* isSeq */.oP)(node))
+        throw new Error(`${key} must be a list of mappings with ${fields}.`);
+    node.items.forEach((item, index) => {
+        const where = `${key}[${index}]`;
+        if (!(0,dist/* isMap */.jh)(item))
+            throw new Error(`${where} must be a mapping with ${fields}.`);
+        entry(item, where);
+    });
+}
+/**
+ * Refuses what Artifact Hub would not read as its repository metadata (see DOCS): `repositoryID` a UUID, `owners`
+ * a list of { name, email } with an email, `ignore` a list of { name, version } with a name. Other keys are left
+ * alone, as Artifact Hub leaves them.
+ */
+function checkArtifactHubRepo(text, file) {
+    const doc = parseMapping(text, file, SHAPE);
+    try {
+        const id = checkText(doc.get('repositoryID', true), 'repositoryID', false);
+        if (id !== undefined && !UUID.test(id)) {
+            throw new Error(`repositoryID is ${show(id)}, not the UUID Artifact Hub gives a repository. Copy it from the repository's ` +
+                'settings in Artifact Hub');
+        }
+        checkList(doc, 'owners', 'name and email', (item, where) => {
+            checkText(item.get('name', true), `${where}.name`, false);
+            checkText(item.get('email', true), `${where}.email`, true);
+        });
+        checkList(doc, 'ignore', 'name and version', (item, where) => {
+            checkText(item.get('name', true), `${where}.name`, true);
+            checkText(item.get('version', true), `${where}.version`, false);
+        });
+    }
+    catch (error) {
+        throw new Error(`${file}: ${error.message.replace(/\.$/, '')}. Artifact Hub reads it as its repository metadata ` +
+            `(${SHAPE}; see ${DOCS}).`);
+    }
+}
+/**
+ * The chart's Artifact Hub metadata, read as helm reads a chart file (at most 5 MiB, UTF-8: the bytes pushed are
+ * the file's) and checked; undefined when the chart has none. The chart directory was walked for links that lead
+ * out of the workspace before this runs (charts/containment.ts), so the file is the repository's.
+ */
+async function readArtifactHubRepo(chartDir) {
+    const file = external_node_path_default().join(chartDir, ARTIFACTHUB_REPO_FILE);
+    let text;
+    try {
+        text = await readChartText(file);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    checkArtifactHubRepo(text, file);
+    // Strict UTF-8 decoding that keeps a byte-order mark encodes back to the very bytes read.
+    return { file, bytes: Buffer.from(text, 'utf8') };
+}
+
 ;// CONCATENATED MODULE: ./src/chart-files/chart-lock.ts
 
 
@@ -1753,6 +2161,207 @@ function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
     return applyEdits(lockSource, edits);
 }
 
+;// CONCATENATED MODULE: ./src/chart-files/artifacthub-annotations.ts
+
+// Artifact Hub reads these annotations' values as YAML documents of their own, so each value is serialised
+// by the yaml package: an entry's text can hold anything, `: ` and `#` included, and must stay one string.
+const asYaml = (value) => (0,dist/* stringify */.As)(value, { lineWidth: 0 });
+/**
+ * Artifact Hub's annotations (https://artifacthub.io/docs/topics/annotations/helm/) for what the run knows of
+ * the release, in the order they are added; none for what it does not know (no changes, no image, a stable
+ * version, no signing key), since a missing `artifacthub.io/prerelease` reads as false.
+ */
+function artifactHubAnnotations(facts) {
+    const annotations = [];
+    if (facts.changes.length)
+        annotations.push(['artifacthub.io/changes', asYaml(facts.changes)]);
+    if (facts.image) {
+        const { name, tag } = facts.image;
+        annotations.push(['artifacthub.io/images', asYaml([{ name: name.split('/').pop(), image: `${name}:${tag}` }])]);
+    }
+    if (facts.prerelease)
+        annotations.push(['artifacthub.io/prerelease', 'true']);
+    if (facts.signKey) {
+        const { fingerprint, url } = facts.signKey;
+        annotations.push(['artifacthub.io/signKey', asYaml(url ? { fingerprint, url } : { fingerprint })]);
+    }
+    return annotations;
+}
+
+// EXTERNAL MODULE: ./node_modules/marked/lib/marked.esm.js
+var marked_esm = __webpack_require__(8022);
+;// CONCATENATED MODULE: ./src/chart-files/changelog.ts
+
+
+// marked's lexer, not the keep-a-changelog package: that one splits lines by their first characters (a fenced
+// block or a nested list throws it off), fails on every section when one heading lacks a date, and keeps an
+// entry as a string without its links or line. marked reads CommonMark as GitHub does, resolves reference
+// links, and its top-level tokens spell out the file in order, so their raw text counts the lines.
+
+
+
+
+
+/** Keep a Changelog's kinds of change, by their heading; Artifact Hub's `artifacthub.io/changes` knows these. */
+const KINDS = {
+    added: 'added',
+    changed: 'changed',
+    deprecated: 'deprecated',
+    removed: 'removed',
+    fixed: 'fixed',
+    security: 'security'
+};
+const CHANGELOG = 'CHANGELOG.md';
+/** `## [1.2.3] - 2026-11-26`, `## 1.2.3`, `## [v1.2.3]`, `## 1.2.3 [YANKED]`: the version a heading names. */
+function headingVersion(text) {
+    const match = /^\[?v?([^\]\s]+)\]?(?:\s.*)?$/.exec(text.trim());
+    return match ? match[1] : '';
+}
+/** Inline text as plain text: links become their text (their URLs go to `links`), code keeps its ticks. */
+function inlineText(tokens) {
+    return tokens
+        .map(token => {
+        if (token.type === 'codespan')
+            return `\`${token.text}\``;
+        if (token.type === 'br')
+            return ' ';
+        if (token.type === 'html')
+            return token.raw;
+        if ('tokens' in token && token.tokens)
+            return inlineText(token.tokens);
+        return 'text' in token ? String(token.text) : '';
+    })
+        .join('');
+}
+/** An entry's paragraphs and nested lists as one line of plain text. */
+function blockText(tokens) {
+    return tokens
+        .map(token => {
+        if (token.type === 'list')
+            return token.items.map(item => blockText(item.tokens)).join(' ');
+        if ('tokens' in token && token.tokens)
+            return inlineText(token.tokens);
+        return 'text' in token ? String(token.text) : '';
+    })
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/** The entry's links (http and https only; anything else is no place to send a reader), in order. */
+function linksOf(tokens) {
+    return tokens.flatMap(token => {
+        if (token.type === 'link') {
+            const link = token;
+            return /^https?:\/\//i.test(link.href)
+                ? [{ name: inlineText(link.tokens).trim() || link.href, url: link.href }]
+                : [];
+        }
+        if (token.type === 'list')
+            return token.items.flatMap(item => linksOf(item.tokens));
+        return 'tokens' in token && token.tokens ? linksOf(token.tokens) : [];
+    });
+}
+function change(kind, item) {
+    const description = blockText(item.tokens);
+    const links = linksOf(item.tokens);
+    return links.length ? { kind, description, links } : { kind, description };
+}
+const countLines = (text) => text.split('\n').length - 1;
+/**
+ * The section of `version` in a changelog in Keep a Changelog form (https://keepachangelog.com/en/1.1.0/), or
+ * undefined when it has none (`[Unreleased]` is never a version). Every entry must stand in a list under one
+ * of the six kinds of change: anything else in the section is an error naming the file and the line, since
+ * the section would otherwise reach Artifact Hub without it, or as something it is not.
+ */
+function parseChangelogSection(text, file, version) {
+    const tokens = new marked_esm/* Lexer */.JG({ gfm: true }).lex(text);
+    const starts = [];
+    let line = 1;
+    for (const token of tokens) {
+        starts.push(line);
+        line += countLines(token.raw);
+    }
+    const isVersionHeading = (token) => token.type === 'heading' && token.depth <= 2;
+    const matching = tokens.flatMap((token, index) => isVersionHeading(token) &&
+        token.depth === 2 &&
+        headingVersion(token.text) === version
+        ? [index]
+        : []);
+    if (matching.length === 0)
+        return undefined;
+    const at = (index) => `${file} line ${starts[index]}`;
+    if (matching.length > 1) {
+        throw new Error(`${file} has ${matching.length} sections for ${version}, at lines ${matching.map(index => starts[index]).join(', ')}. ` +
+            'Keep one.');
+    }
+    const [heading] = matching;
+    const next = tokens.findIndex((token, index) => index > heading && isVersionHeading(token));
+    const body = tokens.slice(heading + 1, next === -1 ? tokens.length : next);
+    const changes = [];
+    let kind;
+    for (const [offset, token] of body.entries()) {
+        const index = heading + 1 + offset;
+        if (token.type === 'heading' && token.depth === 3) {
+            const title = token.text.trim();
+            kind = KINDS[title.toLowerCase()];
+            if (!kind) {
+                throw new Error(`${at(index)}: ${show(`### ${title}`)} is not one of Keep a Changelog's kinds of change. Use ### Added, ` +
+                    '### Changed, ### Deprecated, ### Removed, ### Fixed or ### Security: Artifact Hub knows only these.');
+            }
+        }
+        else if (token.type === 'list') {
+            if (!kind) {
+                throw new Error(`${at(index)}: an entry of ${version} stands under no kind of change. Put it under ### Added, ` +
+                    '### Changed, ### Deprecated, ### Removed, ### Fixed or ### Security.');
+            }
+            let itemLine = starts[index];
+            for (const item of token.items) {
+                const entry = change(kind, item);
+                if (!entry.description)
+                    throw new Error(`${file} line ${itemLine}: an entry of ${version} is empty.`);
+                changes.push(entry);
+                itemLine += countLines(item.raw);
+            }
+        }
+        else if (token.type === 'heading') {
+            throw new Error(`${at(index)}: ${show(token.raw.trim())} is no heading of a Keep a Changelog section; ` +
+                `the kinds of change of ${version} are ### headings.`);
+        }
+        // Prose, code, quotes and link definitions go to the GitHub Release as they are, and to no entry.
+    }
+    // Link definitions are the file's, wherever they stand (usually at its end, after the last section): those
+    // the section uses follow it, so that its reference links work in the GitHub Release too.
+    const markdown = body
+        .filter(token => token.type !== 'def')
+        .map(token => token.raw)
+        .join('');
+    const definitions = tokens
+        .filter(token => token.type === 'def')
+        .filter(token => markdown.toLowerCase().includes(`[${token.tag.toLowerCase()}]`))
+        .map(token => token.raw.trimEnd());
+    return {
+        file,
+        line: starts[heading],
+        markdown: [markdown.trim(), ...(definitions.length ? ['', ...definitions] : [])].join('\n').trim(),
+        changes
+    };
+}
+/**
+ * The changelog of a chart: `CHANGELOG.md` in the chart's directory, else at the root of the workspace. The
+ * first one found is the chart's, also when it has no section for the version: a chart that keeps its own
+ * changelog (as a monorepo's charts often do) is not described by the repository's. The root file is
+ * refused when it is a symlink out of the workspace, as a chart's files are.
+ */
+async function readChangelog(chartDir, workspace, version) {
+    const file = [chartDir, workspace].map(dir => external_node_path_default().join(dir, CHANGELOG)).find(candidate => (0,external_node_fs_.existsSync)(candidate));
+    if (!file)
+        return {};
+    const target = await linkTarget(file);
+    if (!isWithin(await linkTarget(workspace), target))
+        throw outsideError(file, target, workspace);
+    return { file, section: parseChangelogSection(await readChartText(file), file, version) };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 ;// CONCATENATED MODULE: ./src/chart-files/chart-yaml.ts
@@ -1827,24 +2436,39 @@ const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
  * ones it made: a chart with either already says where it comes from, and keeps it.
  */
 function linkSource(source, file, url) {
+    const sources = parseChartDocument(source, file).get('sources', true);
+    if ((0,dist/* isSeq */.oP)(sources) && sources.items.length > 0)
+        return undefined;
+    const { text, added } = addAnnotations(source, file, [[SOURCE_ANNOTATION, url]], 'or set link-source: false');
+    return added.length ? text : undefined;
+}
+/**
+ * Chart.yaml with the given annotations added, each on lines of its own (see addEntry), and the keys added:
+ * an annotation the chart sets itself is the chart's word and stays as it is. The result must read back as
+ * the file did plus the annotations, or nothing is added. `fix` is the way out the error offers besides
+ * adding them by hand.
+ */
+function addAnnotations(source, file, annotations, fix) {
     const doc = parseChartDocument(source, file);
     if (!(0,dist/* isMap */.jh)(doc.contents) || doc.contents.flow)
         throw new Error(`${file} must be a block mapping (one key per line).`);
-    const sources = doc.get('sources', true);
-    if ((0,dist/* isSeq */.oP)(sources) && sources.items.length > 0)
-        return undefined;
-    const annotations = doc.get('annotations', true);
-    if ((0,dist/* isMap */.jh)(annotations) && annotations.has(SOURCE_ANNOTATION))
-        return undefined;
-    const result = applyEdits(source, addEntry(source, doc, file, ['annotations', SOURCE_ANNOTATION], url));
-    // Read back whole: the splice must add the one annotation and change nothing else the file says.
-    const before = doc.toJS();
-    const expected = { ...before, annotations: { ...(before.annotations ?? {}), [SOURCE_ANNOTATION]: url } };
-    if (!(0,external_node_util_.isDeepStrictEqual)(parseChartDocument(result, file).toJS(), expected)) {
-        throw new Error(`${file}: adding annotation ${SOURCE_ANNOTATION} did not read back as written; the file is left unchanged. ` +
-            `Add "${SOURCE_ANNOTATION}: ${url}" under annotations yourself, or set link-source: false.`);
+    const own = doc.get('annotations', true);
+    const adding = annotations.filter(([key]) => !((0,dist/* isMap */.jh)(own) && own.has(key)));
+    // One at a time, each on the text the one before made, since the first may create the annotations mapping;
+    // last first, as each goes first in the mapping, so that they read in the order given.
+    let text = source;
+    for (const [key, value] of [...adding].reverse()) {
+        text = applyEdits(text, addEntry(text, parseChartDocument(text, file), file, ['annotations', key], value));
     }
-    return result;
+    // Read back whole: the splice must add the annotations and change nothing else the file says.
+    const before = doc.toJS();
+    const expected = { ...before, annotations: { ...(before.annotations ?? {}), ...Object.fromEntries(adding) } };
+    if (adding.length && !(0,external_node_util_.isDeepStrictEqual)(parseChartDocument(text, file).toJS(), expected)) {
+        const keys = adding.map(([key]) => key).join(', ');
+        throw new Error(`${file}: adding annotation ${keys} did not read back as written; the file is left unchanged. ` +
+            `Add ${keys} under annotations yourself, ${fix}.`);
+    }
+    return { text, added: adding.map(([key]) => key) };
 }
 
 ;// CONCATENATED MODULE: ./src/chart-files/values.ts
@@ -1872,10 +2496,14 @@ async function imageTagEdit(file, keyPath, tag) {
 
 
 
+
+
+
 /**
  * What the release writes into Chart.yaml (and Chart.lock): version, appVersion, the constraint on every
- * in-repo dependency whose version this release moves, since helm checks a file:// chart against it, and the
- * repository as the chart's source when it names none, which ghcr.io links the package to.
+ * in-repo dependency whose version this release moves, since helm checks a file:// chart against it, the
+ * repository as the chart's source when it names none, which ghcr.io links the package to, and Artifact Hub's
+ * annotations: the changelog's entries for the version, the image, prerelease and the signing key.
  * Computed for every chart before any is written, so that a refusal leaves all of them untouched.
  */
 async function prepareChart(planned, all, workspace, options) {
@@ -1892,20 +2520,31 @@ async function prepareChart(planned, all, workspace, options) {
         dependencies: moved
     });
     const linked = options.sourceUrl ? linkSource(versioned, chart.file, options.sourceUrl) : undefined;
-    const chartYaml = linked ?? versioned;
     const linkedSource = linked === undefined ? undefined : options.sourceUrl;
-    const values = options.imageTagPath.length ? await imageTag(planned, workspace, options) : undefined;
+    // Rendered only when something uses it, so that an image-tag template nobody reads refuses nothing.
+    const usesTag = options.image !== '' || options.imageTagPath.length > 0;
+    const tag = usesTag ? renderTemplate('image-tag', options.imageTag, planned.placeholders) : '';
+    const changelog = await readChangelog(chart.dir, workspace, release.version);
+    const annotations = artifactHubAnnotations({
+        changes: changelog.section?.changes ?? [],
+        image: options.image ? { name: options.image, tag } : undefined,
+        prerelease: release.prerelease !== '',
+        signKey: options.signKey
+    });
+    const { text: chartYaml, added: annotationsAdded } = addAnnotations(linked ?? versioned, chart.file, annotations, 'or set them in the chart yourself: the action leaves annotations the chart sets alone');
+    const values = options.imageTagPath.length ? await imageTag(planned, workspace, options, tag) : undefined;
+    // Checked with push: false too, so that a pull request's dry run refuses what the tag's run would.
+    const artifactHub = await readArtifactHubRepo(chart.dir);
     const lockFile = external_node_path_default().join(chart.dir, 'Chart.lock');
-    if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile)) {
-        return { ...planned, chartYaml, linkedSource, values, relock: false };
-    }
-    // Chart.lock's digest covers the dependencies only, which the annotation leaves alone.
+    const made = { ...planned, chartYaml, linkedSource, changelog, annotationsAdded, values, artifactHub };
+    if (Object.keys(moved).length === 0 || !(0,external_node_fs_.existsSync)(lockFile))
+        return { ...made, relock: false };
+    // Chart.lock's digest covers the dependencies only, which the annotations leave alone.
     const chartLock = updateLock(await readChartText(lockFile), lockFile, chart.source, chartYaml, moved);
-    return { ...planned, chartYaml, linkedSource, chartLock, values, relock: chartLock === undefined };
+    return { ...made, chartLock, relock: chartLock === undefined };
 }
-async function imageTag(planned, workspace, options) {
+async function imageTag(planned, workspace, options, tag) {
     const file = resolveValuesFile(workspace, planned.chart.dir, options.valuesFile);
-    const tag = renderTemplate('image-tag', options.imageTag, planned.placeholders);
     return { ...(await imageTagEdit(file, options.imageTagPath, tag)), tag };
 }
 /** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
@@ -1921,12 +2560,25 @@ async function writePrepared(prepared, imageTagPath) {
         await writeFileAtomic(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
     await writeFileAtomic(chart.file, prepared.chartYaml);
     const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : '';
-    const lines = [`${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}`];
+    const annotations = prepared.annotationsAdded.map(key => `, ${key}`).join('');
+    const lines = [
+        `${chart.file}: version ${prepared.release.version}, appVersion ${prepared.appVersion}${source}${annotations}`,
+        changelogLine(prepared)
+    ];
     if (prepared.values) {
         await writeFileAtomic(prepared.values.file, prepared.values.text);
         lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`);
     }
     return lines.join('\n');
+}
+/** What the log says of the chart's changelog: where its entries came from, or why there are none. */
+function changelogLine({ changelog, release }) {
+    const { file, section } = changelog;
+    if (!file)
+        return `No ${CHANGELOG} beside the chart or at the workspace root: no release notes or changes from one.`;
+    if (!section)
+        return `${file} has no section for ${release.version}: no release notes or changes from it.`;
+    return `${file} line ${section.line}: the section for ${release.version}, ${section.changes.length} change(s).`;
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -2462,29 +3114,58 @@ async function attachChart(calls, assets, chart, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/github-release/release-body.ts
-// The chart section is marked so that a later run finds it in a body people may have written around, and
-// replaces it instead of adding a second one. HTML comments, because GitHub renders them as nothing.
-const START = '<!-- helm-release-action: charts -->';
-const END = '<!-- /helm-release-action: charts -->';
+// The sections the action writes are marked so that a later run finds them in a body people may have written
+// around, and replaces them instead of adding a second one. HTML comments, because GitHub renders them as nothing.
+const marks = (name) => ({
+    start: `<!-- helm-release-action: ${name} -->`,
+    end: `<!-- /helm-release-action: ${name} -->`
+});
+const CHARTS = marks('charts');
+const release_body_CHANGELOG = marks('changelog');
+/**
+ * The release notes from the charts' changelogs: a section that every released chart shares (the root
+ * changelog of a repository, or one chart's own) as it is; otherwise each section under the names of the
+ * charts it belongs to, so that no chart's notes read as another's. Empty when no chart has a section.
+ */
+function changelogNotes(sections, released) {
+    const groups = new Map();
+    for (const section of sections) {
+        const key = `${section.file}:${section.line}`;
+        const group = groups.get(key) ?? { names: [], markdown: section.markdown };
+        group.names.push(section.chartName);
+        groups.set(key, group);
+    }
+    const all = [...groups.values()];
+    if (all.length === 1 && released.every(name => all[0].names.includes(name)))
+        return all[0].markdown;
+    return all.map(({ names, markdown }) => `## ${names.join(', ')}\n\n${markdown}`).join('\n\n');
+}
 /** What users need to install the charts: the install lines, then each chart's reference and digest. */
 function chartSection(charts) {
     const references = charts.flatMap(chart => charts.length === 1
         ? [`Chart: \`${chart.chartRef}\``, `Digest: \`${chart.digest}\``]
         : [`- \`${chart.chartRef}\` \`${chart.digest}\``]);
-    return [START, '```shell', ...charts.map(chart => chart.install), '```', '', ...references, END].join('\n');
+    return [CHARTS.start, '```shell', ...charts.map(chart => chart.install), '```', '', ...references, CHARTS.end].join('\n');
 }
-/** A body without its chart section: the notes, hand-written or generated by an earlier run. */
+/** Text without the marked section, or as it is when the section is not there whole. */
+function without(text, { start, end }) {
+    const from = text.indexOf(start);
+    const to = text.indexOf(end, from);
+    if (from < 0 || to < 0)
+        return text;
+    return `${text.slice(0, from)}${text.slice(to + end.length)}`;
+}
+/** A body without the action's sections: the notes, hand-written or generated by an earlier run. */
 function notesOf(body) {
-    const text = body ?? '';
-    const start = text.indexOf(START);
-    const end = text.indexOf(END, start);
-    if (start < 0 || end < 0)
-        return text.trim();
-    return `${text.slice(0, start)}${text.slice(end + END.length)}`.trim();
+    return without(without(body ?? '', release_body_CHANGELOG), CHARTS).trim();
 }
-/** The release body leads with what users need to install the charts; the notes follow. */
-function releaseBody(charts, notes) {
-    return [chartSection(charts), ...(notes.trim() ? ['', notes.trim()] : []), ''].join('\n');
+/**
+ * The release body leads with the changelog's notes for the version, when there are any, then what users
+ * need to install the charts; the other notes (GitHub's generated ones) follow.
+ */
+function releaseBody(charts, notes, changelog = '') {
+    const lead = changelog.trim() ? [release_body_CHANGELOG.start, changelog.trim(), release_body_CHANGELOG.end, ''] : [];
+    return [...lead, chartSection(charts), ...(notes.trim() ? ['', notes.trim()] : []), ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/github-release/github-release.ts
@@ -2596,7 +3277,8 @@ async function createGitHubRelease(repository, token, spec, log) {
         }
         return undefined;
     });
-    const charts = await Promise.all(spec.charts.map(chart => readPackage(chart.packagePath)));
+    const files = spec.charts.flatMap(chart => [chart.packagePath, ...(chart.provPath ? [chart.provPath] : [])]);
+    const charts = await Promise.all(files.map(readPackage));
     if (existing?.immutable && !existing.draft) {
         const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep);
         if (lacking.length)
@@ -2618,7 +3300,7 @@ async function createGitHubRelease(repository, token, spec, log) {
         ...repo,
         tag_name: spec.tag,
         name: existing?.name || spec.tag,
-        body: releaseBody(spec.charts, notes),
+        body: releaseBody(spec.charts, notes, spec.changelog),
         prerelease: spec.prerelease
     };
     const release = existing ??
@@ -2637,7 +3319,7 @@ async function createGitHubRelease(repository, token, spec, log) {
                 url: release.upload_url,
                 name,
                 data,
-                headers: { 'content-type': 'application/gzip' }
+                headers: { 'content-type': name.endsWith('.prov.part') ? 'application/pgp-signature' : 'application/gzip' }
             });
             return uploaded.data;
         }),
@@ -2667,8 +3349,12 @@ async function createGitHubRelease(repository, token, spec, log) {
 
 
 
-/** The GitHub Release for the tag, pointing at every pushed chart; none for a dry run. Returns its URL. */
-async function githubRelease(inputs, context, run, outcomes) {
+
+/**
+ * The GitHub Release for the tag, pointing at every pushed chart, its notes led by the charts' changelog
+ * sections; none for a dry run. Returns its URL.
+ */
+async function githubRelease(inputs, context, run, outcomes, changelogs) {
     return logGroup('GitHub Release', async (log) => {
         if (!inputs.push || !run.tagged) {
             const why = inputs.push ? 'the ref is no tag' : 'push is false';
@@ -2679,14 +3365,17 @@ async function githubRelease(inputs, context, run, outcomes) {
             install: installCommand(outcome),
             chartRef: outcome.location.ref,
             digest: outcome.digest,
-            packagePath: outcome.packagePath
+            packagePath: outcome.packagePath,
+            // The registry's own provenance, verified: see the registry step.
+            ...(outcome.signed && { provPath: `${outcome.packagePath}.prov` })
         }));
         const spec = {
             tag: run.tagged.tag,
             sha: context.sha,
             prerelease: run.tagged.prerelease !== '',
             makeLatest: run.image.isLatest,
-            charts
+            charts,
+            changelog: changelogNotes(changelogs, outcomes.map(outcome => outcome.chartName))
         };
         return createGitHubRelease(context.repository, inputs.githubToken, spec, log);
     });
@@ -3115,6 +3804,30 @@ function parseKeyPath(input, value) {
     }
     return segments;
 }
+/** As helm reads `--kube-version` (a SemVer core, `v` optional, minor and patch may be left out). */
+function parseKubeVersion(value) {
+    if (value === '' || /^v?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){0,2}$/.test(value))
+        return value;
+    throw new Error(`Input kube-version is ${show(value)}; it takes a Kubernetes version such as 1.31 or 1.31.2, or nothing ` +
+        "for helm's default.");
+}
+/** Artifact Hub shows the URL to users who check a signature, so it must be one they can fetch safely. */
+function parseKeyUrl(value) {
+    if (value === '')
+        return '';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url?.protocol !== 'https:' || url.username || url.password) {
+        throw new Error(`Input signing-key-url is ${show(value)}; it takes an https URL of the public key without credentials, ` +
+            'e.g. https://keys.openpgp.org/vks/v1/by-fingerprint/<FINGERPRINT>.');
+    }
+    return value;
+}
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
@@ -3129,12 +3842,22 @@ function nonEmpty(name, example) {
         throw new Error(`Input ${name} is empty. Leave it out for its default, or set it, e.g. ${example}.`);
     return value;
 }
+/** The armored key's lines that carry key material: all but its armor lines and headers. */
+function keyLines(armored) {
+    return armored
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '' && !line.startsWith('-----') && !/^[A-Za-z-]+: /.test(line));
+}
 /** Every input, read and checked once, before the action changes anything; defaults come from action.yml. */
 function getInputs() {
     const password = core/* getInput */.V4('password');
     const githubToken = core/* getInput */.V4('github-token');
-    // Registered first, so that no later message or log line can show them.
-    for (const secret of [password, githubToken])
+    const signingKey = core/* getInput */.V4('signing-key');
+    const signingPassphrase = core/* getInput */.V4('signing-passphrase', { trimWhitespace: false });
+    // Registered first, so that no later message or log line can show them. The runner masks a multi-line
+    // value only whole, so each line of the key is registered too.
+    for (const secret of [password, githubToken, signingPassphrase, ...keyLines(signingKey)])
         if (secret)
             core/* setSecret */.Pq(secret);
     const input = (name) => core/* getInput */.V4(name);
@@ -3160,6 +3883,10 @@ function getInputs() {
         lintStrict: flag('lint-strict'),
         plainHttp: flag('plain-http'),
         linkSource: flag('link-source'),
+        kubeVersion: parseKubeVersion(input('kube-version')),
+        signingKey,
+        signingPassphrase,
+        signingKeyUrl: parseKeyUrl(input('signing-key-url')),
         image: parseImage(input('image')),
         latest: parseLatest(input('latest')),
         valuesFile: nonEmpty('values-file', 'values.yaml'),
@@ -3180,6 +3907,8 @@ function getInputs() {
 
 
 
+/** `ghcr.io/sofatutor/llm-proxy`: what an attestation names as its subject. */
+const chartRepository = (outcome) => outcome.location.url.slice('oci://'.length);
 /** The `charts` output: one object per released chart, in release order. */
 function chartsOutput(outcomes) {
     return JSON.stringify(outcomes.map(outcome => ({
@@ -3187,9 +3916,11 @@ function chartsOutput(outcomes) {
         version: outcome.version,
         'app-version': outcome.appVersion,
         'chart-url': outcome.location.url,
+        'chart-repository': chartRepository(outcome),
         digest: outcome.digest,
         pushed: outcome.pushed,
         public: outcome.public ?? null,
+        signed: Boolean(outcome.signed),
         'package-path': outcome.packagePath,
         error: outcome.problem ?? ''
     })));
@@ -3224,9 +3955,11 @@ function chartOutputs(outcome) {
         'package-path': outcome.packagePath,
         'chart-url': outcome.location.url,
         'chart-ref': outcome.location.ref,
+        'chart-repository': chartRepository(outcome),
         digest: outcome.digest,
         pushed: String(outcome.pushed),
-        public: outcome.public === undefined ? '' : String(outcome.public)
+        public: outcome.public === undefined ? '' : String(outcome.public),
+        signed: String(Boolean(outcome.signed))
     };
 }
 function setOutputs(outcomes, run) {
@@ -3235,6 +3968,7 @@ function setOutputs(outcomes, run) {
         ...imageOutputs(run.image),
         ...(outcomes.length === 1 ? chartOutputs(outcomes[0]) : {}),
         charts: chartsOutput(outcomes),
+        'signing-fingerprint': run.signingFingerprint,
         'release-url': run.releaseUrl
     };
     for (const [name, value] of Object.entries(outputs))
@@ -3304,6 +4038,12 @@ async function writeSummary(outcomes, run) {
     ]);
     if (outcomes.every(outcome => outcome.digest && !outcome.problem))
         summary.addCodeBlock((0,dist_escape/* escapeUTF8 */.Nc)(outcomes.map(installCommand).join('\n')), 'shell');
+    if (run.signingFingerprint) {
+        const signed = outcomes.filter(outcome => outcome.signed).length;
+        summary.addRaw(`<p>Signed with OpenPGP key <code>${run.signingFingerprint}</code>: ${signed} of ${outcomes.length} ` +
+            'published with a provenance file that verified against it; users check it with ' +
+            '<code>helm pull --verify</code>.</p>', true);
+    }
     if (run.releaseUrl)
         summary.addLink(escapeHtml(`GitHub Release ${run.tagged?.tag ?? ''}`), (0,dist_escape/* escapeUTF8 */.Nc)(run.releaseUrl));
     await summary.write();
@@ -3347,359 +4087,6 @@ function failOnProblems(outcomes) {
         for (const outcome of outcomes.filter(({ problem }) => problem))
             core/* error */.z3(`${outcome.chartName}: ${outcome.problem}`);
     throw new Error(message);
-}
-
-;// CONCATENATED MODULE: ./src/registry/auth-challenge.ts
-class MalformedChallengeError extends Error {
-    constructor(reason) {
-        super(`unreadable WWW-Authenticate header: ${reason}`);
-        this.name = 'MalformedChallengeError';
-    }
-}
-function isScheme(challenge, scheme) {
-    return challenge.scheme.toLowerCase() === scheme.toLowerCase();
-}
-const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
-const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*/y;
-const BLANKS = /[ \t]*/y;
-/** Between list elements: commas with optional blanks, empty elements allowed (RFC 9110 §5.6.1). */
-const SEPARATORS = /[ \t,]*/y;
-/**
- * Every challenge of one or more WWW-Authenticate header values (a response may send several headers, each a
- * comma-separated list of challenges). Throws MalformedChallengeError on anything outside the grammar.
- */
-function parseChallenges(headers) {
-    return (Array.isArray(headers) ? headers : [headers]).flatMap(parseHeader);
-}
-function parseHeader(header) {
-    let at = 0;
-    const read = (pattern) => {
-        pattern.lastIndex = at;
-        const found = pattern.exec(header)?.[0] ?? '';
-        at += found.length;
-        return found;
-    };
-    const atEnd = () => at >= header.length;
-    const quoted = () => {
-        let value = '';
-        for (at++; at < header.length; at++) {
-            const char = header[at];
-            if (char === '"') {
-                at++;
-                return value;
-            }
-            if (char === '\\')
-                at++;
-            if (at >= header.length)
-                break;
-            // qdtext and quoted-pair exclude control characters other than tab.
-            const code = header.charCodeAt(at);
-            if ((code < 0x20 && code !== 0x09) || code === 0x7f)
-                throw new MalformedChallengeError('a control character');
-            value += header[at];
-        }
-        throw new MalformedChallengeError('an unterminated quoted string');
-    };
-    const challenges = [];
-    for (;;) {
-        read(SEPARATORS);
-        if (atEnd())
-            return challenges;
-        const scheme = read(TOKEN);
-        if (!scheme)
-            throw new MalformedChallengeError(`no auth scheme at character ${at + 1}`);
-        // No prototype: a parameter named __proto__ stays a parameter.
-        const challenge = { scheme, params: Object.create(null) };
-        challenges.push(challenge);
-        const blanks = read(BLANKS);
-        if (atEnd() || header[at] === ',')
-            continue;
-        if (!blanks)
-            throw new MalformedChallengeError(`no blank after the scheme at character ${at + 1}`);
-        // token68: one token of its alphabet, then the end or the next challenge. `realm=x` starts a parameter instead.
-        const start = at;
-        const token68 = read(TOKEN68);
-        read(BLANKS);
-        if (token68 && (atEnd() || header[at] === ',')) {
-            challenge.token68 = token68;
-            continue;
-        }
-        at = start;
-        // auth-params: name BWS "=" BWS (token / quoted-string), comma-separated. A token after a comma that is not
-        // followed by "=" is the scheme of the next challenge.
-        for (let first = true;; first = false) {
-            const before = at;
-            if (!first)
-                read(SEPARATORS);
-            const name = read(TOKEN);
-            read(BLANKS);
-            if (!name || header[at] !== '=') {
-                if (first)
-                    throw new MalformedChallengeError(`no parameter at character ${before + 1}`);
-                at = before;
-                break;
-            }
-            at++;
-            read(BLANKS);
-            const value = header[at] === '"' ? quoted() : read(TOKEN);
-            if (!value && header[at - 1] !== '"')
-                throw new MalformedChallengeError(`no value for parameter ${name}`);
-            // A repeated parameter is an error in the grammar's spirit; the first one counts, as in most clients.
-            challenge.params[name.toLowerCase()] ??= value;
-            read(BLANKS);
-            if (!atEnd() && header[at] !== ',')
-                throw new MalformedChallengeError(`unexpected text at character ${at + 1}`);
-            if (atEnd())
-                break;
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __webpack_require__(4942);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-;// CONCATENATED MODULE: ./src/registry/http.ts
-/**
- * One GET against a registry (or its token realm, or wherever it redirects): redirects followed by hand so that
- * credentials never leave the origin they are for, a time limit and a size limit on every request, and every
- * failure a RegistryHttpError classified by status code or socket error code, never by the text of a message.
- */
-
-
-
-/** A failed request, classified by status code / socket error code, never by text. */
-class RegistryHttpError extends Error {
-    kind;
-    /** The HTTP status of the answer, when there was one. */
-    status;
-    constructor(kind, message, status) {
-        super(message);
-        this.name = 'RegistryHttpError';
-        this.kind = kind;
-        this.status = status;
-    }
-}
-/** As many as Go's and oras-go's HTTP clients follow. */
-const MAX_REDIRECTS = 10;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Enough for any registry's error JSON. */
-const ERROR_BODY_BYTES = 64 * 1024;
-const USER_AGENT = 'helm-release-action';
-const SOCKET_KINDS = new Map([
-    ['ECONNREFUSED', 'refused'],
-    ['ECONNRESET', 'reset'],
-    ['EPIPE', 'reset'],
-    ['ETIMEDOUT', 'timeout'],
-    ['ENOTFOUND', 'unknown-host'],
-    ['EAI_AGAIN', 'unknown-host'],
-    // OpenSSL's "wrong version number": the server answered the TLS handshake with plain HTTP. Other TLS protocol
-    // failures carry the same code, so the message gives the code with the likely cause rather than a certainty.
-    ['EPROTO', 'plain-http']
-]);
-const SOCKET_WORDS = {
-    refused: 'connection refused',
-    reset: 'connection reset',
-    timeout: 'connection timed out',
-    'unknown-host': 'unknown host (DNS lookup failed)',
-    'plain-http': 'TLS handshake failed; the server probably answers plain HTTP'
-};
-/**
- * The end of the connection before the whole answer arrived. Node ends the response without an error when the
- * server closes cleanly mid-body; for the caller it is a reset all the same.
- */
-const prematureClose = () => Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' });
-/** http-client's hook into each request it sends: the request's abort signal, our time limit. */
-class Deadline {
-    signal;
-    constructor(signal) {
-        this.signal = signal;
-    }
-    prepareRequest(options) {
-        options.signal = this.signal;
-    }
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return Promise.reject(new Error('not used: 401 answers go back to the registry client'));
-    }
-}
-/**
- * GET `url`, following redirects. http-client is told not to follow them: it strips Authorization only when the
- * redirect goes to another host *name*, so http://registry:5000 → http://registry:6000 would carry the password to
- * another port, and https → http only when allowed. oras-go had the same flaw and now compares origins (scheme, host
- * and port; GHSA-jxpm-75mh-9fp7); so does this: the header goes to every hop whose origin is `authOrigin`, and to no
- * other. Blobs on ghcr.io redirect to another host, so the hops away from the origin go without credentials.
- *
- * One HttpClient per request: http-client keeps one agent per client whatever the scheme, so a client that spoke
- * http:// could not follow a redirect to https://. Proxies: http-client routes through HTTPS_PROXY / HTTP_PROXY
- * unless NO_PROXY matches, and never for localhost, 127.* and [::1], which it treats as bypassed always.
- */
-async function get(url, options) {
-    const first = url;
-    for (let redirects = 0;; redirects++) {
-        const request = describeRequest(first, url);
-        const headers = {};
-        if (options.accept)
-            headers.accept = options.accept;
-        if (options.authorization && url.origin === options.authOrigin)
-            headers.authorization = options.authorization;
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-        let message;
-        let body;
-        try {
-            const client = new lib/* HttpClient */.Qq(USER_AGENT, [new Deadline(controller.signal)], {
-                allowRedirects: false,
-                allowRetries: false,
-                keepAlive: false,
-                // http-client's own idle timeout (3 minutes unless set) fails without a code: never before ours.
-                socketTimeout: options.timeoutMs + 1000
-            });
-            message = (await client.get(url.href, headers)).message;
-            const status = message.statusCode ?? 0;
-            if (REDIRECTS.has(status))
-                message.destroy();
-            else if (status >= 200 && status < 300)
-                body = await readBody(message, options.maxBytes, true, request);
-            else
-                body = await readBody(message, ERROR_BODY_BYTES, false, request);
-        }
-        catch (error) {
-            if (error instanceof RegistryHttpError)
-                throw error;
-            throw socketFailure(error, controller.signal.aborted, request, options.timeoutMs);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-        const status = message.statusCode ?? 0;
-        if (body) {
-            const challenges = message.headersDistinct['www-authenticate'] ?? [];
-            return { status, headers: message.headers, challenges, body, url, request };
-        }
-        url = redirectTarget(url, message, redirects, request);
-    }
-}
-function redirectTarget(from, message, redirects, request) {
-    const status = message.statusCode;
-    const fail = (why) => new RegistryHttpError('other', `${request}: HTTP ${status} ${why}`, status);
-    if (redirects >= MAX_REDIRECTS)
-        throw fail(`after ${MAX_REDIRECTS} redirects: too many`);
-    const location = message.headers.location;
-    if (!location)
-        throw fail('without a Location header');
-    let to;
-    try {
-        to = new URL(location, from);
-    }
-    catch {
-        throw fail(`to an unreadable Location ${show(location)}`);
-    }
-    if (to.protocol !== 'https:' && to.protocol !== 'http:')
-        throw fail(`to ${show(to.protocol)}, not HTTP`);
-    // As http-client and browsers do: what was asked for encrypted is not fetched in clear text.
-    if (from.protocol === 'https:' && to.protocol === 'http:')
-        throw fail(`from https to http ${show(where(to))}: refused`);
-    return to;
-}
-/**
- * `GET host/path` of the first request, and where the last one went if it was redirected: the registry's paths are
- * ours, a redirect's are the registry's (quoted, and without the query, where signed URLs keep their signature).
- */
-function describeRequest(first, url) {
-    const asked = `GET ${where(first)}`;
-    return url === first ? asked : `${asked} (redirected to ${show(where(url))})`;
-}
-const where = (url) => `${url.host}${url.pathname}`;
-function readBody(message, limit, whole, request) {
-    return new Promise((resolve, reject) => {
-        const tooLarge = () => new RegistryHttpError('other', `${request}: HTTP ${message.statusCode} with an answer larger than the limit of ${limit} bytes`, message.statusCode);
-        if (whole && Number(message.headers['content-length']) > limit) {
-            message.destroy();
-            return reject(tooLarge());
-        }
-        const chunks = [];
-        let size = 0;
-        let done = false;
-        const finish = (outcome) => {
-            if (!done)
-                outcome();
-            done = true;
-        };
-        message.on('data', (chunk) => {
-            if (done)
-                return;
-            if (size + chunk.length <= limit) {
-                size += chunk.length;
-                chunks.push(chunk);
-                return;
-            }
-            message.destroy();
-            if (whole)
-                finish(() => reject(tooLarge()));
-            else
-                finish(() => resolve(Buffer.concat([...chunks, chunk.subarray(0, limit - size)])));
-        });
-        message.once('end', () => finish(() => resolve(Buffer.concat(chunks))));
-        message.once('error', error => finish(() => reject(error)));
-        message.once('close', () => finish(() => reject(prematureClose())));
-    });
-}
-/** A request that got no (complete) answer, by the socket error's code; `timedOut`: our deadline ended it. */
-function socketFailure(error, timedOut, request, timeoutMs) {
-    if (timedOut)
-        return new RegistryHttpError('timeout', `${request}: no complete answer within ${timeoutMs} ms`);
-    const raw = error?.code;
-    const code = typeof raw === 'string' && /^[A-Z0-9_]{1,40}$/.test(raw) ? raw : undefined;
-    const kind = (code && SOCKET_KINDS.get(code)) || 'other';
-    // Node's own words for the rest (certificate errors, …) may quote the server's certificate: shown inert.
-    const words = SOCKET_WORDS[kind] ?? show(errorMessage(error));
-    return new RegistryHttpError(kind, `${request} failed: ${words}${code ? ` (${code})` : ''}`);
-}
-/** What a status means; the caller's retry policy and messages go by it. */
-function statusKind(status) {
-    if (status === 401)
-        return 'unauthorized';
-    if (status === 403)
-        return 'denied';
-    if (status === 404)
-        return 'not-found';
-    if (status === 429)
-        return 'throttled';
-    if (status >= 500 && status <= 599)
-        return 'server';
-    return 'other';
-}
-/** The `errors` of the registry's error JSON (distribution spec), or none when the body is not that. */
-function registryErrors(body) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body.toString('utf8'));
-    }
-    catch {
-        return [];
-    }
-    const errors = parsed?.errors;
-    if (!Array.isArray(errors))
-        return [];
-    const text = (value) => (typeof value === 'string' ? value : '');
-    return errors.map(entry => ({ code: text(entry?.code), message: text(entry?.message) }));
-}
-const SHOWN_ERRORS = 3;
-/**
- * A non-2xx answer as an error: the request, the status, and what the registry said in its error JSON, each entry
- * quoted and shortened (the registry's words are untrusted and may run over lines).
- */
-function statusFailure(response) {
-    const { status } = response;
-    const entries = registryErrors(response.body).filter(entry => entry.code || entry.message);
-    const said = entries.slice(0, SHOWN_ERRORS).map(entry => show([entry.code, entry.message].filter(Boolean).join(': ')));
-    const more = entries.length > SHOWN_ERRORS ? ` and ${entries.length - SHOWN_ERRORS} more` : '';
-    const saying = said.length ? `; the registry says ${said.join(', ')}${more}` : '';
-    const reason = external_node_http_.STATUS_CODES[status] ? ` ${external_node_http_.STATUS_CODES[status]}` : '';
-    return new RegistryHttpError(statusKind(status), `${response.request}: HTTP ${status}${reason}${saying}`, status);
 }
 
 ;// CONCATENATED MODULE: ./src/registry/manifest.ts
@@ -3825,11 +4212,427 @@ function annotationsOf(value, where) {
     return Object.fromEntries(entries);
 }
 
+;// CONCATENATED MODULE: ./src/registry/artifacthub-metadata.ts
+
+const ARTIFACTHUB_TAG = 'artifacthub.io';
+const ARTIFACTHUB_CONFIG = 'application/vnd.cncf.artifacthub.config.v1+yaml';
+const ARTIFACTHUB_LAYER = 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml';
+/** oras's config from /dev/null: no bytes. */
+const EMPTY_CONFIG = Buffer.alloc(0);
+/**
+ * The manifest of the metadata artifact. No creation time (oras adds one): the same file always makes the same
+ * manifest, so that its digest says whether the content changed.
+ */
+function metadataManifest(bytes, fileName) {
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: ARTIFACTHUB_CONFIG, digest: digestOf(EMPTY_CONFIG), size: EMPTY_CONFIG.length },
+        layers: [
+            {
+                mediaType: ARTIFACTHUB_LAYER,
+                digest: digestOf(bytes),
+                size: bytes.length,
+                annotations: { 'org.opencontainers.image.title': fileName }
+            }
+        ]
+    };
+    return Buffer.from(JSON.stringify(manifest));
+}
+/**
+ * Brings the repository's `artifacthub.io` tag up to date with the file's bytes: nothing is pushed when its
+ * metadata layer already holds them; otherwise the config, the layer and the manifest, in that order, so that the
+ * tag never names a blob the registry lacks.
+ */
+async function syncMetadata(client, repository, bytes, fileName) {
+    const current = await client.manifest(repository, ARTIFACTHUB_TAG);
+    const layer = current?.layers.find(candidate => candidate.mediaType === ARTIFACTHUB_LAYER);
+    if (current?.config.mediaType === ARTIFACTHUB_CONFIG && layer?.digest === digestOf(bytes))
+        return { digest: current.digest, pushed: false };
+    await client.pushBlob(repository, EMPTY_CONFIG);
+    await client.pushBlob(repository, bytes);
+    return {
+        digest: await client.pushManifest(repository, ARTIFACTHUB_TAG, metadataManifest(bytes, fileName)),
+        pushed: true
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth-challenge.ts
+class MalformedChallengeError extends Error {
+    constructor(reason) {
+        super(`unreadable WWW-Authenticate header: ${reason}`);
+        this.name = 'MalformedChallengeError';
+    }
+}
+function isScheme(challenge, scheme) {
+    return challenge.scheme.toLowerCase() === scheme.toLowerCase();
+}
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
+const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*/y;
+const BLANKS = /[ \t]*/y;
+/** Between list elements: commas with optional blanks, empty elements allowed (RFC 9110 §5.6.1). */
+const SEPARATORS = /[ \t,]*/y;
+/**
+ * Every challenge of one or more WWW-Authenticate header values (a response may send several headers, each a
+ * comma-separated list of challenges). Throws MalformedChallengeError on anything outside the grammar.
+ */
+function parseChallenges(headers) {
+    return (Array.isArray(headers) ? headers : [headers]).flatMap(parseHeader);
+}
+function parseHeader(header) {
+    let at = 0;
+    const read = (pattern) => {
+        pattern.lastIndex = at;
+        const found = pattern.exec(header)?.[0] ?? '';
+        at += found.length;
+        return found;
+    };
+    const atEnd = () => at >= header.length;
+    const quoted = () => {
+        let value = '';
+        for (at++; at < header.length; at++) {
+            const char = header[at];
+            if (char === '"') {
+                at++;
+                return value;
+            }
+            if (char === '\\')
+                at++;
+            if (at >= header.length)
+                break;
+            // qdtext and quoted-pair exclude control characters other than tab.
+            const code = header.charCodeAt(at);
+            if ((code < 0x20 && code !== 0x09) || code === 0x7f)
+                throw new MalformedChallengeError('a control character');
+            value += header[at];
+        }
+        throw new MalformedChallengeError('an unterminated quoted string');
+    };
+    const challenges = [];
+    for (;;) {
+        read(SEPARATORS);
+        if (atEnd())
+            return challenges;
+        const scheme = read(TOKEN);
+        if (!scheme)
+            throw new MalformedChallengeError(`no auth scheme at character ${at + 1}`);
+        // No prototype: a parameter named __proto__ stays a parameter.
+        const challenge = { scheme, params: Object.create(null) };
+        challenges.push(challenge);
+        const blanks = read(BLANKS);
+        if (atEnd() || header[at] === ',')
+            continue;
+        if (!blanks)
+            throw new MalformedChallengeError(`no blank after the scheme at character ${at + 1}`);
+        // token68: one token of its alphabet, then the end or the next challenge. `realm=x` starts a parameter instead.
+        const start = at;
+        const token68 = read(TOKEN68);
+        read(BLANKS);
+        if (token68 && (atEnd() || header[at] === ',')) {
+            challenge.token68 = token68;
+            continue;
+        }
+        at = start;
+        // auth-params: name BWS "=" BWS (token / quoted-string), comma-separated. A token after a comma that is not
+        // followed by "=" is the scheme of the next challenge.
+        for (let first = true;; first = false) {
+            const before = at;
+            if (!first)
+                read(SEPARATORS);
+            const name = read(TOKEN);
+            read(BLANKS);
+            if (!name || header[at] !== '=') {
+                if (first)
+                    throw new MalformedChallengeError(`no parameter at character ${before + 1}`);
+                at = before;
+                break;
+            }
+            at++;
+            read(BLANKS);
+            const value = header[at] === '"' ? quoted() : read(TOKEN);
+            if (!value && header[at - 1] !== '"')
+                throw new MalformedChallengeError(`no value for parameter ${name}`);
+            // A repeated parameter is an error in the grammar's spirit; the first one counts, as in most clients.
+            challenge.params[name.toLowerCase()] ??= value;
+            read(BLANKS);
+            if (!atEnd() && header[at] !== ',')
+                throw new MalformedChallengeError(`unexpected text at character ${at + 1}`);
+            if (atEnd())
+                break;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(4942);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+;// CONCATENATED MODULE: ./src/registry/http.ts
+/**
+ * One request to a registry (or its token realm, or wherever it redirects): redirects followed by hand so that
+ * credentials never leave the origin they are for, a time limit and a size limit on every request, and every
+ * failure a RegistryHttpError classified by status code or socket error code, never by the text of a message.
+ */
+
+
+
+
+/** A failed request, classified by status code / socket error code, never by text. */
+class RegistryHttpError extends Error {
+    kind;
+    /** The HTTP status of the answer, when there was one. */
+    status;
+    constructor(kind, message, status) {
+        super(message);
+        this.name = 'RegistryHttpError';
+        this.kind = kind;
+        this.status = status;
+    }
+}
+/** As many as Go's and oras-go's HTTP clients follow. */
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Enough for any registry's error JSON. */
+const ERROR_BODY_BYTES = 64 * 1024;
+const USER_AGENT = 'helm-release-action';
+const SOCKET_KINDS = new Map([
+    ['ECONNREFUSED', 'refused'],
+    ['ECONNRESET', 'reset'],
+    ['EPIPE', 'reset'],
+    ['ETIMEDOUT', 'timeout'],
+    ['ENOTFOUND', 'unknown-host'],
+    ['EAI_AGAIN', 'unknown-host'],
+    // OpenSSL's "wrong version number": the server answered the TLS handshake with plain HTTP. Other TLS protocol
+    // failures carry the same code, so the message gives the code with the likely cause rather than a certainty.
+    ['EPROTO', 'plain-http']
+]);
+const SOCKET_WORDS = {
+    refused: 'connection refused',
+    reset: 'connection reset',
+    timeout: 'connection timed out',
+    'unknown-host': 'unknown host (DNS lookup failed)',
+    'plain-http': 'TLS handshake failed; the server probably answers plain HTTP'
+};
+/**
+ * The end of the connection before the whole answer arrived. Node ends the response without an error when the
+ * server closes cleanly mid-body; for the caller it is a reset all the same.
+ */
+const prematureClose = () => Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' });
+/** http-client's hook into each request it sends: the request's abort signal, our time limit. */
+class Deadline {
+    signal;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    prepareRequest(options) {
+        options.signal = this.signal;
+    }
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return Promise.reject(new Error('not used: 401 answers go back to the registry client'));
+    }
+}
+/**
+ * Sends a request to `url`; a GET or HEAD follows redirects. http-client is told not to follow them: it strips
+ * Authorization only when the redirect goes to another host *name*, so http://registry:5000 → http://registry:6000
+ * would carry the password to another port, and https → http only when allowed. oras-go had the same flaw and now
+ * compares origins (scheme, host and port; GHSA-jxpm-75mh-9fp7); so does this: the header goes to every hop whose
+ * origin is `authOrigin`, and to no other. Blobs on ghcr.io redirect to another host, so the hops away from the
+ * origin go without credentials. A POST or PUT is not redirected by the distribution API: its 3xx is the caller's
+ * to judge, and what it uploads is never sent on to a place the registry names.
+ *
+ * One HttpClient per request: http-client keeps one agent per client whatever the scheme, so a client that spoke
+ * http:// could not follow a redirect to https://. Proxies: http-client routes through HTTPS_PROXY / HTTP_PROXY
+ * unless NO_PROXY matches, and never for localhost, 127.* and [::1], which it treats as bypassed always.
+ */
+async function send(url, options) {
+    const first = url;
+    const method = options.method ?? 'GET';
+    const follows = method === 'GET' || method === 'HEAD';
+    for (let redirects = 0;; redirects++) {
+        const request = describeRequest(method, first, url);
+        const headers = {};
+        if (options.accept)
+            headers.accept = options.accept;
+        if (options.authorization && url.origin === options.authOrigin)
+            headers.authorization = options.authorization;
+        // http-client sets Content-Length only for a string; a stream of the bytes keeps them binary.
+        const bytes = options.body?.bytes ?? Buffer.alloc(0);
+        if (method === 'POST' || method === 'PUT')
+            headers['content-length'] = String(bytes.length);
+        if (options.body)
+            headers['content-type'] = options.body.contentType;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+        let message;
+        let body;
+        try {
+            const client = new lib/* HttpClient */.Qq(USER_AGENT, [new Deadline(controller.signal)], {
+                allowRedirects: false,
+                allowRetries: false,
+                keepAlive: false,
+                // http-client's own idle timeout (3 minutes unless set) fails without a code: never before ours.
+                socketTimeout: options.timeoutMs + 1000
+            });
+            const data = bytes.length ? external_node_stream_.Readable.from([bytes], { objectMode: false }) : null;
+            message = (await client.request(method, url.href, data, headers)).message;
+            const status = message.statusCode ?? 0;
+            if (follows && REDIRECTS.has(status))
+                message.destroy();
+            // A HEAD's Content-Length is that of what a GET would send: nothing to read, nothing to limit.
+            else if (method === 'HEAD')
+                body = await readBody(message, 0, false, request);
+            else if (status >= 200 && status < 300)
+                body = await readBody(message, options.maxBytes, true, request);
+            else
+                body = await readBody(message, ERROR_BODY_BYTES, false, request);
+        }
+        catch (error) {
+            if (error instanceof RegistryHttpError)
+                throw error;
+            throw socketFailure(error, controller.signal.aborted, request, options.timeoutMs);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+        const status = message.statusCode ?? 0;
+        if (body) {
+            const challenges = message.headersDistinct['www-authenticate'] ?? [];
+            return { status, headers: message.headers, challenges, body, url, request };
+        }
+        url = redirectTarget(url, message, redirects, request);
+    }
+}
+function redirectTarget(from, message, redirects, request) {
+    const status = message.statusCode;
+    const fail = (why) => new RegistryHttpError('other', `${request}: HTTP ${status} ${why}`, status);
+    if (redirects >= MAX_REDIRECTS)
+        throw fail(`after ${MAX_REDIRECTS} redirects: too many`);
+    const location = message.headers.location;
+    if (!location)
+        throw fail('without a Location header');
+    let to;
+    try {
+        to = new URL(location, from);
+    }
+    catch {
+        throw fail(`to an unreadable Location ${show(location)}`);
+    }
+    if (to.protocol !== 'https:' && to.protocol !== 'http:')
+        throw fail(`to ${show(to.protocol)}, not HTTP`);
+    // As http-client and browsers do: what was asked for encrypted is not fetched in clear text.
+    if (from.protocol === 'https:' && to.protocol === 'http:')
+        throw fail(`from https to http ${show(where(to))}: refused`);
+    return to;
+}
+/**
+ * `GET host/path` of the first request, and where the last one went if it was redirected: the registry's paths are
+ * ours, a redirect's are the registry's (quoted, and without the query, where signed URLs keep their signature).
+ */
+function describeRequest(method, first, url) {
+    const asked = `${method} ${where(first)}`;
+    return url === first ? asked : `${asked} (redirected to ${show(where(url))})`;
+}
+const where = (url) => `${url.host}${url.pathname}`;
+function readBody(message, limit, whole, request) {
+    return new Promise((resolve, reject) => {
+        const tooLarge = () => new RegistryHttpError('other', `${request}: HTTP ${message.statusCode} with an answer larger than the limit of ${limit} bytes`, message.statusCode);
+        if (whole && Number(message.headers['content-length']) > limit) {
+            message.destroy();
+            return reject(tooLarge());
+        }
+        const chunks = [];
+        let size = 0;
+        let done = false;
+        const finish = (outcome) => {
+            if (!done)
+                outcome();
+            done = true;
+        };
+        message.on('data', (chunk) => {
+            if (done)
+                return;
+            if (size + chunk.length <= limit) {
+                size += chunk.length;
+                chunks.push(chunk);
+                return;
+            }
+            message.destroy();
+            if (whole)
+                finish(() => reject(tooLarge()));
+            else
+                finish(() => resolve(Buffer.concat([...chunks, chunk.subarray(0, limit - size)])));
+        });
+        message.once('end', () => finish(() => resolve(Buffer.concat(chunks))));
+        message.once('error', error => finish(() => reject(error)));
+        message.once('close', () => finish(() => reject(prematureClose())));
+    });
+}
+/** A request that got no (complete) answer, by the socket error's code; `timedOut`: our deadline ended it. */
+function socketFailure(error, timedOut, request, timeoutMs) {
+    if (timedOut)
+        return new RegistryHttpError('timeout', `${request}: no complete answer within ${timeoutMs} ms`);
+    const raw = error?.code;
+    const code = typeof raw === 'string' && /^[A-Z0-9_]{1,40}$/.test(raw) ? raw : undefined;
+    const kind = (code && SOCKET_KINDS.get(code)) || 'other';
+    // Node's own words for the rest (certificate errors, …) may quote the server's certificate: shown inert.
+    const words = SOCKET_WORDS[kind] ?? show(errorMessage(error));
+    return new RegistryHttpError(kind, `${request} failed: ${words}${code ? ` (${code})` : ''}`);
+}
+/** What a status means; the caller's retry policy and messages go by it. */
+function statusKind(status) {
+    if (status === 401)
+        return 'unauthorized';
+    if (status === 403)
+        return 'denied';
+    if (status === 404)
+        return 'not-found';
+    if (status === 429)
+        return 'throttled';
+    if (status >= 500 && status <= 599)
+        return 'server';
+    return 'other';
+}
+/** The `errors` of the registry's error JSON (distribution spec), or none when the body is not that. */
+function registryErrors(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        return [];
+    }
+    const errors = parsed?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const text = (value) => (typeof value === 'string' ? value : '');
+    return errors.map(entry => ({ code: text(entry?.code), message: text(entry?.message) }));
+}
+const SHOWN_ERRORS = 3;
+/**
+ * A non-2xx answer as an error: the request, the status, and what the registry said in its error JSON, each entry
+ * quoted and shortened (the registry's words are untrusted and may run over lines).
+ */
+function statusFailure(response) {
+    const { status } = response;
+    const entries = registryErrors(response.body).filter(entry => entry.code || entry.message);
+    const said = entries.slice(0, SHOWN_ERRORS).map(entry => show([entry.code, entry.message].filter(Boolean).join(': ')));
+    const more = entries.length > SHOWN_ERRORS ? ` and ${entries.length - SHOWN_ERRORS} more` : '';
+    const saying = said.length ? `; the registry says ${said.join(', ')}${more}` : '';
+    const reason = external_node_http_.STATUS_CODES[status] ? ` ${external_node_http_.STATUS_CODES[status]}` : '';
+    return new RegistryHttpError(statusKind(status), `${response.request}: HTTP ${status}${reason}${saying}`, status);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 /**
- * A small client of the OCI distribution API for reading a registry: log-in check, manifests and blobs, with
- * the registry's token (Bearer) or Basic authentication. It neither retries (the caller's retry policy does) nor
- * logs; every failure is a RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
+ * A small client of the OCI distribution API: log-in check, manifests and blobs read, and what a push of a small
+ * artifact needs (blobs uploaded in one piece, a manifest put under a tag), with the registry's token (Bearer) or
+ * Basic authentication. It neither retries (the caller's retry policy does) nor logs; every failure is a
+ * RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
  */
 
 
@@ -3882,7 +4685,7 @@ class RegistryClient {
      */
     async checkCredentials(repository, actions) {
         const scope = repositoryScope(repository, actions);
-        const response = await this.send('/v2/', scope, undefined, MAX_BASE_BYTES);
+        const response = await this.request(new URL('/v2/', this.origin), scope, { maxBytes: MAX_BASE_BYTES });
         if (response.status !== 200)
             throw statusFailure(response);
     }
@@ -3897,7 +4700,10 @@ class RegistryClient {
         if (!byDigest && !TAG.test(reference)) {
             throw new RegistryHttpError('invalid-reference', `${show(reference)} is neither a tag nor a sha256/sha512 digest`);
         }
-        const response = await this.send(`/v2/${repository}/manifests/${reference}`, scope, MANIFEST_TYPES.join(', '), MAX_MANIFEST_BYTES);
+        const response = await this.request(this.url(`/v2/${repository}/manifests/${reference}`), scope, {
+            accept: MANIFEST_TYPES.join(', '),
+            maxBytes: MAX_MANIFEST_BYTES
+        });
         if (response.status === 404 && this.isCleanMiss(response))
             return undefined;
         if (response.status !== 200)
@@ -3920,7 +4726,7 @@ class RegistryClient {
         const scope = repositoryScope(repository, ['pull']);
         if (!DIGEST.test(digest))
             throw new RegistryHttpError('invalid-reference', `${show(digest)} is not a sha256/sha512 digest`);
-        const response = await this.send(`/v2/${repository}/blobs/${digest}`, scope, undefined, maxBytes);
+        const response = await this.request(this.url(`/v2/${repository}/blobs/${digest}`), scope, { maxBytes });
         if (response.status !== 200)
             throw statusFailure(response);
         if (!matchesDigest(response.body, digest)) {
@@ -3929,23 +4735,117 @@ class RegistryClient {
         }
         return response.body;
     }
+    /** HEAD a blob: whether the repository holds it (a 404 from the registry itself: it does not). */
+    async hasBlob(repository, digest) {
+        const scope = repositoryScope(repository, ['pull', 'push']);
+        if (!DIGEST.test(digest))
+            throw new RegistryHttpError('invalid-reference', `${show(digest)} is not a sha256/sha512 digest`);
+        const path = `/v2/${repository}/blobs/${digest}`;
+        const response = await this.request(this.url(path), scope, { method: 'HEAD', maxBytes: 0 });
+        if (response.status === 200)
+            return true;
+        if (response.status === 404 && response.url.origin === this.origin)
+            return false;
+        throw statusFailure(response);
+    }
+    /**
+     * Uploads `bytes` as a blob of `repository` unless it holds them already: a monolithic upload (distribution
+     * spec, "Pushing a blob monolithically": POST to open the upload, PUT the bytes with their digest to the
+     * Location it answers). Returns the blob's sha256 digest.
+     */
+    async pushBlob(repository, bytes) {
+        const digest = digestOf(bytes);
+        if (await this.hasBlob(repository, digest))
+            return digest;
+        const scope = repositoryScope(repository, ['pull', 'push']);
+        const opened = await this.request(this.url(`/v2/${repository}/blobs/uploads/`), scope, {
+            method: 'POST',
+            maxBytes: MAX_BASE_BYTES
+        });
+        if (opened.status !== 202)
+            throw statusFailure(opened);
+        const upload = this.uploadLocation(opened);
+        upload.searchParams.append('digest', digest);
+        const put = await this.request(upload, scope, {
+            method: 'PUT',
+            body: { bytes, contentType: 'application/octet-stream' },
+            maxBytes: MAX_BASE_BYTES
+        });
+        if (put.status !== 201)
+            throw statusFailure(put);
+        this.checkDigest(put, digest, 'blob');
+        return digest;
+    }
+    /**
+     * PUT an OCI image manifest under `tag`; returns its digest, the sha256 of the bytes sent, which the registry's
+     * Docker-Content-Digest must name when it sends one. The blobs it names must be pushed first.
+     */
+    async pushManifest(repository, tag, bytes) {
+        const scope = repositoryScope(repository, ['pull', 'push']);
+        if (!TAG.test(tag))
+            throw new RegistryHttpError('invalid-reference', `${show(tag)} is not a tag`);
+        const response = await this.request(this.url(`/v2/${repository}/manifests/${tag}`), scope, {
+            method: 'PUT',
+            body: { bytes, contentType: OCI_MANIFEST },
+            maxBytes: MAX_BASE_BYTES
+        });
+        if (response.status !== 201)
+            throw statusFailure(response);
+        const digest = digestOf(bytes);
+        this.checkDigest(response, digest, 'manifest');
+        return digest;
+    }
     /** The same registry without credentials (for "is it public?"), with a token cache of its own. */
     anonymous() {
         return new RegistryClient({ ...this.options, credentials: undefined });
+    }
+    /** A path of the registry's API (repository names and references are checked before they get here). */
+    url(path) {
+        return new URL(path, this.origin);
+    }
+    /**
+     * Where the registry takes an upload's bytes: its Location, relative or absolute. Only on the registry's own
+     * origin, since the credentials and the bytes go there; a registry that hands the upload to another origin is
+     * refused rather than followed.
+     */
+    uploadLocation(opened) {
+        const fail = (why) => new RegistryHttpError('other', `${opened.request}: HTTP 202 ${why}`, 202);
+        const location = header(opened, 'location');
+        if (!location)
+            throw fail('without a Location header to upload to');
+        let url;
+        try {
+            url = new URL(location, this.origin);
+        }
+        catch {
+            throw fail(`with an unreadable Location ${show(location)}`);
+        }
+        if (url.origin !== this.origin) {
+            throw fail(`sending the upload to ${show(url.origin)}, another origin than ${this.origin}: refused`);
+        }
+        return url;
+    }
+    /** A Docker-Content-Digest that names other bytes than were sent means the registry stored something else. */
+    checkDigest(response, digest, what) {
+        const claimed = header(response, 'docker-content-digest');
+        if (claimed === undefined || claimed === digest)
+            return;
+        // Shown as it is when it is a digest, which holds nothing but the algorithm and hex.
+        const named = DIGEST.test(claimed) ? claimed : show(claimed);
+        throw new RegistryHttpError('other', `${response.request}: HTTP ${response.status} naming the ${what} ${named}, not ${digest} of the bytes sent`, response.status);
     }
     /**
      * A request to the registry, with what authorization it has for `scope`; a 401 from the registry (not from where
      * it redirected) is answered once with the authorization its challenge asks for. The answer to that second
      * request is the caller's to judge.
      */
-    async send(path, scope, accept, maxBytes) {
-        const url = new URL(path, this.origin);
-        const request = (authorization) => get(url, { accept, authorization, authOrigin: this.origin, timeoutMs: this.options.timeoutMs, maxBytes });
+    async request(url, scope, options) {
+        const attempt = (authorization) => send(url, { ...options, authorization, authOrigin: this.origin, timeoutMs: this.options.timeoutMs });
         const sent = this.cachedAuthorization(scope);
-        const response = await request(sent);
+        const response = await attempt(sent);
         if (response.status !== 401 || response.url.origin !== this.origin)
             return response;
-        return request(await this.authorize(response, scope, sent));
+        return attempt(await this.authorize(response, scope, sent));
     }
     async authorize(response, scope, sent) {
         let challenges;
@@ -3997,7 +4897,7 @@ class RegistryClient {
         if (challenge.params.service !== undefined)
             url.searchParams.set('service', challenge.params.service);
         url.searchParams.set('scope', scopeText(scope));
-        const answer = await get(url, {
+        const answer = await send(url, {
             accept: 'application/json',
             authorization: this.basicAuthorization(),
             authOrigin: url.origin,
@@ -4271,9 +5171,12 @@ function explainKind(kind, context) {
 
 
 
+
 /** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
 const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+/** The layer `helm push` adds for the `.prov` beside the package. */
+const PROV_LAYER = 'application/vnd.cncf.helm.chart.provenance.v1.prov';
 /** The action's own registry client: status codes, no helm process, and the chart layer's digest. */
 function clientReader(client) {
     const anonymous = client.anonymous();
@@ -4320,9 +5223,23 @@ function clientReader(client) {
             };
             return { digest: manifest.digest, name: field('name'), version: field('version') };
         },
-        async download(location, _version, digest, file) {
+        async download(location, _version, digest, file, withProv = false) {
             const manifest = await manifestOf(location, digest);
             await (0,external_node_fs_promises_.writeFile)(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)));
+            if (!withProv)
+                return false;
+            const provs = manifest.layers.filter(layer => layer.mediaType === PROV_LAYER);
+            if (provs.length > 1) {
+                throw new Error(`${location.ref}@${digest} has ${provs.length} ${PROV_LAYER} layers; a chart has one at most.`);
+            }
+            if (!provs.length) {
+                // Whatever .prov lay there belongs to another chart.
+                await (0,external_node_fs_promises_.rm)(`${file}.prov`, { force: true });
+                return false;
+            }
+            // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
+            await (0,external_node_fs_promises_.writeFile)(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES));
+            return true;
         },
         async isPublic(location, digest) {
             try {
@@ -4333,13 +5250,14 @@ function clientReader(client) {
                     return false;
                 throw error;
             }
-        }
+        },
+        syncMetadata: (location, metadata) => syncMetadata(client, location.repository, metadata.bytes, external_node_path_default().basename(metadata.file))
     };
 }
 /**
  * helm's way: `helm show chart` and `helm pull`, for a registry whose auth the client does not speak or whose
  * credentials only a Docker credential helper knows. It cannot tell the chart layer's digest (so identical
- * content is not recognised) nor whether the chart is public.
+ * content is not recognised) nor whether the chart is public, and pushes no Artifact Hub metadata.
  */
 function helmReader(helm, registry, login) {
     const { plainHttp } = registry;
@@ -4361,15 +5279,20 @@ function helmReader(helm, registry, login) {
             }
         },
         inspect: (location, version) => helm.showChart(location.url, version, plainHttp),
-        async download(location, version, digest, file) {
-            await (0,external_node_fs_promises_.rm)(file, { force: true });
-            const pulled = await helm.pull(location.url, version, external_node_path_default().dirname(file), plainHttp);
+        async download(location, version, digest, file, withProv = false) {
+            await Promise.all([(0,external_node_fs_promises_.rm)(file, { force: true }), (0,external_node_fs_promises_.rm)(`${file}.prov`, { force: true })]);
+            const pulled = await helm.pull(location.url, version, external_node_path_default().dirname(file), plainHttp, withProv);
             if (pulled.digest !== digest) {
                 throw new Error(`${location.ref} changed while this run kept it: it was ${digest} and is now ${pulled.digest}. ` +
                     'Something else pushes to it; check the registry before re-running.');
             }
+            // helm only warns when there is none.
+            return (withProv &&
+                (0,external_node_fs_promises_.access)(`${file}.prov`).then(() => true, () => false));
         },
-        isPublic: async () => undefined
+        isPublic: async () => undefined,
+        // helm pushes charts only, and the credentials it reads from a helper are never the action's to send.
+        syncMetadata: async () => undefined
     };
 }
 /**
@@ -4407,7 +5330,8 @@ function readerFor(access, client, helm, onSwitch) {
         lookUp: each(reader => reader.lookUp),
         inspect: each(reader => reader.inspect),
         download: each(reader => reader.download),
-        isPublic: each(reader => reader.isPublic)
+        isPublic: each(reader => reader.isPublic),
+        syncMetadata: each(reader => reader.syncMetadata)
     };
 }
 
@@ -4542,6 +5466,8 @@ function privateNotice(ref, settingsUrl) {
 
 
 
+
+
 /**
  * Checks the credentials (when there is a password) and looks up the charts' versions, both retried under the
  * policy the inputs and the helm version give. The registry is read by the action's own client; helm only
@@ -4608,7 +5534,8 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         if (!decision.push || options.ifExists === 'overwrite')
             return decision;
         const found = await find(chart, ' again before the push');
-        return decideBeforePush(options.ifExists, existing(found, packageDigest), chart.location.ref);
+        // A signed push that landed meanwhile is not checked again: taken as other content.
+        return decideBeforePush(options.ifExists, existing(found, packageDigest, !options.signature), chart.location.ref);
     };
     const verify = (chart, digest) => {
         const { ref } = chart.location;
@@ -4632,6 +5559,34 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         await read(`download of ${outcome.location.ref}`, outcome, log, reader => reader.download(outcome.location, outcome.version, digest, outcome.packagePath));
         log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`);
         return outcome.packagePath;
+    });
+    /**
+     * Downloads the manifest's chart and provenance and checks the signature against the key with `helm verify`
+     * (which every helm can run, where Helm 3.18.0 cannot pull a chart that has a provenance layer). The verified
+     * `.prov` is copied beside the package, so that package-path and its `.prov` are what the registry holds.
+     * Fails when the manifest carries no provenance or it does not verify.
+     */
+    const checkSignature = (outcome, digest, signature) => logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, async (log) => {
+        const { ref } = outcome.location;
+        const dir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(signature.scratch, 'verify-'));
+        try {
+            const file = external_node_path_default().join(dir, external_node_path_default().basename(outcome.packagePath));
+            const hasProv = await read(`download of ${ref} for its signature`, outcome, log, reader => reader.download(outcome.location, outcome.version, digest, file, true));
+            if (!hasProv)
+                throw new Error(`${ref}@${digest} carries no provenance (no ${PROV_LAYER} layer).`);
+            const verified = await helm.verify(file, signature.pubring).catch((error) => {
+                throw new Error(`${ref}@${digest}: the signature does not verify with key ${signature.fingerprint}. ${errorMessage(error)}`);
+            });
+            log(transcript(verified));
+            if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
+                throw new Error(`${ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`);
+            }
+            await (0,external_node_fs_promises_.copyFile)(`${file}.prov`, `${outcome.packagePath}.prov`);
+            log(`${ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`);
+        }
+        finally {
+            await (0,external_node_fs_promises_.rm)(dir, { recursive: true, force: true });
+        }
     });
     /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
     const visibility = async (outcome, digest) => {
@@ -4659,10 +5614,28 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         const kept = { ...outcome, digest, pushed: false };
         try {
             const packagePath = await fetchPublished(outcome, digest);
-            return { ...kept, packagePath, public: await visibility(outcome, digest) };
+            return { ...kept, packagePath, public: await visibility(outcome, digest), signed: await keptSignature(kept) };
         }
         catch (error) {
             return { ...kept, packagePath: '', problem: errorMessage(error) };
+        }
+    };
+    /**
+     * Whether the published chart this run keeps is signed with the key; when it is not, the `.prov` this run made
+     * goes, as it belongs to another package.
+     */
+    const keptSignature = async (outcome) => {
+        const { signature } = options;
+        if (!signature)
+            return undefined;
+        try {
+            await checkSignature(outcome, outcome.digest, signature);
+            return true;
+        }
+        catch (error) {
+            core/* warning */.$e(`${outcome.location.ref} is kept unsigned by this run's key: ${errorMessage(error)}`);
+            await (0,external_node_fs_promises_.rm)(`${outcome.packagePath}.prov`, { force: true });
+            return false;
         }
     };
     const pushAndCheck = async (outcome, replaces) => {
@@ -4676,14 +5649,24 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         if (replaces) {
             core/* warning */.$e(`Replaced the published ${outcome.location.ref}: it was ${replaces}, now ${digest} (if-exists: overwrite).`);
         }
-        // Two reads of the same manifest, side by side; visibility() settles in every case.
-        const [verified, isPublic] = await Promise.all([
-            options.verify
-                ? verify(outcome, digest).then(() => undefined, (error) => errorMessage(error))
-                : undefined,
-            visibility(outcome, digest)
+        const problem = (check) => check.then(() => undefined, (error) => errorMessage(error));
+        // Reads of the same manifest, side by side; visibility() settles in every case. A signed chart's signature is
+        // checked whatever verify says: the output signed promises it.
+        const { signature } = options;
+        const [verified, isPublic, unsigned] = await Promise.all([
+            options.verify ? problem(verify(outcome, digest)) : undefined,
+            visibility(outcome, digest),
+            signature ? problem(checkSignature(outcome, digest, signature)) : undefined
         ]);
-        return { ...outcome, digest, pushed: true, public: isPublic, ...(verified && { problem: verified }) };
+        const problems = [verified, unsigned].filter(Boolean).join(' ');
+        return {
+            ...outcome,
+            digest,
+            pushed: true,
+            public: isPublic,
+            ...(signature && { signed: !unsigned }),
+            ...(problems && { problem: problems })
+        };
     };
     const publish = async (outcome, planned, packageDigest) => {
         let decision;
@@ -4699,7 +5682,72 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             return keep(outcome, decision.digest);
         printInert(`${outcome.location.ref} (${decision.digest}) already holds this run's package byte for byte (chart layer ` +
             `${packageDigest}): the content is identical, so nothing is pushed.`);
-        return { ...outcome, digest: decision.digest, pushed: false, public: await visibility(outcome, decision.digest) };
+        const isPublic = await visibility(outcome, decision.digest);
+        // With a key, identical content includes a provenance that verified with it (see publishAll).
+        return {
+            ...outcome,
+            digest: decision.digest,
+            pushed: false,
+            public: isPublic,
+            ...(options.signature && { signed: true })
+        };
+    };
+    /**
+     * Whether the chart the registry holds byte for byte carries a provenance that verifies with the key (its `.prov`
+     * then replaces this run's, which holds a signature of another time); without one it is other content.
+     */
+    const signedAlike = async (outcome, found, packageDigest) => {
+        const { signature } = options;
+        if (!signature || !found || found.chartLayer !== packageDigest)
+            return true;
+        return checkSignature(outcome, found.digest, signature).then(() => true, (error) => {
+            printInert(`${outcome.location.ref} holds this run's package, but not signed with its key: ${errorMessage(error)}`);
+            return false;
+        });
+    };
+    /**
+     * The chart repository's Artifact Hub metadata, brought up to date once the chart is in the registry (pushed or
+     * kept). A failure is the chart's problem rather than a warning: Artifact Hub would go on reading the old owners
+     * and repositoryID, which decide who may claim the repository, and nothing else would say so. The message leads
+     * with what is published. A reader that cannot push (helm's) only warns, with the command that does it.
+     */
+    const publishMetadata = async (outcome, metadata) => {
+        const ref = `${outcome.location.url.slice('oci://'.length)}:${ARTIFACTHUB_TAG}`;
+        try {
+            await logGroup(`${outcome.chartName}: Artifact Hub metadata ${ref}`, async (log) => {
+                const synced = await read(`push of ${ref}`, outcome, log, reader => reader.syncMetadata(outcome.location, metadata));
+                if (!synced) {
+                    core/* warning */.$e(`${metadata.file} was not pushed to ${ref}: the registry's credentials are helm's only (a Docker ` +
+                        'credential helper or an auth scheme the action does not speak), and helm pushes charts only. Give ' +
+                        `inputs username and password, or push it yourself: oras push ${ref} --config ` +
+                        `/dev/null:${ARTIFACTHUB_CONFIG} ${external_node_path_default().basename(metadata.file)}:${ARTIFACTHUB_LAYER}`);
+                }
+                else if (synced.pushed) {
+                    log(`Pushed ${metadata.file} to ${ref} (${synced.digest}), where Artifact Hub reads it.`);
+                }
+                else {
+                    log(`${ref} (${synced.digest}) already holds ${metadata.file} byte for byte: nothing pushed.`);
+                }
+            });
+            return outcome;
+        }
+        catch (error) {
+            return {
+                ...outcome,
+                problem: `${outcome.location.ref} is published (${outcome.digest}); only its Artifact Hub metadata ` +
+                    `(${metadata.file} to ${ref}) failed, so Artifact Hub still reads what ${ref} held before. A re-run with input ` +
+                    `if-exists: skip keeps the published chart and pushes the metadata.\n` +
+                    errorMessage(error)
+            };
+        }
+    };
+    /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
+    const publishWithMetadata = async (outcome, planned, packageDigest) => {
+        const published = await publish(outcome, planned, packageDigest);
+        const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub;
+        if (!metadata || !published.digest || published.problem)
+            return published;
+        return publishMetadata(published, metadata);
     };
     const loggedIn = checkCredentials();
     const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))));
@@ -4710,15 +5758,169 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         async publishAll(built) {
             const found = await byName;
             const packageDigests = await Promise.all(built.map(async (outcome) => digestOf(await (0,external_node_fs_promises_.readFile)(outcome.packagePath))));
-            const decisions = built.map((outcome, index) => decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index]), outcome.location.ref));
+            const signed = await Promise.all(built.map((outcome, index) => slot(() => signedAlike(outcome, found.get(outcome.chartName), packageDigests[index]))));
+            const decisions = built.map((outcome, index) => decide(options.ifExists, existing(found.get(outcome.chartName), packageDigests[index], signed[index]), outcome.location.ref));
             // publish() turns every failure into the chart's problem, so all of them finish before this resolves.
-            return Promise.all(built.map((outcome, index) => slot(() => publish(outcome, decisions[index], packageDigests[index]))));
+            return Promise.all(built.map((outcome, index) => slot(() => publishWithMetadata(outcome, decisions[index], packageDigests[index]))));
         }
     };
 }
-/** What the registry holds, compared with the package this run built. */
-function existing(found, packageDigest) {
-    return found && { digest: found.digest, identical: found.chartLayer === packageDigest };
+/**
+ * What the registry holds, compared with the package this run built; `signedAlike`: false when the run signs and
+ * the registry's chart carries no provenance that verified with the key.
+ */
+function existing(found, packageDigest, signedAlike = true) {
+    return found && { digest: found.digest, identical: found.chartLayer === packageDigest && signedAlike };
+}
+
+;// CONCATENATED MODULE: ./src/signing/key.ts
+
+const EXPORT = 'gpg --armor --export-secret-keys <fingerprint>';
+const ARMOR_LINE = /^-----BEGIN PGP ([A-Z ]+)-----\s*$/gm;
+/** The input's problem and its fix; never quotes the key. */
+const refuse = (problem, fix) => new Error(`Input signing-key ${problem}. ${fix}`);
+/**
+ * helm reads its passphrase file up to the first line break (bufio.ReadLine), so a trailing line break is not
+ * part of the passphrase, and a passphrase with one inside could never reach helm whole.
+ */
+function helmPassphrase(passphrase) {
+    const [first, ...rest] = passphrase.split(/\r?\n/);
+    if (rest.some(line => line !== '')) {
+        throw new Error('Input signing-passphrase holds a line break: helm reads its passphrase up to the first one, so it would ' +
+            'never unlock the key. Change the passphrase to one without line breaks (gpg --change-passphrase).');
+    }
+    return first;
+}
+/**
+ * Reads the armored private key and checks that helm can sign with it at `now`: exactly one key, with a user ID,
+ * neither expired nor revoked, whose primary key (the one helm signs with) may sign, unlocked by the passphrase.
+ * openpgp.js is loaded here only, so that unsigned runs do not pay for it.
+ */
+async function readSigningKey(armored, passphrase, now) {
+    const openpgp = await __webpack_require__.e(/* import() */ 74).then(__webpack_require__.bind(__webpack_require__, 3074));
+    const blocks = [...armored.matchAll(ARMOR_LINE)].map(match => match[1]);
+    if (!blocks.length) {
+        throw refuse('is not an ASCII-armored OpenPGP key (no "-----BEGIN PGP PRIVATE KEY BLOCK-----" line); it takes the key ' +
+            'itself, not a path to it nor a binary export', `Export the key with ${EXPORT} and store the whole output as a secret.`);
+    }
+    if (blocks.length > 1) {
+        throw refuse(`holds ${blocks.length} armored blocks; helm signs with one key`, `Export only the signing key with ${EXPORT}.`);
+    }
+    if (blocks[0] === 'PUBLIC KEY BLOCK') {
+        throw refuse('holds a public key only, and helm signs with the private key', `Export the private key with ${EXPORT} (the public key goes to users, e.g. at signing-key-url).`);
+    }
+    if (blocks[0] !== 'PRIVATE KEY BLOCK') {
+        throw refuse(`is a PGP ${blocks[0].toLowerCase()}, not a private key`, `Export the key with ${EXPORT}.`);
+    }
+    let data;
+    let keys;
+    try {
+        // openpgp.js's own messages are not passed on: the key's text is no business of the log.
+        data = (await openpgp.unarmor(armored)).data;
+        keys = await openpgp.readPrivateKeys({ binaryKeys: data });
+    }
+    catch {
+        throw refuse('is armored but does not read as an OpenPGP private key (a line lost or changed when it was copied?)', `Export it again with ${EXPORT} and store the whole output, line breaks included.`);
+    }
+    if (keys.length > 1) {
+        throw refuse(`holds ${keys.length} keys (${keys.map(fingerprintOf).join(', ')}); helm signs with one`, `Export only the signing key with ${EXPORT}.`);
+    }
+    const [key] = keys;
+    const fingerprint = fingerprintOf(key);
+    const named = `holds key ${fingerprint}, which`;
+    if (!(key.keyPacket instanceof openpgp.SecretKeyPacket) || key.keyPacket.isDummy()) {
+        throw refuse(`${named} lacks its primary secret key (exported with --export-secret-subkeys?), and helm signs with the primary key`, `Export the whole key with ${EXPORT}.`);
+    }
+    if (await key.isRevoked(undefined, undefined, now)) {
+        throw refuse(`${named} is revoked`, 'Sign with a key that is not revoked, and publish its public half.');
+    }
+    const expires = await key.getExpirationTime();
+    if (expires instanceof Date && expires <= now) {
+        throw refuse(`${named} expired on ${expires.toISOString()}`, 'Extend its expiry (gpg --quick-set-expire <fingerprint> 2y), export it again and update the secret.');
+    }
+    const primaryUser = await key.getPrimaryUser(now).catch(() => undefined);
+    const userId = primaryUser?.user.userID?.userID ?? '';
+    if (!primaryUser || !userId) {
+        throw refuse(`${named} has no valid user ID, which helm finds the key by`, 'Add one (gpg --quick-add-uid <fingerprint> "Name <email>"), export the key again and update the secret.');
+    }
+    // Verification looks the signer up by its usage flags; a primary key without the signing flag signs charts
+    // that nobody can verify. Helm signs with the primary key, never with a signing subkey.
+    const flags = primaryUser.selfCertification.keyFlags?.[0];
+    if (flags !== undefined && !(flags & openpgp.enums.keyFlags.signData)) {
+        throw refuse(`${named} has a primary key that may only certify, not sign; helm signs with the primary key, not with a signing subkey`, 'Use a key whose primary key can sign (gpg --quick-gen-key "Name <email>" rsa3072 sign 2y).');
+    }
+    if (!key.isDecrypted())
+        await unlock(openpgp, key, named, passphrase);
+    return {
+        fingerprint,
+        userId,
+        secretKeyring: data,
+        publicKeyring: key.toPublic().write(),
+        passphrase: key.isDecrypted() ? '' : helmPassphrase(passphrase),
+        algorithms: [key, ...key.subkeys].map(part => ({
+            ...part.getAlgorithmInfo(),
+            version: part.keyPacket.version
+        }))
+    };
+}
+/** Checks the passphrase by unlocking a copy of the key in memory. */
+async function unlock(openpgp, key, named, passphrase) {
+    if (!passphrase) {
+        throw refuse(`${named} is protected by a passphrase, and input signing-passphrase is empty`, 'Pass the passphrase as signing-passphrase, from a secret.');
+    }
+    try {
+        await openpgp.decryptKey({ privateKey: key, passphrase: helmPassphrase(passphrase) });
+    }
+    catch (error) {
+        if (error instanceof Error && error.message.includes('line break'))
+            throw error;
+        throw new Error(`Input signing-passphrase does not unlock signing-key (key ${fingerprintOf(key)}). Check that the secret ` +
+            'holds the passphrase of this key.');
+    }
+}
+const fingerprintOf = (key) => key.getFingerprint().toUpperCase();
+/** What golang.org/x/crypto/openpgp, helm's library before 3.21.4, reads: v4 keys, RSA, DSA, ElGamal, NIST curves. */
+const LEGACY_ALGORITHMS = new Set(['rsaEncryptSign', 'rsaEncrypt', 'rsaSign', 'dsa', 'elgamal', 'ecdsa', 'ecdh']);
+const NIST_CURVES = new Set(['nistP256', 'nistP384', 'nistP521']);
+/**
+ * Refuses a key the chosen helm cannot read. Helm 3 before 3.21.4 reads keyrings with golang.org/x/crypto/openpgp,
+ * which fails on the whole key when any part of it is Ed25519, Curve25519 or another non-NIST curve (gpg's default
+ * since 2.3), or a v6 key; Helm 3.21.4 and 4 use ProtonMail's go-crypto, which reads them all.
+ */
+function checkHelmCanSign(key, helm) {
+    if (helm.major !== 3 || atLeast(helm, 3, 21, 4))
+        return;
+    const unreadable = key.algorithms.find(part => part.version !== 4 ||
+        !LEGACY_ALGORITHMS.has(part.algorithm) ||
+        (part.curve !== undefined && !NIST_CURVES.has(part.curve)));
+    if (!unreadable)
+        return;
+    const what = unreadable.curve ? `${unreadable.algorithm} on ${unreadable.curve}` : unreadable.algorithm;
+    throw new Error(`helm ${helm.text} cannot sign with key ${key.fingerprint}: it reads keys with golang.org/x/crypto/openpgp, ` +
+        `which does not know ${what}${unreadable.version !== 4 ? ` (a v${unreadable.version} key)` : ''}. Use Helm ` +
+        '3.21.4 or 4 (input helm-version), or an RSA key (gpg --quick-gen-key "Name <email>" rsa3072 sign 2y).');
+}
+
+;// CONCATENATED MODULE: ./src/signing/keyring.ts
+
+
+/**
+ * Writes the legacy keyrings helm reads (binary OpenPGP packets: helm reads neither GnuPG 2's keybox nor an
+ * agent) and the passphrase into `<home>/gnupg`, 0700, each file 0600. The passphrase file ends in a line break,
+ * where helm stops reading.
+ */
+async function writeKeyring(home, key) {
+    const dir = external_node_path_default().join(home, 'gnupg');
+    await (0,external_node_fs_promises_.mkdir)(dir, { mode: 0o700 });
+    const file = async (name, data) => {
+        const where = external_node_path_default().join(dir, name);
+        await (0,external_node_fs_promises_.writeFile)(where, data, { mode: 0o600 });
+        return where;
+    };
+    const sign = { key: key.userId, keyring: await file('secring.gpg', key.secretKeyring) };
+    if (key.passphrase)
+        sign.passphraseFile = await file('passphrase', `${key.passphrase}\n`);
+    return { sign, pubring: await file('pubring.gpg', key.publicKeyring) };
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
@@ -4742,6 +5944,8 @@ async function post() {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -4788,6 +5992,11 @@ async function run() {
         // The commit's time (a git call) is read meanwhile too; a bad SOURCE_DATE_EPOCH still fails before any write.
         const sourceDateRead = readSourceDate(process.env, context.workspace);
         sourceDateRead.catch(() => undefined);
+        // So is the signing key, which a bad key or passphrase refuses before any write.
+        const keyRead = inputs.signingKey
+            ? readSigningKey(inputs.signingKey, inputs.signingPassphrase, new Date())
+            : Promise.resolve(undefined);
+        keyRead.catch(() => undefined);
         const plan = await planRelease(context.workspace, inputs, shortSha(context.sha));
         const names = plan.charts.filter(chart => chart.selected).map(({ chart }) => chart.meta.name);
         const registry = parseRegistry(inputs.registry, names);
@@ -4795,15 +6004,18 @@ async function run() {
         if (inputs.createRelease && inputs.push)
             checkReleasable(context.repository, inputs.githubToken);
         const sourceDate = await sourceDateRead;
+        const signingKey = await keyRead;
         // Every file's new text is worked out before any is written, so a refusal leaves the checkout as it was.
         const sourceUrl = inputs.linkSource ? repositoryUrl(context) : '';
-        const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl })));
-        const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate);
-        const runOutcome = { tagged: plan.tagged, image, releaseUrl: '' };
+        const signKey = signingKey && { fingerprint: signingKey.fingerprint, url: inputs.signingKeyUrl };
+        const prepared = await Promise.all(plan.charts.map(chart => prepareChart(chart, plan.charts, context.workspace, { ...inputs, sourceUrl, signKey })));
+        const outcomes = await buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate, signingKey);
+        const signingFingerprint = signingKey?.fingerprint ?? '';
+        const runOutcome = { tagged: plan.tagged, image, releaseUrl: '', signingFingerprint };
         try {
             // A release points at every chart of the tag: none while a chart failed, which a re-run completes.
             if (inputs.createRelease && !outcomes.some(outcome => outcome.problem))
-                runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes);
+                runOutcome.releaseUrl = await githubRelease(inputs, context, runOutcome, outcomes, changelogs(prepared));
         }
         finally {
             // Whatever failed, the outputs and the summary say what the registry holds.
@@ -4817,18 +6029,24 @@ async function run() {
             core/* setFailed */.C1(errorMessage(error));
     }
 }
+/** The released charts' changelog sections, for the GitHub Release. */
+function changelogs(prepared) {
+    return prepared.flatMap(({ selected, chart, changelog: { section } }) => selected && section ? [{ chartName: chart.meta.name, ...section }] : []);
+}
 /**
  * In a helm session of the run's own: writes every released chart's files, builds the selected ones while
- * the registry step logs in and looks their versions up, then (when all of them built) publishes them. Every
- * helm call has ended before the session (and its credentials) goes.
+ * the registry step logs in and looks their versions up, then (when all of them built) publishes them. With a
+ * signing key, its keyring lives in the session too. Every helm call has ended before the session (and its
+ * credentials) goes.
  */
-async function buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate) {
+async function buildAndPublish(inputs, context, helmFound, prepared, registry, sourceDate, signingKey) {
     const charts = prepared.filter(chart => chart.selected);
-    const targets = charts.map(({ chart, release }) => ({
+    const targets = charts.map(({ chart, release, artifactHub }) => ({
         chartName: chart.meta.name,
         version: release.version,
         tag: release.tag,
-        location: locateChart(registry, chart.meta.name, release.version)
+        location: locateChart(registry, chart.meta.name, release.version),
+        artifactHub
     }));
     printInert(targets.map(to => `Releasing ${to.chartName} ${to.version} (tag ${to.tag}) to ${to.location.url}`).join('\n'));
     const login = inputs.push && inputs.password
@@ -4844,6 +6062,8 @@ async function buildAndPublish(inputs, context, helmFound, prepared, registry, s
             versions: targets.map(target => target.version)
         };
         checkHelmSupports(found.version, needs);
+        if (signingKey)
+            checkHelmCanSign(signingKey, found.version);
         for (const warning of credentialWarnings(found.version, needs, registry.host))
             core/* warning */.$e(warning);
         const helm = new helm_Helm(found.bin, session.env, inputs.timeoutMs);
@@ -4851,14 +6071,22 @@ async function buildAndPublish(inputs, context, helmFound, prepared, registry, s
             for (const chart of prepared)
                 log(await writePrepared(chart, inputs.imageTagPath));
         });
+        const keyring = signingKey && (await writeKeyring(session.home, signingKey));
+        if (signingKey)
+            printInert(`Signing with key ${signingKey.fingerprint} (${signingKey.userId}).`);
+        const signature = keyring && {
+            pubring: keyring.pubring,
+            fingerprint: signingKey.fingerprint,
+            scratch: session.home
+        };
         const registryStep = inputs.push
-            ? startRegistryStep(helm, found.version, registry, inputs, targets, context.repositoryOwner)
+            ? startRegistryStep(helm, found.version, registry, { ...inputs, signature }, targets, context.repositoryOwner)
             : undefined;
         const loggedIn = registryStep?.loggedIn ?? Promise.resolve();
         const locations = targets.map(target => target.location);
         // Settled, not raced: a failed look-up must not close the session while builds still run helm.
         const [built] = await settleAll([
-            buildAll(helm, inputs, charts, locations, loggedIn, session.packages, sourceDate),
+            buildAll(helm, { ...inputs, sign: keyring?.sign }, charts, locations, loggedIn, session.packages, sourceDate),
             registryStep?.lookedUp ?? Promise.resolve()
         ]);
         // A chart that did not build stops every push: a release is all of the tag's charts or none.
