@@ -1,5 +1,5 @@
 import { stringify } from 'yaml'
-import type { Change } from './changelog.js'
+import type { Change } from './changelog-section.js'
 
 /** The key a chart is signed with, for `artifacthub.io/signKey`. */
 export interface SignKey {

@@ -9,7 +9,8 @@ import { readArtifactHubRepo, type ArtifactHubRepo } from './artifacthub-repo.js
 import { updateLock } from './chart-lock.js'
 import { readChartText } from './read-text.js'
 import { artifactHubAnnotations, type SignKey } from './artifacthub-annotations.js'
-import { CHANGELOG, readChangelog, type ChangelogSection } from './changelog.js'
+import type { ChangelogSection } from './changelog-section.js'
+import { CHANGELOG, readChangelog } from './changelog.js'
 import { addAnnotations, linkSource, setChartVersions, SOURCE_ANNOTATION } from './chart-yaml.js'
 import { imageTagEdit } from './values.js'
 
