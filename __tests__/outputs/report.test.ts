@@ -11,6 +11,7 @@ const outcome = (chartName: string, fields: Partial<Outcome>): Outcome => ({
   location: {
     url: `oci://ghcr.io/acme/${chartName}`,
     ref: `ghcr.io/acme/${chartName}:1.2.3`,
+    name: `ghcr.io/acme/${chartName}`,
     repository: `acme/${chartName}`,
     tag: '1.2.3'
   },

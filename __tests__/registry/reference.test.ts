@@ -86,10 +86,11 @@ describe('locateChart', () => {
       '1.2.3_build.5'
     ]
   ])('%s %s → %s, %s:%s', (registry, version, url, repository, tag) => {
-    const ref = `${url.slice('oci://'.length)}:${tag}`
+    const name = url.slice('oci://'.length)
     expect(locateChart(parseRegistry(registry, ['llm-proxy']), 'llm-proxy', version)).toEqual({
       url,
-      ref,
+      ref: `${name}:${tag}`,
+      name,
       repository,
       tag
     })

@@ -15,9 +15,6 @@ export interface RunOutcome {
   signingFingerprint: string
 }
 
-/** `ghcr.io/sofatutor/llm-proxy`: what an attestation names as its subject. */
-const chartRepository = (outcome: Outcome) => outcome.location.url.slice('oci://'.length)
-
 /** The `charts` output: one object per released chart, in release order. */
 export function chartsOutput(outcomes: Outcome[]): string {
   return JSON.stringify(
@@ -26,7 +23,7 @@ export function chartsOutput(outcomes: Outcome[]): string {
       version: outcome.version,
       'app-version': outcome.appVersion,
       'chart-url': outcome.location.url,
-      'chart-repository': chartRepository(outcome),
+      'chart-repository': outcome.location.name,
       digest: outcome.digest,
       pushed: outcome.pushed,
       public: outcome.public ?? null,
@@ -69,7 +66,7 @@ export function chartOutputs(outcome: Outcome): Record<string, string> {
     'package-path': outcome.packagePath,
     'chart-url': outcome.location.url,
     'chart-ref': outcome.location.ref,
-    'chart-repository': chartRepository(outcome),
+    'chart-repository': outcome.location.name,
     digest: outcome.digest,
     pushed: String(outcome.pushed),
     public: outcome.public === undefined ? '' : String(outcome.public),

@@ -4,11 +4,15 @@
  * artifacthub-repo.yml:<layer type>` makes it (artifacthub.io/docs/topics/repositories/helm-charts, OCI support).
  */
 import type { RegistryClient } from './client.js'
+import type { ChartLocation } from './reference.js'
 import { digestOf, OCI_MANIFEST } from './manifest.js'
 
 export const ARTIFACTHUB_TAG = 'artifacthub.io'
 export const ARTIFACTHUB_CONFIG = 'application/vnd.cncf.artifacthub.config.v1+yaml'
 export const ARTIFACTHUB_LAYER = 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml'
+
+/** `ghcr.io/sofatutor/llm-proxy:artifacthub.io`: where the metadata of a chart's repository goes. */
+export const metadataRef = (location: ChartLocation) => `${location.name}:${ARTIFACTHUB_TAG}`
 
 /** oras's config from /dev/null: no bytes. */
 const EMPTY_CONFIG = Buffer.alloc(0)

@@ -61,7 +61,7 @@ export function clientReader(client: RegistryClient): RegistryReader {
   const manifestOf = async (location: ChartLocation, reference: string) => {
     const manifest = await client.manifest(location.repository, reference)
     if (!manifest) {
-      throw new RegistryHttpError('not-found', `${location.url.slice('oci://'.length)}@${reference}: not found`, 404)
+      throw new RegistryHttpError('not-found', `${location.name}@${reference}: not found`, 404)
     }
     return manifest
   }

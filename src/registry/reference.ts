@@ -14,6 +14,8 @@ export interface ChartLocation {
   url: string
   /** `ghcr.io/sofatutor/llm-proxy:1.2.3`, the OCI reference as a registry names it. */
   ref: string
+  /** `ghcr.io/sofatutor/llm-proxy`: the repository with its host, no tag (an attestation's subject). */
+  name: string
   /** `sofatutor/llm-proxy`: the repository's name under the host, as the registry API takes it. */
   repository: string
   /** `1.2.3`, or `1.2.3_build.5` for `1.2.3+build.5`. */
@@ -83,6 +85,7 @@ export function locateChart(registry: Registry, name: string, version: string): 
   return {
     url: `oci://${registry.host}/${repository}`,
     ref: `${registry.host}/${repository}:${tag}`,
+    name: `${registry.host}/${repository}`,
     repository,
     tag
   }

@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
-import path from 'node:path'
+import { readFile, rm } from 'node:fs/promises'
 import type { Outcome } from '../build/build.js'
 import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
 import { limiter, settleAll } from '../build/schedule.js'
@@ -9,14 +8,16 @@ import { transcript, type Helm } from '../helm/helm.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { logGroup, printInert, type Log } from '../log-group.js'
 import { errorMessage, formatDuration } from '../text.js'
-import { ARTIFACTHUB_CONFIG, ARTIFACTHUB_LAYER, ARTIFACTHUB_TAG } from './artifacthub-metadata.js'
+import { metadataRef } from './artifacthub-metadata.js'
+import { publishMetadata } from './metadata-step.js'
 import { RegistryClient } from './client.js'
 import { readAccess } from './credentials.js'
 import { digestOf } from './manifest.js'
 import { decide, decideBeforePush, verificationFailure, type Decision, type Existing } from './if-exists.js'
-import { helmReader, PROV_LAYER, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
+import { helmReader, readerFor, type PublishedChart, type RegistryReader } from './reader.js'
 import type { Registry } from './reference.js'
 import { describePolicy, withRetries, type RetryPolicy } from './retry.js'
+import { verifySignature, type SignatureCheck } from './signature-check.js'
 import { packageSettingsUrl, privateNotice, type OwnerType } from './visibility.js'
 
 /** A chart as the registry step sees it: what Chart.yaml names it and where it goes. */
@@ -24,15 +25,6 @@ export type ChartId = Pick<Outcome, 'chartName' | 'version' | 'location'>
 
 /** A chart to publish, with the Artifact Hub metadata that goes to its repository, when it has any. */
 export type ChartTarget = ChartId & { artifactHub?: ArtifactHubRepo }
-
-/** What a signed chart is checked with after the push. */
-export interface SignatureCheck {
-  /** The signing key's public half, as a legacy keyring for `helm verify`. */
-  pubring: string
-  fingerprint: string
-  /** Where the published chart and its provenance are downloaded to be verified: a directory the session removes. */
-  scratch: string
-}
 
 export type RegistryOptions = Pick<
   Inputs,
@@ -191,37 +183,15 @@ export function startRegistryStep(
       return outcome.packagePath
     })
 
-  /**
-   * Downloads the manifest's chart and provenance and checks the signature against the key with `helm verify`
-   * (which every helm can run, where Helm 3.18.0 cannot pull a chart that has a provenance layer). The verified
-   * `.prov` is copied beside the package, so that package-path and its `.prov` are what the registry holds.
-   * Fails when the manifest carries no provenance or it does not verify.
-   */
+  /** The signature of the chart the registry holds at `digest`, checked in a log group of its own. */
   const checkSignature = (outcome: Outcome, digest: string, signature: SignatureCheck): Promise<void> =>
-    logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, async log => {
-      const { ref } = outcome.location
-      const dir = await mkdtemp(path.join(signature.scratch, 'verify-'))
-      try {
-        const file = path.join(dir, path.basename(outcome.packagePath))
-        const hasProv = await read(`download of ${ref} for its signature`, outcome, log, reader =>
-          reader.download(outcome.location, outcome.version, digest, file, true)
+    logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, log =>
+      verifySignature(helm, { ...outcome, digest }, signature, log, (file, withProv) =>
+        read(`download of ${outcome.location.ref} for its signature`, outcome, log, reader =>
+          reader.download(outcome.location, outcome.version, digest, file, withProv)
         )
-        if (!hasProv) throw new Error(`${ref}@${digest} carries no provenance (no ${PROV_LAYER} layer).`)
-        const verified = await helm.verify(file, signature.pubring).catch((error: unknown) => {
-          throw new Error(
-            `${ref}@${digest}: the signature does not verify with key ${signature.fingerprint}. ${errorMessage(error)}`
-          )
-        })
-        log(transcript(verified))
-        if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
-          throw new Error(`${ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`)
-        }
-        await copyFile(`${file}.prov`, `${outcome.packagePath}.prov`)
-        log(`${ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`)
-      } finally {
-        await rm(dir, { recursive: true, force: true })
-      }
-    })
+      )
+    )
 
   /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
   const visibility = async (outcome: Outcome, digest: string): Promise<boolean | undefined> => {
@@ -360,51 +330,16 @@ export function startRegistryStep(
     )
   }
 
-  /**
-   * The chart repository's Artifact Hub metadata, brought up to date once the chart is in the registry (pushed or
-   * kept). A failure is the chart's problem rather than a warning: Artifact Hub would go on reading the old owners
-   * and repositoryID, which decide who may claim the repository, and nothing else would say so. The message leads
-   * with what is published. A reader that cannot push (helm's) only warns, with the command that does it.
-   */
-  const publishMetadata = async (outcome: Outcome, metadata: ArtifactHubRepo): Promise<Outcome> => {
-    const ref = `${outcome.location.url.slice('oci://'.length)}:${ARTIFACTHUB_TAG}`
-    try {
-      await logGroup(`${outcome.chartName}: Artifact Hub metadata ${ref}`, async log => {
-        const synced = await read(`push of ${ref}`, outcome, log, reader =>
-          reader.syncMetadata(outcome.location, metadata)
-        )
-        if (!synced) {
-          core.warning(
-            `${metadata.file} was not pushed to ${ref}: the registry's credentials are helm's only (a Docker ` +
-              'credential helper or an auth scheme the action does not speak), and helm pushes charts only. Give ' +
-              `inputs username and password, or push it yourself: oras push ${ref} --config ` +
-              `/dev/null:${ARTIFACTHUB_CONFIG} ${path.basename(metadata.file)}:${ARTIFACTHUB_LAYER}`
-          )
-        } else if (synced.pushed) {
-          log(`Pushed ${metadata.file} to ${ref} (${synced.digest}), where Artifact Hub reads it.`)
-        } else {
-          log(`${ref} (${synced.digest}) already holds ${metadata.file} byte for byte: nothing pushed.`)
-        }
-      })
-      return outcome
-    } catch (error) {
-      return {
-        ...outcome,
-        problem:
-          `${outcome.location.ref} is published (${outcome.digest}); only its Artifact Hub metadata ` +
-          `(${metadata.file} to ${ref}) failed, so Artifact Hub still reads what ${ref} held before. A re-run with input ` +
-          `if-exists: skip keeps the published chart and pushes the metadata.\n` +
-          errorMessage(error)
-      }
-    }
-  }
-
   /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
   const publishWithMetadata = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
     const published = await publish(outcome, planned, packageDigest)
     const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub
     if (!metadata || !published.digest || published.problem) return published
-    return publishMetadata(published, metadata)
+    return publishMetadata(published, metadata, log =>
+      read(`push of ${metadataRef(outcome.location)}`, outcome, log, reader =>
+        reader.syncMetadata(outcome.location, metadata)
+      )
+    )
   }
 
   const loggedIn = checkCredentials()

@@ -1,8 +1,8 @@
-export const id = 218;
-export const ids = [218];
+export const id = 278;
+export const ids = [278];
 export const modules = {
 
-/***/ 7218:
+/***/ 1278:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -162,6 +162,7 @@ function locateChart(registry, name, version) {
     return {
         url: `oci://${registry.host}/${repository}`,
         ref: `${registry.host}/${repository}:${tag}`,
+        name: `${registry.host}/${repository}`,
         repository,
         tag
     };
@@ -2426,6 +2427,8 @@ function annotationsOf(value, where) {
 const ARTIFACTHUB_TAG = 'artifacthub.io';
 const ARTIFACTHUB_CONFIG = 'application/vnd.cncf.artifacthub.config.v1+yaml';
 const ARTIFACTHUB_LAYER = 'application/vnd.cncf.artifacthub.repository-metadata.layer.v1.yaml';
+/** `ghcr.io/sofatutor/llm-proxy:artifacthub.io`: where the metadata of a chart's repository goes. */
+const metadataRef = (location) => `${location.name}:${ARTIFACTHUB_TAG}`;
 /** oras's config from /dev/null: no bytes. */
 const EMPTY_CONFIG = Buffer.alloc(0);
 /**
@@ -2464,6 +2467,50 @@ async function syncMetadata(client, repository, bytes, fileName) {
         digest: await client.pushManifest(repository, ARTIFACTHUB_TAG, metadataManifest(bytes, fileName)),
         pushed: true
     };
+}
+
+;// CONCATENATED MODULE: ./src/registry/metadata-step.ts
+
+
+
+
+
+/**
+ * The chart repository's Artifact Hub metadata, brought up to date once the chart is in the registry (pushed or
+ * kept); `sync` pushes it unless the tag holds it already, and gives undefined when the run's reader cannot push
+ * (helm's). A failure is the chart's problem rather than a warning: Artifact Hub would go on reading the old owners
+ * and repositoryID, which decide who may claim the repository, and nothing else would say so. The message leads
+ * with what is published. A reader that cannot push only warns, with the command that does it.
+ */
+async function publishMetadata(outcome, metadata, sync) {
+    const ref = metadataRef(outcome.location);
+    try {
+        await logGroup(`${outcome.chartName}: Artifact Hub metadata ${ref}`, async (log) => {
+            const synced = await sync(log);
+            if (!synced) {
+                core/* warning */.$e(`${metadata.file} was not pushed to ${ref}: the registry's credentials are helm's only (a Docker ` +
+                    'credential helper or an auth scheme the action does not speak), and helm pushes charts only. Give ' +
+                    `inputs username and password, or push it yourself: oras push ${ref} --config ` +
+                    `/dev/null:${ARTIFACTHUB_CONFIG} ${external_node_path_default().basename(metadata.file)}:${ARTIFACTHUB_LAYER}`);
+            }
+            else if (synced.pushed) {
+                log(`Pushed ${metadata.file} to ${ref} (${synced.digest}), where Artifact Hub reads it.`);
+            }
+            else {
+                log(`${ref} (${synced.digest}) already holds ${metadata.file} byte for byte: nothing pushed.`);
+            }
+        });
+        return outcome;
+    }
+    catch (error) {
+        return {
+            ...outcome,
+            problem: `${outcome.location.ref} is published (${outcome.digest}); only its Artifact Hub metadata ` +
+                `(${metadata.file} to ${ref}) failed, so Artifact Hub still reads what ${ref} held before. A re-run with input ` +
+                `if-exists: skip keeps the published chart and pushes the metadata.\n` +
+                (0,src_text/* errorMessage */.gJ)(error)
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/registry/auth-challenge.ts
@@ -3392,7 +3439,7 @@ function clientReader(client) {
     const manifestOf = async (location, reference) => {
         const manifest = await client.manifest(location.repository, reference);
         if (!manifest) {
-            throw new RegistryHttpError('not-found', `${location.url.slice('oci://'.length)}@${reference}: not found`, 404);
+            throw new RegistryHttpError('not-found', `${location.name}@${reference}: not found`, 404);
         }
         return manifest;
     };
@@ -3638,6 +3685,41 @@ async function withRetries(policy, context, log, work) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/signature-check.ts
+
+
+
+
+
+/**
+ * Downloads the published chart and its provenance (`download` writes the chart to the file it is given and the
+ * `.prov` beside it, and tells whether the manifest has one) and checks the signature against the key with
+ * `helm verify`, which every helm can run, where Helm 3.18.0 cannot pull a chart that has a provenance layer.
+ * The verified `.prov` is copied beside the package, so that package-path and its `.prov` are what the registry
+ * holds. Fails when the manifest carries no provenance, or it does not verify with the key.
+ */
+async function verifySignature(helm, published, signature, log, download) {
+    const { location, packagePath, digest } = published;
+    const dir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(signature.scratch, 'verify-'));
+    try {
+        const file = external_node_path_default().join(dir, external_node_path_default().basename(packagePath));
+        if (!(await download(file, true)))
+            throw new Error(`${location.ref}@${digest} carries no provenance (no ${PROV_LAYER} layer).`);
+        const verified = await helm.verify(file, signature.pubring).catch((error) => {
+            throw new Error(`${location.ref}@${digest}: the signature does not verify with key ${signature.fingerprint}. ${(0,src_text/* errorMessage */.gJ)(error)}`);
+        });
+        log(transcript(verified));
+        if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
+            throw new Error(`${location.ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`);
+        }
+        await (0,external_node_fs_promises_.copyFile)(`${file}.prov`, `${packagePath}.prov`);
+        log(`${location.ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`);
+    }
+    finally {
+        await (0,external_node_fs_promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/registry/visibility.ts
 /**
  * The GHCR settings page of the chart's package, where its visibility is changed; undefined off ghcr.io. A
@@ -3661,6 +3743,7 @@ function privateNotice(ref, settingsUrl) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/registry-step.ts
+
 
 
 
@@ -3769,34 +3852,8 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
         log(`${outcome.packagePath} is now the registry's ${outcome.location.ref}@${digest}.`);
         return outcome.packagePath;
     });
-    /**
-     * Downloads the manifest's chart and provenance and checks the signature against the key with `helm verify`
-     * (which every helm can run, where Helm 3.18.0 cannot pull a chart that has a provenance layer). The verified
-     * `.prov` is copied beside the package, so that package-path and its `.prov` are what the registry holds.
-     * Fails when the manifest carries no provenance or it does not verify.
-     */
-    const checkSignature = (outcome, digest, signature) => logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, async (log) => {
-        const { ref } = outcome.location;
-        const dir = await (0,external_node_fs_promises_.mkdtemp)(external_node_path_default().join(signature.scratch, 'verify-'));
-        try {
-            const file = external_node_path_default().join(dir, external_node_path_default().basename(outcome.packagePath));
-            const hasProv = await read(`download of ${ref} for its signature`, outcome, log, reader => reader.download(outcome.location, outcome.version, digest, file, true));
-            if (!hasProv)
-                throw new Error(`${ref}@${digest} carries no provenance (no ${PROV_LAYER} layer).`);
-            const verified = await helm.verify(file, signature.pubring).catch((error) => {
-                throw new Error(`${ref}@${digest}: the signature does not verify with key ${signature.fingerprint}. ${(0,src_text/* errorMessage */.gJ)(error)}`);
-            });
-            log(transcript(verified));
-            if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
-                throw new Error(`${ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`);
-            }
-            await (0,external_node_fs_promises_.copyFile)(`${file}.prov`, `${outcome.packagePath}.prov`);
-            log(`${ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`);
-        }
-        finally {
-            await (0,external_node_fs_promises_.rm)(dir, { recursive: true, force: true });
-        }
-    });
+    /** The signature of the chart the registry holds at `digest`, checked in a log group of its own. */
+    const checkSignature = (outcome, digest, signature) => logGroup(`${outcome.chartName}: signature of ${outcome.location.ref}`, log => verifySignature(helm, { ...outcome, digest }, signature, log, (file, withProv) => read(`download of ${outcome.location.ref} for its signature`, outcome, log, reader => reader.download(outcome.location, outcome.version, digest, file, withProv))));
     /** Whether anyone may pull the published chart; a GHCR package that is private gets a notice with the fix. */
     const visibility = async (outcome, digest) => {
         const { ref } = outcome.location;
@@ -3914,49 +3971,13 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             return false;
         });
     };
-    /**
-     * The chart repository's Artifact Hub metadata, brought up to date once the chart is in the registry (pushed or
-     * kept). A failure is the chart's problem rather than a warning: Artifact Hub would go on reading the old owners
-     * and repositoryID, which decide who may claim the repository, and nothing else would say so. The message leads
-     * with what is published. A reader that cannot push (helm's) only warns, with the command that does it.
-     */
-    const publishMetadata = async (outcome, metadata) => {
-        const ref = `${outcome.location.url.slice('oci://'.length)}:${ARTIFACTHUB_TAG}`;
-        try {
-            await logGroup(`${outcome.chartName}: Artifact Hub metadata ${ref}`, async (log) => {
-                const synced = await read(`push of ${ref}`, outcome, log, reader => reader.syncMetadata(outcome.location, metadata));
-                if (!synced) {
-                    core/* warning */.$e(`${metadata.file} was not pushed to ${ref}: the registry's credentials are helm's only (a Docker ` +
-                        'credential helper or an auth scheme the action does not speak), and helm pushes charts only. Give ' +
-                        `inputs username and password, or push it yourself: oras push ${ref} --config ` +
-                        `/dev/null:${ARTIFACTHUB_CONFIG} ${external_node_path_default().basename(metadata.file)}:${ARTIFACTHUB_LAYER}`);
-                }
-                else if (synced.pushed) {
-                    log(`Pushed ${metadata.file} to ${ref} (${synced.digest}), where Artifact Hub reads it.`);
-                }
-                else {
-                    log(`${ref} (${synced.digest}) already holds ${metadata.file} byte for byte: nothing pushed.`);
-                }
-            });
-            return outcome;
-        }
-        catch (error) {
-            return {
-                ...outcome,
-                problem: `${outcome.location.ref} is published (${outcome.digest}); only its Artifact Hub metadata ` +
-                    `(${metadata.file} to ${ref}) failed, so Artifact Hub still reads what ${ref} held before. A re-run with input ` +
-                    `if-exists: skip keeps the published chart and pushes the metadata.\n` +
-                    (0,src_text/* errorMessage */.gJ)(error)
-            };
-        }
-    };
     /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
     const publishWithMetadata = async (outcome, planned, packageDigest) => {
         const published = await publish(outcome, planned, packageDigest);
         const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub;
         if (!metadata || !published.digest || published.problem)
             return published;
-        return publishMetadata(published, metadata);
+        return publishMetadata(published, metadata, log => read(`push of ${metadataRef(outcome.location)}`, outcome, log, reader => reader.syncMetadata(outcome.location, metadata)));
     };
     const loggedIn = checkCredentials();
     const lookUps = loggedIn.then(() => settleAll(charts.map(chart => slot(() => find(chart)))));
@@ -5641,8 +5662,6 @@ function getInputs() {
 
 
 
-/** `ghcr.io/sofatutor/llm-proxy`: what an attestation names as its subject. */
-const chartRepository = (outcome) => outcome.location.url.slice('oci://'.length);
 /** The `charts` output: one object per released chart, in release order. */
 function chartsOutput(outcomes) {
     return JSON.stringify(outcomes.map(outcome => ({
@@ -5650,7 +5669,7 @@ function chartsOutput(outcomes) {
         version: outcome.version,
         'app-version': outcome.appVersion,
         'chart-url': outcome.location.url,
-        'chart-repository': chartRepository(outcome),
+        'chart-repository': outcome.location.name,
         digest: outcome.digest,
         pushed: outcome.pushed,
         public: outcome.public ?? null,
@@ -5689,7 +5708,7 @@ function chartOutputs(outcome) {
         'package-path': outcome.packagePath,
         'chart-url': outcome.location.url,
         'chart-ref': outcome.location.ref,
-        'chart-repository': chartRepository(outcome),
+        'chart-repository': outcome.location.name,
         digest: outcome.digest,
         pushed: String(outcome.pushed),
         public: outcome.public === undefined ? '' : String(outcome.public),
