@@ -1591,7 +1591,9 @@ async function lintAndPackage(helm, prepared, checks, destination, log, validate
     for (const result of results)
         if (result.status === 'fulfilled')
             log(transcript(result.value));
-    for (const result of [...results, ...(await Promise.allSettled([validated]))])
+    // The validation settles before the chart's result too: none of its helm calls may outlive the build.
+    const checked = await Promise.allSettled([validated]);
+    for (const result of [...results, ...checked])
         if (result.status === 'rejected')
             throw result.reason;
     return packagePath(prepared, destination);
@@ -1611,9 +1613,10 @@ function validateInTurn(helm, lane, ready, checks, logs) {
 }
 /**
  * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
- * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation. When either call fails, each chart is linted
- * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
- * and each chart is owed its own outcome and error. A single chart is built alone from the start.
+ * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation.
+ * When either call fails, each chart is linted and packaged alone: `helm package` stops at the first failure
+ * and `helm lint` reports its failures together, and each chart is owed its own outcome and error. A single
+ * chart is built alone from the start.
  */
 async function buildTogether(helm, lane, checks, destination, logs) {
     const results = [];
@@ -4859,7 +4862,7 @@ async function attachChart(calls, assets, chart, log) {
         await calls.remove(plan.leftover, before);
         log(`Deleted ${plan.leftover.name}, left by an earlier run`);
     }
-    const part = await calls.upload(partName(chart.name), chart.data, before);
+    const part = await calls.upload(partName(chart.name), chart, before);
     if (plan.old) {
         await calls.remove(plan.old, `${before} The new one is attached as ${part.name}.`);
         log(`Deleted the previous ${chart.name}`);
@@ -4993,7 +4996,8 @@ async function readPackage(packagePath) {
         name: external_node_path_default().basename(packagePath),
         size: data.length,
         sha256: (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex'),
-        data
+        data,
+        contentType: packagePath.endsWith('.prov') ? 'application/pgp-signature' : 'application/gzip'
     };
 }
 /**
@@ -5067,14 +5071,14 @@ async function createGitHubRelease(repository, token, spec, log) {
     if (existing)
         log(`${existing.draft ? 'Completing the draft release' : 'Updating the release'} ${existing.html_url}`);
     const calls = {
-        upload: (name, data, left) => attempt(`upload ${name}`, left, async () => {
+        upload: (name, file, left) => attempt(`upload ${name}`, left, async () => {
             // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
             const uploaded = await octokit.request({
                 method: 'POST',
                 url: release.upload_url,
                 name,
-                data,
-                headers: { 'content-type': name.endsWith('.prov.part') ? 'application/pgp-signature' : 'application/gzip' }
+                data: file.data,
+                headers: { 'content-type': file.contentType }
             });
             return uploaded.data;
         }),

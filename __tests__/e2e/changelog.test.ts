@@ -10,6 +10,7 @@ import { startGitHubApi } from '../../scripts/harness/github-api.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { DEFAULT_GITHUB, runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
+import { commandTexts } from '../../scripts/harness/workflow-commands.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
 
 const SECTION = [
@@ -64,15 +65,8 @@ const CHANGES = [
   }
 ]
 
-interface Command {
-  name: string
-  properties: Record<string, string>
-  data: string
-}
-const injected = (command: Command) =>
-  [command.data, ...Object.keys(command.properties), ...Object.values(command.properties)].some(text =>
-    text.includes('INJECTED')
-  )
+const injected = (command: Parameters<typeof commandTexts>[0]) =>
+  commandTexts(command).some(text => text.includes('INJECTED'))
 
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { marked } from 'marked'
 import { runAction, summaryTable } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
+import { commandTexts } from '../../scripts/harness/workflow-commands.js'
 import { makeWorkspace } from '../../scripts/harness/workspace.js'
 
 /** Every line a workflow command the runner acts on, were it printed as it is; no `/`, as they name directories. */
@@ -39,17 +40,10 @@ const IN_A_NAME = [
 
 const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n'
 
-interface Command {
-  name: string
-  properties: Record<string, string>
-  data: string
-}
+type Command = Parameters<typeof commandTexts>[0] & { name: string }
 
 /** Whether anything of a command the runner carried out came from the injected text. */
-const injected = (command: Command) =>
-  [command.data, ...Object.keys(command.properties), ...Object.values(command.properties)].some(text =>
-    text.startsWith('INJECTED')
-  )
+const injected = (command: Command) => commandTexts(command).some(text => text.startsWith('INJECTED'))
 
 describe.each(HELM_VERSIONS)('Helm %s, a pull request whose chart prints workflow commands', helm => {
   test('the runner carries out none of them, and all of the action’s own', async () => {

@@ -2,7 +2,13 @@ import { describe, expect, test } from '@jest/globals'
 import { attachChart, partName, planSwap, sameAsset, type ReleaseAsset } from '../../src/github-release/asset-swap.js'
 
 const SHA = 'c'.repeat(64)
-const chart = { name: 'llm-proxy-1.2.3.tgz', size: 100, sha256: SHA, data: Buffer.from('chart') }
+const chart = {
+  name: 'llm-proxy-1.2.3.tgz',
+  size: 100,
+  sha256: SHA,
+  data: Buffer.from('chart'),
+  contentType: 'application/gzip'
+}
 const asset = (id: number, name: string, size = 100, digest: string | null = `sha256:${'d'.repeat(64)}`) => ({
   id,
   name,
@@ -49,7 +55,7 @@ describe('attachChart', () => {
     return {
       made,
       calls: {
-        async upload(name: string, _data: Buffer, left: string) {
+        async upload(name: string, _file: unknown, left: string) {
           made.push(`upload ${name} | ${left}`)
           return asset(9, name, 100, `sha256:${SHA}`)
         },

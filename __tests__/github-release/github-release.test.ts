@@ -68,7 +68,13 @@ describe('failureText', () => {
   })
 })
 
-const chart = { name: 'llm-proxy-1.2.3.tgz', size: 100, sha256: 'c'.repeat(64), data: Buffer.from('x') }
+const chart = {
+  name: 'llm-proxy-1.2.3.tgz',
+  size: 100,
+  sha256: 'c'.repeat(64),
+  data: Buffer.from('x'),
+  contentType: 'application/gzip'
+}
 describe('immutableError', () => {
   const release = {
     html_url: 'https://github.com/o/r/releases/tag/v1.2.3',

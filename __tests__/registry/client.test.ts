@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { pushExampleChart } from '../../scripts/harness/push-chart.js'
 import { freePort, startRegistry } from '../../scripts/harness/registry.js'
+import { startStub } from '../../scripts/harness/stub-server.js'
 import { selfSignedCertificate } from '../../scripts/harness/token-server.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import {
@@ -36,31 +36,11 @@ const HELM_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
 const MISSING_DIGEST = `sha256:${'0'.repeat(64)}`
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 
-interface Stub {
-  host: string
-  /** Each request's path and Authorization header. */
-  requests: { url: string; authorization?: string }[]
-  stop(): Promise<void>
-}
+type Stub = Awaited<ReturnType<typeof stub>>
 
-/** A server of a few lines on 127.0.0.1 (TLS with `tlsOptions`), recording every request. */
-async function stub(handler: http.RequestListener, tlsOptions?: https.ServerOptions): Promise<Stub> {
-  const requests: Stub['requests'] = []
-  const listener: http.RequestListener = (request, response) => {
-    requests.push({ url: request.url ?? '', authorization: request.headers.authorization })
-    handler(request, response)
-  }
-  const server = tlsOptions ? https.createServer(tlsOptions, listener) : http.createServer(listener)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    stop() {
-      server.closeAllConnections()
-      return new Promise(resolve => server.close(() => resolve()))
-    }
-  }
-}
+/** A server of a few lines on 127.0.0.1 (TLS with `tlsOptions`), recording each request's path and Authorization. */
+const stub = (handler: http.RequestListener, tlsOptions?: https.ServerOptions) =>
+  startStub(handler, request => ({ url: request.url ?? '', authorization: request.headers.authorization }), tlsOptions)
 
 const json = (response: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) =>
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { startGnupg } from '../../scripts/harness/gpg.js'
 import { pushExampleChart } from '../../scripts/harness/push-chart.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
+import { startStub } from '../../scripts/harness/stub-server.js'
 import { RegistryClient, RegistryHttpError, UnsupportedAuthError } from '../../src/registry/client.js'
 import type { ReadAccess } from '../../src/registry/credentials.js'
 import { clientReader, readerFor, type RegistryReader } from '../../src/registry/reader.js'
@@ -81,30 +81,10 @@ function standInForHelm(fail?: Error) {
   return { reader, calls }
 }
 
-interface Stub {
-  host: string
-  /** Each request as `GET /v2/…`. */
-  requests: string[]
-  stop(): Promise<void>
-}
+type Stub = Awaited<ReturnType<typeof stub>>
 
-/** A registry of a few lines on 127.0.0.1 that gives the answer a test sets in `handle`. */
-async function stub(handler: http.RequestListener): Promise<Stub> {
-  const requests: string[] = []
-  const server = http.createServer((request, response) => {
-    requests.push(`${request.method} ${request.url}`)
-    handler(request, response)
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    stop() {
-      server.closeAllConnections()
-      return new Promise(resolve => server.close(() => resolve()))
-    }
-  }
-}
+/** A registry of a few lines on 127.0.0.1 that gives the answer a test sets in `handle`; requests as `GET /v2/…`. */
+const stub = (handler: http.RequestListener) => startStub(handler, request => `${request.method} ${request.url}`)
 
 const NEGOTIATE: http.RequestListener = (_request, response) =>
   response.writeHead(401, { 'www-authenticate': 'Negotiate' }).end()

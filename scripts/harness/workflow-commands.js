@@ -90,6 +90,16 @@ function parseLegacy(line, registered) {
 }
 
 /**
+ * Every text of a command the runner carried out that a step's output could have put there: its data, and its
+ * properties' names and values; a test looks in them for text it injected.
+ * @param {{ properties: Record<string, string>, data: string }} command
+ * @returns {string[]}
+ */
+export function commandTexts(command) {
+  return [command.data, ...Object.keys(command.properties), ...Object.values(command.properties)]
+}
+
+/**
  * What the runner makes of a step's output.
  * @param {string} output  the step's stdout (or stderr)
  * @returns {{ commands: { name: string, properties: Record<string, string>, data: string, line: string }[],

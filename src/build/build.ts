@@ -78,8 +78,9 @@ async function lintAndPackage(
     helm.packageCharts([prepared.chart.dir], destination, checks.sign)
   ])
   for (const result of results) if (result.status === 'fulfilled') log(transcript(result.value))
-  for (const result of [...results, ...(await Promise.allSettled([validated]))])
-    if (result.status === 'rejected') throw result.reason
+  // The validation settles before the chart's result too: none of its helm calls may outlive the build.
+  const checked = await Promise.allSettled([validated])
+  for (const result of [...results, ...checked]) if (result.status === 'rejected') throw result.reason
   return packagePath(prepared, destination)
 }
 
@@ -107,9 +108,10 @@ function validateInTurn(
 
 /**
  * A lane's charts: each one's dependencies in turn, then one `helm lint` and one `helm package` for all of
- * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation. When either call fails, each chart is linted
- * and packaged alone: `helm package` stops at the first failure and `helm lint` reports its failures together,
- * and each chart is owed its own outcome and error. A single chart is built alone from the start.
+ * them, side by side, whose output is cut into each chart's part, and beside them each chart's validation.
+ * When either call fails, each chart is linted and packaged alone: `helm package` stops at the first failure
+ * and `helm lint` reports its failures together, and each chart is owed its own outcome and error. A single
+ * chart is built alone from the start.
  */
 async function buildTogether(
   helm: Helm,

@@ -14,6 +14,8 @@ export interface ChartPackage {
   size: number
   sha256: string
   data: Buffer
+  /** `application/gzip` for a chart, `application/pgp-signature` for its `.prov`. */
+  contentType: string
 }
 
 /** The name a new chart is uploaded under until it replaces the old one: never the name users download. */
@@ -48,7 +50,7 @@ export function planSwap(assets: ReleaseAsset[], chart: Pick<ChartPackage, 'name
 
 /** The calls a swap makes; each says, when it fails, what it was doing and what the release holds then. */
 export interface AssetCalls {
-  upload(name: string, data: Buffer, left: string): Promise<ReleaseAsset>
+  upload(name: string, file: ChartPackage, left: string): Promise<ReleaseAsset>
   remove(asset: ReleaseAsset, left: string): Promise<void>
   rename(asset: ReleaseAsset, name: string, left: string): Promise<void>
 }
@@ -75,7 +77,7 @@ export async function attachChart(
     await calls.remove(plan.leftover, before)
     log(`Deleted ${plan.leftover.name}, left by an earlier run`)
   }
-  const part = await calls.upload(partName(chart.name), chart.data, before)
+  const part = await calls.upload(partName(chart.name), chart, before)
   if (plan.old) {
     await calls.remove(plan.old, `${before} The new one is attached as ${part.name}.`)
     log(`Deleted the previous ${chart.name}`)

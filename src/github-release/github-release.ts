@@ -117,7 +117,8 @@ async function readPackage(packagePath: string): Promise<ChartPackage> {
     name: path.basename(packagePath),
     size: data.length,
     sha256: createHash('sha256').update(data).digest('hex'),
-    data
+    data,
+    contentType: packagePath.endsWith('.prov') ? 'application/pgp-signature' : 'application/gzip'
   }
 }
 
@@ -197,15 +198,15 @@ export async function createGitHubRelease(
   if (existing) log(`${existing.draft ? 'Completing the draft release' : 'Updating the release'} ${existing.html_url}`)
 
   const calls = {
-    upload: (name: string, data: Buffer, left: string) =>
+    upload: (name: string, file: ChartPackage, left: string) =>
       attempt(`upload ${name}`, left, async () => {
         // upload_url, not the uploads.github.com default: on GitHub Enterprise uploads live under the API host.
         const uploaded = await octokit.request({
           method: 'POST',
           url: release.upload_url,
           name,
-          data,
-          headers: { 'content-type': name.endsWith('.prov.part') ? 'application/pgp-signature' : 'application/gzip' }
+          data: file.data,
+          headers: { 'content-type': file.contentType }
         })
         return uploaded.data as ReleaseAsset
       }),
