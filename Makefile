@@ -15,10 +15,10 @@ tools:
 	@bash scripts/setup-tools.sh
 
 test: install tools
-	NODE_OPTIONS=--experimental-vm-modules npx jest
+	NODE_OPTIONS=--experimental-vm-modules npx jest --coverage
 
 unit: install tools
-	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit --coverage
 
 e2e: install tools
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e

@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import jest from 'eslint-plugin-jest'
 import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
@@ -35,6 +36,15 @@ export default tseslint.config(
             'Log through printInert or logGroup: text from the chart, helm or the registry must not reach the runner as workflow commands.'
         }
       ]
+    }
+  },
+  {
+    // A focused or skipped test makes a green run that tested less than the suite says.
+    files: ['__tests__/**/*.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error'
     }
   }
 )
