@@ -98,7 +98,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
 
   /**
    * A run for v1.2.4 whose every upload fails, over the release an earlier run made for v1.2.4 with another
-   * package of the chart; returns that release as it was.
+   * package of the chart: that release as it was, and the run.
    */
   const failedUpload = async (api: Api, namespace: string) => {
     const before = api.addRelease({
