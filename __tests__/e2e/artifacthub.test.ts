@@ -2,7 +2,7 @@
 // Hub's media types, through the action's own client (a token server in front of the registry, as ghcr.io, and the
 // fault proxy in front of that, which records every request); unchanged content is not pushed again, and a file that
 // Artifact Hub could not read is refused before anything is written or pushed.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
@@ -26,17 +26,20 @@ interface Manifest {
 describe.each(HELM_VERSIONS)('Helm %s', helm => {
   let registry: Awaited<ReturnType<typeof startRegistry>>
   let proxy: Awaited<ReturnType<typeof startFaultProxy>>
+  // Every test's own, its runs one after another in it as in one repository.
   let workspace: Awaited<ReturnType<typeof makeWorkspace>>
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'token' })
     proxy = await startFaultProxy(registry.host)
-    workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
   })
   afterAll(async () => {
-    await workspace?.remove()
     await proxy?.stop()
     await registry?.stop()
   })
+  beforeEach(async () => {
+    workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
+  })
+  afterEach(async () => workspace?.remove())
 
   const file = () => path.join(workspace.dir, 'chart', 'artifacthub-repo.yml')
   /** A run on the test's workspace through the proxy; if-exists: skip, so that a re-run keeps the chart. */
@@ -126,7 +129,6 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   ])('a file Artifact Hub could not read is refused (push: %s) before anything is written', async (push, ns) => {
     await writeFile(file(), 'repositoryID: my-repo\nowners: ops@example.com\n')
     const chartYaml = path.join(workspace.dir, 'chart', 'Chart.yaml')
-    await writeFile(chartYaml, (await readFile(chartYaml, 'utf8')).replace(/^version: .*$/m, 'version: 0.0.1'))
     const before = await readFile(chartYaml, 'utf8')
     proxy.inject()
     const result = await release(ns, { push })

@@ -1,8 +1,11 @@
 // create-release through the bundle of today’s src/ against a loopback GitHub API (GitHub Enterprise layout),
 // after a real push to a real registry: the payloads, re-runs that update and that fail half-way, drafts,
-// immutable releases, GitHub's failures and rate limits, and the 403.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+// immutable releases, GitHub's failures and rate limits, and the 403. Every test makes its own GitHub and its
+// own namespace in the registry, and every asset is compared with the chart layer the registry serves.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
+import { appendFile } from 'node:fs/promises'
+import path from 'node:path'
 import { startGitHubApi } from '../../scripts/harness/github-api.js'
 import { startRegistry } from '../../scripts/harness/registry.js'
 import { DEFAULT_GITHUB, runAction, visible } from '../../scripts/harness/runner.js'
@@ -27,14 +30,17 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   })
   afterAll(async () => registry?.stop())
 
+  /** A run on a fresh checkout; `edit` changes the chart in it first. */
   const release = async (
     api: { apiUrl: string },
     namespace: string,
     tag: string,
-    extra: Record<string, string> = {}
+    extra: Record<string, string> = {},
+    edit?: (chartDir: string) => Promise<void>
   ) => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
     try {
+      await edit?.(path.join(workspace.dir, 'chart'))
       return await runAction({
         workspace: workspace.dir,
         helm,
@@ -71,12 +77,55 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     return { name: `llm-proxy-${version}.tgz`, size: chart.length, digest: `sha256:${sha256(chart)}` }
   }
 
+  /**
+   * A re-run with if-exists: skip of a chart changed since it was published. Helm 4 would package the unchanged
+   * chart into the registry's very bytes, so an asset equal to the registry's chart would prove nothing; with the
+   * change, on either helm, it can only be the published chart the run downloaded.
+   */
+  const rerun = async (api: Api, namespace: string, tag: string) => {
+    const result = await release(api, namespace, tag, { 'if-exists': 'skip' }, chartDir =>
+      appendFile(path.join(chartDir, 'values.yaml'), '# changed after the release\n')
+    )
+    const version = tag.slice(1)
+    const digest = await registry.manifestDigest(`${namespace}/llm-proxy`, version)
+    // The run's own package differed from the registry's: it was kept as other content, not as the same bytes.
+    expect(result.stdout).toContain(
+      `::warning::${registry.host}/${namespace}/llm-proxy:${version} is already published (${digest}); ` +
+        'not pushed again (if-exists: skip).'
+    )
+    return result
+  }
+
+  /**
+   * A run for v1.2.4 whose every upload fails, over the release an earlier run made for v1.2.4 with another
+   * package of the chart: that release as it was, and the run.
+   */
+  const failedUpload = async (api: Api, namespace: string) => {
+    const before = api.addRelease({
+      tag_name: 'v1.2.4',
+      name: 'v1.2.4',
+      body: `${START}\nThe chart section of an earlier run\n${END}\n\n## What's Changed\n* Earlier notes\n`,
+      assets: [{ name: 'llm-proxy-1.2.4.tgz', bytes: Buffer.from('an earlier package of the chart') }]
+    })
+    // A small retry-after keeps the test fast; every try fails.
+    api.fail({
+      method: 'POST',
+      path: /^uploads:/,
+      status: 500,
+      times: 5,
+      body: { message: 'Server Error' },
+      headers: { 'retry-after': '0' }
+    })
+    return { before, result: await release(api, namespace, 'v1.2.4') }
+  }
+
   describe('a new tag, then re-runs of it', () => {
+    // A GitHub of its own for every test: no test reads releases or a latest another one left.
     let api: Api
-    beforeAll(async () => {
+    beforeEach(async () => {
       api = await startGitHubApi({ token: TOKEN })
     })
-    afterAll(async () => api?.stop())
+    afterEach(async () => api?.stop())
 
     test('creates a draft with the install line, reference, digest and notes, attaches the chart, then publishes it', async () => {
       const result = await release(api, 'created', 'v1.2.3')
@@ -132,40 +181,20 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
 
     test('a re-run keeps the chart attached for the very chart the registry holds, not a new package of it', async () => {
+      expect((await release(api, 'rerun', 'v1.2.3')).code).toBe(0)
       const [before] = api.releases
       api.requests.length = 0
-      // helm packages the chart into other bytes on every run; the registry keeps the first run's.
-      const result = await release(api, 'created', 'v1.2.3', { 'if-exists': 'skip' })
+      const result = await rerun(api, 'rerun', 'v1.2.3')
       expect(result.code).toBe(0)
       expect(calls(api)).toEqual([`GET ${REPO}/releases/tags/v1.2.3`, `PATCH ${REPO}/releases/${before.id}`])
       expect(api.releases).toEqual([before])
-      expect(api.releases[0].assets).toEqual([expect.objectContaining(await assetOf('created', '1.2.3'))])
+      expect(api.releases[0].assets).toEqual([expect.objectContaining(await assetOf('rerun', '1.2.3'))])
       expect(result.stdout).toContain('llm-proxy-1.2.3.tgz is attached already, for the chart the registry holds')
       expect(result.outputs['release-url']).toBe(before.html_url)
     })
 
-    // A release an earlier run made for v1.2.4, with another package of the chart than the one this run makes.
-    const earlier = () =>
-      api.addRelease({
-        tag_name: 'v1.2.4',
-        name: 'v1.2.4',
-        body: `${START}\nThe chart section of an earlier run\n${END}\n\n## What's Changed\n* Earlier notes\n`,
-        assets: [{ name: 'llm-proxy-1.2.4.tgz', bytes: Buffer.from('an earlier package of the chart') }]
-      })
-
     test('a run whose upload keeps failing leaves the previous chart attached and says a re-run completes it', async () => {
-      const before = earlier()
-      api.requests.length = 0
-      // A small retry-after keeps the test fast; every try fails.
-      api.fail({
-        method: 'POST',
-        path: /^uploads:/,
-        status: 500,
-        times: 5,
-        body: { message: 'Server Error' },
-        headers: { 'retry-after': '0' }
-      })
-      const result = await release(api, 'created', 'v1.2.4')
+      const { before, result } = await failedUpload(api, 'failed-upload')
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(
         `::error::Could not upload llm-proxy-1.2.4.tgz.part for v1.2.4 in sofatutor/llm-proxy at ${api.apiUrl} ` +
@@ -181,20 +210,20 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         `GET ${REPO}/releases/tags/v1.2.4`,
         ...Array(5).fill(`POST uploads:${REPO}/releases/${before.id}/assets`)
       ])
-      expect(api.releases.find(made => made.id === before.id)).toEqual(before)
+      expect(api.releases).toEqual([before])
       // The chart is published, and the outputs say so: no release URL, the registry's digest.
       expect(result.outputs).toMatchObject({
         'release-url': '',
         pushed: 'true',
-        digest: await registry.manifestDigest('created/llm-proxy', '1.2.4')
+        digest: await registry.manifestDigest('failed-upload/llm-proxy', '1.2.4')
       })
     })
 
     test('the re-run it asks for replaces the chart and the chart section, keeping the notes; no second release', async () => {
-      const before = api.releases.find(made => made.tag_name === 'v1.2.4')!
-      const count = api.releases.length
+      const { before, result: failed } = await failedUpload(api, 'completed')
+      expect(failed.code).toBe(1)
       api.requests.length = 0
-      const result = await release(api, 'created', 'v1.2.4', { 'if-exists': 'skip' })
+      const result = await rerun(api, 'completed', 'v1.2.4')
       expect(result.code).toBe(0)
       expect(calls(api)).toEqual([
         `GET ${REPO}/releases/tags/v1.2.4`,
@@ -204,25 +233,19 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         `PATCH ${REPO}/releases/${before.id}`
       ])
       expect(api.requests[3].body).toEqual({ name: 'llm-proxy-1.2.4.tgz' })
-      expect(api.releases).toHaveLength(count)
-      const after = api.releases.find(made => made.id === before.id)!
-      const uploaded = api.requests[1].body as { bytes: number; sha256: string }
-      expect(after.assets).toEqual([
-        expect.objectContaining({
-          name: 'llm-proxy-1.2.4.tgz',
-          size: uploaded.bytes,
-          digest: `sha256:${uploaded.sha256}`
-        })
-      ])
-      expect(after.body).toBe(`${await section('created', '1.2.4')}\n\n## What's Changed\n* Earlier notes\n`)
+      expect(api.releases).toHaveLength(1)
+      const [after] = api.releases
+      expect(after.id).toBe(before.id)
+      expect(after.assets).toEqual([expect.objectContaining(await assetOf('completed', '1.2.4'))])
+      expect(after.body).toBe(`${await section('completed', '1.2.4')}\n\n## What's Changed\n* Earlier notes\n`)
       expect(after.draft).toBe(false)
       expect(api.latest).toBe('v1.2.4')
       expect(result.outputs['release-url']).toBe(before.html_url)
     })
 
     test('a prerelease is marked so and never made latest', async () => {
-      api.requests.length = 0
-      const result = await release(api, 'created', 'v2.0.0-rc.1')
+      api.addRelease({ tag_name: 'v1.2.4', name: 'v1.2.4' })
+      const result = await release(api, 'prerelease', 'v2.0.0-rc.1')
       expect(result.code).toBe(0)
       const create = api.requests.find(request => request.method === 'POST' && request.path.endsWith('/releases'))
       expect(create?.body).toMatchObject({ tag_name: 'v2.0.0-rc.1', prerelease: true, draft: true })
@@ -235,7 +258,6 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
 
     test('push: false creates nothing and calls no API', async () => {
-      api.requests.length = 0
       const result = await release(api, 'dry', 'v3.0.0', { push: 'false' })
       expect(result.code).toBe(0)
       expect(api.requests).toEqual([])
@@ -243,7 +265,6 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(result.stdout).toContain('Not creating a release: push is false')
     })
   })
-
   test('a draft for the tag, past the first page of releases, is completed and published, its notes kept', async () => {
     const api = await startGitHubApi({ token: TOKEN })
     try {
@@ -288,10 +309,11 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
 
       // A re-run finds it published and replaces the chart section instead of adding a second one.
       api.requests.length = 0
-      const again = await release(api, 'drafted', 'v1.2.3', { 'if-exists': 'skip' })
+      const again = await rerun(api, 'drafted', 'v1.2.3')
       expect(again.code).toBe(0)
       expect(calls(api)[0]).toBe(`GET ${REPO}/releases/tags/v1.2.3`)
       expect(api.releases[0].body).toBe(body)
+      expect(api.releases[0].assets).toEqual([expect.objectContaining(await assetOf('drafted', '1.2.3'))])
       expect(occurrences(api.releases[0].body, START)).toBe(1)
       expect(occurrences(api.releases[0].body, 'Hand-written notes.')).toBe(1)
     } finally {
@@ -301,10 +323,10 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
 
   describe('a repository with immutable releases', () => {
     let api: Api
-    beforeAll(async () => {
+    beforeEach(async () => {
       api = await startGitHubApi({ token: TOKEN, immutable: true })
     })
-    afterAll(async () => api?.stop())
+    afterEach(async () => api?.stop())
 
     test('a new release gets its chart: attached while a draft, then published and sealed', async () => {
       const result = await release(api, 'sealed', 'v1.2.3')
@@ -320,9 +342,11 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
 
     test('a re-run leaves the sealed release as it is: it was made for the chart the registry holds', async () => {
-      const before = api.releases[0]
+      expect((await release(api, 'sealed-rerun', 'v1.2.3')).code).toBe(0)
+      const [before] = api.releases
+      expect(before.immutable).toBe(true)
       api.requests.length = 0
-      const result = await release(api, 'sealed', 'v1.2.3', { 'if-exists': 'skip' })
+      const result = await rerun(api, 'sealed-rerun', 'v1.2.3')
       expect(result.code).toBe(0)
       expect(calls(api)).toEqual([`GET ${REPO}/releases/tags/v1.2.3`])
       expect(api.releases).toEqual([before])
@@ -337,8 +361,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         body: 'Made by hand.',
         assets: [{ name: 'llm-proxy-2.0.0.tgz', bytes: Buffer.from('not the chart') }]
       })
-      api.requests.length = 0
-      const result = await release(api, 'sealed', 'v2.0.0')
+      const result = await release(api, 'sealed-other', 'v2.0.0')
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(
         `::error::The GitHub Release for v2.0.0 (${other.html_url}) is published and immutable, and its ` +
@@ -346,8 +369,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       )
       expect(result.stdout).toContain('release it as a new version with a new tag.')
       expect(calls(api)).toEqual([`GET ${REPO}/releases/tags/v2.0.0`])
-      expect(api.releases.find(made => made.id === other.id)).toEqual(other)
-      expect(await registry.tags('sealed/llm-proxy')).toEqual(['1.2.3', '2.0.0'])
+      expect(api.releases).toEqual([other])
+      expect(await registry.tags('sealed-other/llm-proxy')).toEqual(['2.0.0'])
     })
   })
 

@@ -1,7 +1,7 @@
-import { describe, expect, test } from '@jest/globals'
+import { describe, expect, jest, test } from '@jest/globals'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
-import { savedGroups, signalGroup, spawnHelm, stopGroups, stopRunningHelm } from '../../src/helm/processes.js'
+import { savedGroups, signalGroup, spawnHelm, stopGroups } from '../../src/helm/processes.js'
 
 describe('savedGroups', () => {
   test.each([
@@ -35,14 +35,23 @@ describe('spawnHelm and stopGroups', () => {
   })
 })
 
-// Last in this file: stopping is for good, as it is for the step.
 describe('stopRunningHelm', () => {
   test('stops what runs and refuses what the run starts after it', async () => {
-    const child = spawnHelm('/bin/sleep', ['30'], {})
+    // Stopping is for good, as it is for the step: a copy of the module of its own keeps the other tests' copy
+    // able to start helm, whatever order they run in.
+    let processes!: typeof import('../../src/helm/processes.js')
+    await jest.isolateModulesAsync(async () => {
+      processes = await import('../../src/helm/processes.js')
+    })
+    const child = processes.spawnHelm('/bin/sleep', ['30'], {})
     const exited = once(child, 'exit')
-    await stopRunningHelm()
+    await processes.stopRunningHelm()
     await exited
-    expect(signalGroup(child.pid!, 0)).toBe(false)
-    expect(() => spawnHelm('/bin/sleep', ['30'], {})).toThrow('helm 30 was not started: the step is stopping')
+    expect(processes.signalGroup(child.pid!, 0)).toBe(false)
+    expect(() => processes.spawnHelm('/bin/sleep', ['30'], {})).toThrow('helm 30 was not started: the step is stopping')
+    // The copy the rest of the file uses was not stopped.
+    const other = spawnHelm('/bin/true', [], {})
+    const [code] = (await once(other, 'exit')) as [number]
+    expect(code).toBe(0)
   })
 })
