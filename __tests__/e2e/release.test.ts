@@ -220,73 +220,68 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
   })
 
-  test('a dry run on a pull request packages the chart as it is and asks the registry nothing', async () => {
+  /** The example chart released through a proxy in front of the registry, with every request the proxy saw. */
+  const releaseThroughProxy = async (
+    namespace: string,
+    extra: Record<string, string>,
+    github: Record<string, string> = {}
+  ) => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    // With a password given, as a workflow shared by tags and pull requests gives one.
     const proxy = await startFaultProxy(registry.host)
     try {
-      const result = await runAction({
-        workspace: workspace.dir,
-        helm,
-        github: { ref: 'refs/pull/7/merge' },
-        inputs: {
-          ...registry.inputs('dry-run', proxy.host),
-          chart: 'chart',
-          push: 'false',
-          image: 'ghcr.io/SofaTutor/llm-proxy'
-        }
-      })
-      expect(result.code).toBe(0)
-      // No tag, no release: the chart is packaged at its own version, the version outputs stay empty.
-      expect(result.outputs).toMatchObject({
-        'chart-version': '0.1.0',
-        version: '',
-        tag: '',
-        major: '',
-        'major-minor': '',
-        'is-prerelease': 'false',
-        'is-latest': 'false',
-        'docker-tags': 'ghcr.io/sofatutor/llm-proxy:sha-5114f85',
-        pushed: 'false',
-        digest: ''
-      })
-      expect(existsSync(result.outputs['package-path'])).toBe(true) // kept for later steps of the job
-      expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
-      // No login, no look-up, no push.
-      expect(proxy.requests).toEqual([])
+      const inputs = { ...registry.inputs(namespace, proxy.host), chart: 'chart', ...extra }
+      const result = await runAction({ workspace: workspace.dir, helm, github, inputs })
+      return { ...result, proxyHost: proxy.host, requests: proxy.requests }
     } finally {
       await Promise.all([workspace.remove(), proxy.stop()])
     }
+  }
+
+  test('a dry run on a pull request packages the chart as it is and asks the registry nothing', async () => {
+    // With a password given, as a workflow shared by tags and pull requests gives one.
+    const result = await releaseThroughProxy(
+      'dry-run',
+      { push: 'false', image: 'ghcr.io/SofaTutor/llm-proxy' },
+      { ref: 'refs/pull/7/merge' }
+    )
+    expect(result.code).toBe(0)
+    // No tag, no release: the chart is packaged at its own version, the version outputs stay empty.
+    expect(result.outputs).toMatchObject({
+      'chart-version': '0.1.0',
+      version: '',
+      tag: '',
+      major: '',
+      'major-minor': '',
+      'is-prerelease': 'false',
+      'is-latest': 'false',
+      'docker-tags': 'ghcr.io/sofatutor/llm-proxy:sha-5114f85',
+      pushed: 'false',
+      digest: ''
+    })
+    expect(existsSync(result.outputs['package-path'])).toBe(true) // kept for later steps of the job
+    expect(result.summary).toContain('Packaged llm-proxy 0.1.0 (not pushed)')
+    // No login, no look-up, no push.
+    expect(result.requests).toEqual([])
   })
 
   test('verify: false reads nothing back after the push, and the outputs still name what the registry holds', async () => {
-    const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    const proxy = await startFaultProxy(registry.host)
-    try {
-      const result = await runAction({
-        workspace: workspace.dir,
-        helm,
-        inputs: { ...registry.inputs('unverified', proxy.host), chart: 'chart', verify: 'false' }
-      })
-      expect(result.code).toBe(0)
-      const digest = await registry.manifestDigest('unverified/llm-proxy', '1.2.3')
-      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
-      expect(result.outputs).toMatchObject({
-        pushed: 'true',
-        digest,
-        'chart-ref': `${proxy.host}/unverified/llm-proxy:1.2.3`,
-        public: 'false'
-      })
-      expect(JSON.parse(result.outputs.charts)).toEqual([expect.objectContaining({ digest, pushed: true, error: '' })])
-      expect(result.summary).toContain(digest)
-      // helm's push ends with the tag; after it, only the anonymous look-up that tells whether the chart is public.
-      const tagPut = proxy.requests.lastIndexOf('PUT /v2/unverified/llm-proxy/manifests/1.2.3')
-      expect(tagPut).toBeGreaterThan(-1)
-      expect(proxy.requests.slice(tagPut + 1)).toEqual([`GET /v2/unverified/llm-proxy/manifests/${digest}`])
-      expect(result.stdout).not.toContain('::group::llm-proxy: verify')
-    } finally {
-      await Promise.all([workspace.remove(), proxy.stop()])
-    }
+    const result = await releaseThroughProxy('unverified', { verify: 'false' })
+    expect(result.code).toBe(0)
+    const digest = await registry.manifestDigest('unverified/llm-proxy', '1.2.3')
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(result.outputs).toMatchObject({
+      pushed: 'true',
+      digest,
+      'chart-ref': `${result.proxyHost}/unverified/llm-proxy:1.2.3`,
+      public: 'false'
+    })
+    expect(JSON.parse(result.outputs.charts)).toEqual([expect.objectContaining({ digest, pushed: true, error: '' })])
+    expect(result.summary).toContain(digest)
+    // helm's push ends with the tag; after it, only the anonymous look-up that tells whether the chart is public.
+    const tagPut = result.requests.lastIndexOf('PUT /v2/unverified/llm-proxy/manifests/1.2.3')
+    expect(tagPut).toBeGreaterThan(-1)
+    expect(result.requests.slice(tagPut + 1)).toEqual([`GET /v2/unverified/llm-proxy/manifests/${digest}`])
+    expect(result.stdout).not.toContain('::group::llm-proxy: verify')
   })
 
   test('lint-strict: a lint warning fails the step, naming the warning, and nothing is pushed', async () => {
