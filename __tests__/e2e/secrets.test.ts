@@ -103,11 +103,24 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
   })
 
+  // The run goes past the point where the warnings are given (the exit code, the outputs and the error show how
+  // far), so that no warning means none was due.
   test.each([
-    ['push: false', { push: 'false' }],
-    ['no password', { password: '', retries: '0' }]
-  ])('%s: no warning about the password', async (_, extra) => {
+    [
+      'push: false',
+      { push: 'false' },
+      0,
+      expect.objectContaining({ pushed: 'false', digest: '', 'chart-version': '1.2.3' }),
+      undefined
+    ],
+    // Refused on the look-up, which comes after the warnings; a run that stops there sets no outputs.
+    ['no password', { password: '', retries: '0' }, 1, {}, 'refused the credentials (401) on look-up of']
+  ])('%s: no warning about the password', async (_, extra, code, outputs, error) => {
     const result = await release({ ...registry.inputs('quiet'), ...extra })
+    expect(result.code).toBe(code)
+    expect(result.outputs).toEqual(outputs)
+    const errors = result.stdout.split('\n').filter((line: string) => line.startsWith('::error::'))
+    expect(errors).toEqual(error ? [expect.stringContaining(error)] : [])
     expect(warnings(result.stdout).filter(line => FIXED.test(line) || line.includes(CLEAR_TEXT))).toEqual([])
   })
 

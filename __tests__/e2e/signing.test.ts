@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { parse } from 'yaml'
 import { startGitHubApi } from '../../scripts/harness/github-api.js'
 import { startGnupg, userIdOf } from '../../scripts/harness/gpg.js'
 import { helm as runHelm } from '../../scripts/harness/push-chart.js'
@@ -18,6 +19,7 @@ const PASSPHRASE = 'release signing passphrase 93fa'
 const PROV_LAYER = 'application/vnd.cncf.helm.chart.provenance.v1.prov'
 const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'
 const TOKEN = 'ghs_signing-test-token'
+const KEY_URL = 'https://keys.example.com/plain-releaser.asc'
 /** The helm users pull with: any helm must be able to verify what the action published. */
 const PULLING_HELM = HELM_VERSIONS[0]
 
@@ -194,7 +196,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     })
   })
 
-  test('a key without passphrase signs too; a published unsigned chart it keeps is reported unsigned', async () => {
+  test('a key without passphrase signs too, named with signing-key-url in the manifest; a kept unsigned chart is reported unsigned', async () => {
     const unsigned = await release('kept', {})
     expect(unsigned.code).toBe(0)
     const result = await release('kept', { 'signing-key': keys.plain.armored, 'if-exists': 'skip' })
@@ -203,9 +205,14 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     expect(result.stdout).toMatch(/::warning::.*is kept unsigned by this run's key: .*carries no provenance/)
     expect(existsSync(`${result.outputs['package-path']}.prov`)).toBe(false)
 
-    const fresh = await release('plain', { 'signing-key': keys.plain.armored })
+    const fresh = await release('plain', { 'signing-key': keys.plain.armored, 'signing-key-url': KEY_URL })
     expect(fresh.code).toBe(0)
     expect(fresh.outputs.signed).toBe('true')
+    // helm carries Chart.yaml's annotations into the manifest, where Artifact Hub reads the key.
+    const { annotations } = (await registry.manifest('plain/llm-proxy', '1.2.3')) as {
+      annotations: Record<string, string>
+    }
+    expect(parse(annotations['artifacthub.io/signKey'])).toEqual({ fingerprint: keys.plain.fingerprint, url: KEY_URL })
     expect(await pullVerified('plain/llm-proxy', keys.plain.keyring)).toContain(
       `Signed by: ${userIdOf('Plain Releaser')}`
     )

@@ -4,13 +4,13 @@
 // carries them out (workflow-commands.js), then the post step with STATE_<name>, all under Node 24.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { decodeHTML } from 'entities'
 import { parse } from 'yaml'
 import { BUNDLE } from './bundle.js'
-import { saveTranscript, TRANSCRIPTS } from './secret-scan.js'
+import { helmArgvRecorder, saveTranscript } from './secret-scan.js'
 import { helmDir, node24, ROOT } from './tools.js'
 import { readWorkflowCommands } from './workflow-commands.js'
 import { EXAMPLE_CHART, makeWorkspace } from './workspace.js'
@@ -141,22 +141,6 @@ export const DEFAULT_GITHUB = {
 }
 
 /**
- * The directory to put first on PATH for a helm version. With the password scan on, it holds a `helm` that
- * appends its argv to a file and then execs the real one, so that the scan sees every helm command line.
- */
-async function helmOnPath(helm, runnerDir) {
-  if (!process.env[TRANSCRIPTS]) return { dir: helmDir(helm), argvFile: undefined }
-  const dir = path.join(runnerDir, 'helm-argv')
-  const argvFile = path.join(runnerDir, 'helm-argv.log')
-  await mkdir(dir)
-  const real = path.join(helmDir(helm), 'helm')
-  await writeFile(path.join(dir, 'helm'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvFile}'\nexec '${real}' "$@"\n`)
-  await chmod(path.join(dir, 'helm'), 0o755)
-  await writeFile(argvFile, '')
-  return { dir, argvFile }
-}
-
-/**
  * Starts the main step and returns at once; `finish()` then waits for it, reads back what it left and runs
  * the post step with the state it saved, as the runner does after a step that ended, however it ended.
  * @param {object} options
@@ -183,16 +167,19 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
   const toolCache = path.join(runnerDir, 'tool-cache')
   await mkdir(home)
   await mkdir(runnerTemp)
-  const onPath = helm === null ? { dir: undefined, argvFile: undefined } : await helmOnPath(helm, runnerDir)
+  const searchPath =
+    env.PATH ??
+    [helm === null ? undefined : helmDir(helm), path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin']
+      .filter(Boolean)
+      .join(path.delimiter)
+  // The password scan sees every helm command line, also on a PATH the test sets.
+  const recorder = await helmArgvRecorder(runnerDir, searchPath)
 
   const withDefaults = { ...inputDefaults(context), ...inputs }
   const inputEnv = Object.fromEntries(
     Object.entries(withDefaults).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
   )
   const base = {
-    PATH: [onPath.dir, path.dirname(node24()), '/usr/local/bin', '/usr/bin', '/bin']
-      .filter(Boolean)
-      .join(path.delimiter),
     HOME: home,
     // The machine's, as a runner passes it on: in a test run, the run's root (see test-root.js).
     TMPDIR: os.tmpdir(),
@@ -208,7 +195,8 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
     RUNNER_TOOL_CACHE: toolCache,
     ...files,
     ...inputEnv,
-    ...env
+    ...env,
+    PATH: recorder ? [recorder.dir, searchPath].join(path.delimiter) : searchPath
   }
   const bundle = bundleToRun(entry)
   const main = execute(bundle, base, workspace, detached)
@@ -263,7 +251,7 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
         summary,
         outputs: JSON.stringify(outputs),
         state: JSON.stringify(state),
-        'helm argv': onPath.argvFile ? await readFile(onPath.argvFile, 'utf8') : ''
+        'helm argv': recorder ? await readFile(recorder.argvFile, 'utf8') : ''
       }
       await saveTranscript(runnerDir, secretsOf(withDefaults), texts)
       return {

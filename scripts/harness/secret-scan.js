@@ -1,8 +1,10 @@
 // The whole-run password scan: every run of the action in a test run leaves a transcript (all it showed or
-// left behind, and the argv of every helm it started) in the directory HELM_RELEASE_TRANSCRIPTS names; jest's
-// global teardown then fails the run if any password given to any run shows up anywhere in them.
+// left behind, and the argv of every helm it started from PATH) in the directory HELM_RELEASE_TRANSCRIPTS
+// names; jest's global teardown then fails the run if any password given to any run shows up anywhere in them.
+// A helm the run installs itself (input helm-version) runs from the tool cache, so its argv is not recorded.
 import { randomUUID } from 'node:crypto'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 export const TRANSCRIPTS = 'HELM_RELEASE_TRANSCRIPTS'
@@ -34,6 +36,39 @@ export function findLeaks(transcripts) {
     }
   }
   return leaks
+}
+
+/** The first executable `helm` on a PATH, or undefined. */
+async function helmOn(searchPath) {
+  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+    const file = path.join(dir, 'helm')
+    try {
+      await access(file, constants.X_OK)
+      return file
+    } catch {
+      // None here: the next directory.
+    }
+  }
+  return undefined
+}
+
+/**
+ * With the scan on and a helm on the run's PATH (the one the test gives it, when it gives one): a directory to
+ * put first on that PATH, holding a `helm` that appends its argv to `argvFile` and then execs that helm (a
+ * test's own recording helm, or the real one). Undefined otherwise, so that a run meant to find no helm finds
+ * none.
+ */
+export async function helmArgvRecorder(runnerDir, searchPath) {
+  const next = process.env[TRANSCRIPTS] && (await helmOn(searchPath))
+  if (!next) return undefined
+  const dir = path.join(runnerDir, 'helm-argv')
+  const argvFile = path.join(runnerDir, 'helm-argv.log')
+  await mkdir(dir)
+  await writeFile(path.join(dir, 'helm'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvFile}'\nexec '${next}' "$@"\n`, {
+    mode: 0o755
+  })
+  await writeFile(argvFile, '')
+  return { dir, argvFile }
 }
 
 /** Called by the runner after each run of the action when the scan is on. */
