@@ -21,7 +21,8 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
-      globalSetup: './scripts/harness/jest-e2e-setup.js'
+      globalSetup: './scripts/harness/jest-e2e-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/scripts/harness/jest-e2e-after-each.js']
     }
   ],
   testTimeout: 120000,

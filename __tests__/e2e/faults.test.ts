@@ -2,7 +2,7 @@
 // step's outcome and that the registry holds either nothing at the reference or the complete, verified chart.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
-import { freePort, startRegistry } from '../../scripts/harness/registry.js'
+import { holdClosedPort, startRegistry } from '../../scripts/harness/registry.js'
 import { runAction } from '../../scripts/harness/runner.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js'
@@ -144,14 +144,18 @@ describe.each(HELM_VERSIONS)('Helm %s behind a faulty network', helm => {
   })
 
   test('nothing listening: refused connections are retried, then reported with the host', async () => {
-    const closed = `127.0.0.1:${await freePort()}`
-    const result = await release('refused', { retries: '1' }, closed)
-    expect(result.code).toBe(1)
-    expect(result.stdout).toContain(
-      `::error::Nothing accepted a connection at ${closed} on the credential check (2 attempts).`
-    )
-    expect(result.stdout).toMatch(/the credential check: attempt 1 of 2 failed \(refused\)/)
-    expect(await registry.catalog()).not.toContain('refused/llm-proxy')
+    // No registry to check afterwards: the run's only host refuses every connection, held so by the test.
+    const closed = await holdClosedPort()
+    try {
+      const result = await release('refused', { retries: '1' }, closed.host)
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(
+        `::error::Nothing accepted a connection at ${closed.host} on the credential check (2 attempts).`
+      )
+      expect(result.stdout).toMatch(/the credential check: attempt 1 of 2 failed \(refused\)/)
+    } finally {
+      closed.release()
+    }
   })
 
   test('a 403 on the push is not retried and says the credentials may not write there', async () => {
