@@ -43,7 +43,7 @@ export async function holdClosedPort() {
 }
 
 /** Where a test run records the registries it started, for the global teardown to stop any a test left. */
-export const registryRecords = root => path.join(root, 'registries')
+const registryRecords = root => path.join(root, 'registries')
 
 /**
  * The registry, killed by the kernel when the thread that started it ends (setpriv's parent-death signal): a
