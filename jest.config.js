@@ -23,6 +23,7 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       globalSetup: './scripts/harness/jest-e2e-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/scripts/harness/jest-e2e-after-each.js'],
       // The e2e tests run the bundle in a child process: what they import of src/ is not what they test.
       coveragePathIgnorePatterns: ['.*']
     }

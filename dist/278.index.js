@@ -350,17 +350,23 @@ const TWO_WORD_COMMANDS = new Set(['dependency', 'registry', 'repo']);
 const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
 /** The input timeout's default. */
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * helm's work on local files, with no registry or chart repository to wait for. The input timeout is meant for
+ * those; these get at least its default, so that a short timeout chosen for a stalling registry does not stop a
+ * lint or package that a busy runner makes slow.
+ */
+const LOCAL_COMMANDS = new Set(['lint', 'template', 'package', 'verify', 'version']);
 class HelmError extends Error {
     subcommand;
     exitCode;
     stderr;
     /** Killed at the time limit rather than failed by itself. */
     timedOut;
-    /** `stoppedAfter`: the time limit (`5m`) when helm was killed at it. */
+    /** `stoppedAfter`: the time limit and where it comes from (`5m (input timeout)`) when helm was killed at it. */
     constructor(subcommand, exitCode, stdout, stderr, stoppedAfter) {
         const detail = [stderr.trim(), stdout.trim()].filter(Boolean).join('\n') || '(no output)';
         super(stoppedAfter
-            ? `helm ${subcommand} did not finish within ${stoppedAfter} (input timeout) and was stopped. It had said:\n${detail}`
+            ? `helm ${subcommand} did not finish within ${stoppedAfter} and was stopped. It had said:\n${detail}`
             : `helm ${subcommand} failed (exit code ${exitCode}):\n${detail}`);
         this.name = 'HelmError';
         this.subcommand = subcommand;
@@ -411,10 +417,13 @@ class helm_Helm {
         this.timeoutMs = timeoutMs;
     }
     async run(args, options = {}) {
-        const output = await execute(this.bin, args, this.env, options.stdin ?? '', this.timeoutMs);
+        const local = LOCAL_COMMANDS.has(args[0]) && this.timeoutMs < DEFAULT_TIMEOUT_MS;
+        const limitMs = local ? DEFAULT_TIMEOUT_MS : this.timeoutMs;
+        const output = await execute(this.bin, args, this.env, options.stdin ?? '', limitMs);
         if (output.exitCode !== 0 || output.timedOut) {
             const words = TWO_WORD_COMMANDS.has(args[0]) ? args.slice(0, 2) : args.slice(0, 1);
-            const stoppedAfter = output.timedOut ? (0,src_text/* formatDuration */.a3)(this.timeoutMs) : undefined;
+            const source = local ? `helm's local work gets at least that, whatever input timeout says` : 'input timeout';
+            const stoppedAfter = output.timedOut ? `${(0,src_text/* formatDuration */.a3)(limitMs)} (${source})` : undefined;
             throw new HelmError(words.join(' '), output.exitCode, output.stdout, output.stderr, stoppedAfter);
         }
         return { command: ['helm', ...args].join(' '), stdout: output.stdout, stderr: output.stderr };

@@ -3,7 +3,7 @@
 // today's src/, real helm, a real registry behind a fault proxy, the loopback GitHub API.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { startGitHubApi } from '../../scripts/harness/github-api.js'
@@ -52,10 +52,15 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     test('every push finishes before the clean-up; outputs, summary and error say what is published', async () => {
       proxy.inject(
         { method: 'PUT', path: /\/partial\/worker\/manifests\//, status: 403 },
-        // The other charts are still pushing when worker's push fails.
-        { method: 'PUT', path: /\/manifests\//, delay: 1500 }
+        // The first manifest of common and of api reaches the registry; its answer waits for the gate below.
+        { method: 'PUT', path: /\/partial\/(common|api)\/manifests\//, hold: 201, times: 2 }
       )
-      const result = await release()
+      const running = release()
+      // Gate: worker's push has failed while both other pushes are still under way; only then do they go on.
+      await proxy.faulted('403', { before: running })
+      await proxy.faulted('hold', { count: 2, before: running })
+      proxy.release()
+      const result = await running
       expect(result.code).toBe(1)
       // Nothing the step started outlives it.
       expect(await processesMentioning(proxy.host)).toEqual([])
@@ -114,9 +119,11 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
 
   test('if-exists: skip attaches the registry’s own chart to the GitHub Release, and package-path is it', async () => {
     const api = await startGitHubApi({ token: DEFAULT_GITHUB.token })
-    const run = async (extra: Record<string, string>) => {
+    /** A run of the example chart, with `valuesTail` added to its values.yaml. */
+    const run = async (extra: Record<string, string>, valuesTail = '') => {
       const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
       try {
+        await appendFile(path.join(workspace.dir, 'chart', 'values.yaml'), valuesTail)
         return await runAction({
           workspace: workspace.dir,
           helm,
@@ -132,10 +139,14 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     try {
       const first = await run({})
       expect(first.code).toBe(0)
-      // helm packages are not reproducible: the re-run's own package would differ from the registry's.
-      await new Promise(resolve => setTimeout(resolve, 1100))
-      const rerun = await run({ 'if-exists': 'skip', 'create-release': 'true' })
+      // The re-run's chart differs, so its package does too (Helm 4 would package the same files byte for byte):
+      // package-path can only be the registry's chart if the run downloaded it.
+      const rerun = await run({ 'if-exists': 'skip', 'create-release': 'true' }, '# changed after the release\n')
       expect(rerun.code).toBe(0)
+      expect(rerun.stdout).toContain(
+        `::warning::${registry.host}/kept/llm-proxy:1.2.3 is already published (${first.outputs.digest}); ` +
+          'not pushed again (if-exists: skip).'
+      )
       const layer = (await registry.chartLayer('kept/llm-proxy', '1.2.3'))!
       expect(rerun.outputs).toMatchObject({ pushed: 'false', digest: first.outputs.digest })
       expect(sha256(await readFile(rerun.outputs['package-path']))).toBe(sha256(layer))

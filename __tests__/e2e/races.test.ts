@@ -48,13 +48,11 @@ describe.each(HELM_VERSIONS)('Helm %s, two runs of the same version', helm => {
   test('a push landing between a run’s push and its verification fails that run, naming the digest now served', async () => {
     // B looks up (nothing there) and is held as its push starts; A then pushes, and is held before it verifies.
     b.inject({ path: /\/blobs\//, hold: 404, times: 1 })
-    const bHeld = b.faulted('hold')
     const runB = release('race', b, 'B')
-    await bHeld
+    await b.faulted('hold', { before: runB })
     a.inject({ method: 'PUT', path: TAG, hold: 201, times: 1 })
-    const aHeld = a.faulted('hold')
     const runA = release('race', a, 'A')
-    await aHeld
+    await a.faulted('hold', { before: runA })
     b.release()
     const resultB = await runB
     a.release()
@@ -80,9 +78,8 @@ describe.each(HELM_VERSIONS)('Helm %s, two runs of the same version', helm => {
     // A's look-up reaches the registry (nothing there) and is held; B releases the version meanwhile.
     a.inject({ path: TAG, hold: 404, times: 1 })
     b.inject()
-    const aHeld = a.faulted('hold')
     const runA = release('narrow', a, 'A')
-    await aHeld
+    await a.faulted('hold', { before: runA })
     const resultB = await release('narrow', b, 'B')
     a.release()
     const resultA = await runA

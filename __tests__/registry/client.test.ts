@@ -11,7 +11,7 @@ import path from 'node:path'
 import tls from 'node:tls'
 import { startFaultProxy } from '../../scripts/harness/fault-proxy.js'
 import { pushExampleChart } from '../../scripts/harness/push-chart.js'
-import { freePort, startRegistry } from '../../scripts/harness/registry.js'
+import { holdClosedPort, startRegistry } from '../../scripts/harness/registry.js'
 import { startStub } from '../../scripts/harness/stub-server.js'
 import { selfSignedCertificate } from '../../scripts/harness/token-server.js'
 import { HELM_VERSIONS } from '../../scripts/harness/tools.js'
@@ -355,12 +355,16 @@ describe.each(['token', 'htpasswd'] as const)('the registry with %s auth', auth 
   })
 
   test('nothing listening is refused', async () => {
-    const host = `127.0.0.1:${await freePort()}`
-    const error = await failure(client({ host }).manifest(PUBLIC, VERSION))
-    expect(error).toMatchObject({ kind: 'refused' })
-    expect(error.message).toBe(
-      `GET ${host}/v2/${PUBLIC}/manifests/${VERSION} failed: connection refused (ECONNREFUSED)`
-    )
+    const closed = await holdClosedPort()
+    try {
+      const error = await failure(client({ host: closed.host }).manifest(PUBLIC, VERSION))
+      expect(error).toMatchObject({ kind: 'refused' })
+      expect(error.message).toBe(
+        `GET ${closed.host}/v2/${PUBLIC}/manifests/${VERSION} failed: connection refused (ECONNREFUSED)`
+      )
+    } finally {
+      closed.release()
+    }
   })
 
   if (auth === 'token') {

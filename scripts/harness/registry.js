@@ -1,11 +1,14 @@
 // A real OCI registry (CNCF distribution, Debian's docker-registry) on 127.0.0.1, with htpasswd auth (Basic) or
 // a token server in front (Bearer, as ghcr.io), and storage in a temp dir; started and stopped by whoever uses it.
+// It listens on a port the kernel picks and cannot outlive the process that started it (see spawnRegistry).
 import bcrypt from 'bcryptjs'
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { TEST_ROOT } from './test-root.js'
 import { startTokenServer } from './token-server.js'
 
 const MANIFEST_TYPES = [
@@ -13,30 +16,122 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ]
 
-/** A port the kernel just handed out on loopback; the registry binds it right after. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
+/**
+ * A loopback port that refuses connections for as long as the test holds it: the local end of a connection of
+ * the test's own. Nothing listens there, and no server can bind it meanwhile (the kernel hands it to no port-0
+ * listener and refuses an explicit bind), unlike a port that was free a moment ago. release() lets it go.
+ */
+export async function holdClosedPort() {
+  const server = net.createServer()
+  await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
+    server.listen(0, '127.0.0.1', resolve)
   })
-}
-
-async function waitUntilServing(url, child, log) {
-  const deadline = Date.now() + 15000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}:\n${log()}`)
-    try {
-      await fetch(url)
-      return
-    } catch {
-      await new Promise(resolve => setTimeout(resolve, 50))
+  const accepted = once(server, 'connection')
+  const client = net.connect(server.address().port, '127.0.0.1')
+  await once(client, 'connect')
+  const [peer] = await accepted
+  // Stops listening at once; its callback would wait for the held connection to end.
+  server.close()
+  return {
+    host: `127.0.0.1:${client.localPort}`,
+    release() {
+      client.destroy()
+      peer.destroy()
     }
   }
-  throw new Error(`docker-registry did not answer on ${url} within 15 s:\n${log()}`)
+}
+
+/** Where a test run records the registries it started, for the global teardown to stop any a test left. */
+const registryRecords = root => path.join(root, 'registries')
+
+/**
+ * The registry, killed by the kernel when the thread that started it ends (setpriv's parent-death signal): a
+ * jest worker that dies or times out takes its registries with it. In a test run, its pid and config are also
+ * recorded for the global teardown (stopLeftRegistries).
+ */
+async function spawnRegistry(config) {
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'docker-registry', 'serve', config], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const root = process.env[TEST_ROOT]
+  let record
+  if (root && child.pid !== undefined) {
+    await mkdir(registryRecords(root), { recursive: true })
+    record = path.join(registryRecords(root), String(child.pid))
+    await writeFile(record, config)
+  }
+  return { child, forget: () => record && rm(record, { force: true }) }
+}
+
+/** Whether pid still runs the registry of `config` (a pid is reused once its process is gone). */
+async function runsRegistry(pid, config) {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+  return cmdline.split('\0').includes(config)
+}
+
+/**
+ * Kills every registry of the test run under `root` that still runs: one whose test never stopped it, in a jest
+ * process that outlived the test (--runInBand). Returns how many there were.
+ */
+export async function stopLeftRegistries(root) {
+  const left = []
+  for (const pid of await readdir(registryRecords(root)).catch(() => [])) {
+    const config = await readFile(path.join(registryRecords(root), pid), 'utf8')
+    if (await runsRegistry(pid, config)) left.push({ pid, config })
+  }
+  for (const { pid } of left) {
+    try {
+      process.kill(Number(pid), 'SIGKILL')
+    } catch (error) {
+      if (error.code !== 'ESRCH') throw error
+    }
+  }
+  const deadline = Date.now() + 5000
+  while ((await Promise.all(left.map(({ pid, config }) => runsRegistry(pid, config)))).some(Boolean)) {
+    if (Date.now() > deadline) throw new Error(`docker-registry still runs after SIGKILL: ${left.map(r => r.pid)}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return left.length
+}
+
+/**
+ * The port the process listens on, from the kernel's socket table: its sockets (the socket:[inode] links in
+ * /proc/<pid>/fd) found in state LISTEN (0A) in /proc/net/tcp. Unlike the registry's "listening on" log line,
+ * this depends on neither the registry's wording nor its log level.
+ */
+async function listeningPort(pid) {
+  const inodes = new Set()
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const inode = /^socket:\[([0-9]+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))?.[1]
+    if (inode) inodes.add(inode)
+  }
+  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
+    const [, local, , state, , , , , , inode] = line.trim().split(/\s+/)
+    if (state === '0A' && inodes.has(inode)) return parseInt(local.split(':')[1], 16)
+  }
+  return undefined
+}
+
+/** The host:port the registry serves on, once it answers there. */
+async function waitUntilServing(child, log) {
+  const deadline = Date.now() + 15000
+  let port
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}:\n${log()}`)
+    port ??= await listeningPort(child.pid)
+    try {
+      if (port !== undefined) {
+        await fetch(`http://127.0.0.1:${port}/v2/`)
+        return `127.0.0.1:${port}`
+      }
+    } catch {
+      // Listening, not answering yet.
+    }
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new Error(`docker-registry did not answer within 15 s (port ${port ?? 'unknown'}):\n${log()}`)
 }
 
 /**
@@ -53,8 +148,6 @@ export async function startRegistry({
 } = {}) {
   if (auth !== 'htpasswd' && auth !== 'token') throw new Error(`startRegistry: unknown auth ${auth}`)
   const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-'))
-  const port = await freePort()
-  const host = `127.0.0.1:${port}`
   const tokens = auth === 'token' ? await startTokenServer({ dir, username, password, publicNamespaces }) : undefined
   if (!tokens) await writeFile(path.join(dir, 'htpasswd'), `${username}:${bcrypt.hashSync(password, 5)}\n`)
   await writeFile(
@@ -63,7 +156,8 @@ export async function startRegistry({
       'version: 0.1',
       'log: { level: warn }',
       `storage: { filesystem: { rootdirectory: ${path.join(dir, 'data')} }, delete: { enabled: true } }`,
-      `http: { addr: "${host}" }`,
+      // Port 0: the kernel picks a free one as the registry binds it; waitUntilServing reads which.
+      'http: { addr: "127.0.0.1:0" }',
       tokens
         ? `auth: { token: { realm: "${tokens.realm}", service: ${tokens.service}, issuer: ${tokens.issuer}, ` +
           `rootcertbundle: ${tokens.certPath} } }`
@@ -71,13 +165,21 @@ export async function startRegistry({
       ''
     ].join('\n')
   )
-  const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const { child, forget } = await spawnRegistry(path.join(dir, 'config.yml'))
   let output = ''
   child.stdout.on('data', chunk => (output += chunk))
   child.stderr.on('data', chunk => (output += chunk))
   const exited = new Promise(resolve => child.once('exit', resolve))
+  const stopChild = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await exited
+    }
+    await forget()
+  }
   const stopTokens = () => tokens?.stop()
-  await waitUntilServing(`http://${host}/v2/`, child, () => output).catch(async error => {
+  const host = await waitUntilServing(child, () => output).catch(async error => {
+    await stopChild()
     await stopTokens()
     throw error
   })
@@ -168,10 +270,7 @@ export async function startRegistry({
       return { registry: `oci://${host}/${namespace}`, username, password, 'plain-http': 'true' }
     },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        await exited
-      }
+      await stopChild()
       await stopTokens()
       await rm(dir, { recursive: true, force: true })
     }

@@ -66,8 +66,12 @@ export function summaryTable(html) {
   )
 }
 
-function execute(file, env, cwd, detached) {
-  const child = spawn(node24(), [file], { env, cwd, detached, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Every step started and not yet finished (finish() returned), as the function that kills what is left of it. */
+const unfinished = new Set()
+
+function execute(file, env, cwd) {
+  // A process group of its own, which killStep() ends as a whole; the helm it starts runs in groups of their own.
+  const child = spawn(node24(), [file], { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const done = new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
@@ -88,17 +92,74 @@ function bundleToRun(entry) {
   return path.join(ROOT, 'dist', 'index.js')
 }
 
-/** Process ids in a process group, zombies aside: they run nothing and vanish once reaped. */
-async function groupMembers(group) {
-  const members = []
+/** Each process's state, parent and process group, zombies included, read off /proc/<pid>/stat. */
+async function processTable() {
+  const table = []
   for (const entry of await readdir('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    if (!stat) continue
     // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (Number(pgrp) === group && state !== 'Z') members.push(Number(entry))
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    table.push({ pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp) })
   }
-  return members
+  return table
+}
+
+/** Process ids in a process group, zombies aside: they run nothing and vanish once reaped. */
+async function groupMembers(group) {
+  return (await processTable()).filter(each => each.pgrp === group && each.state !== 'Z').map(each => each.pid)
+}
+
+function signal(target, name) {
+  try {
+    process.kill(target, name)
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error
+  }
+}
+
+/**
+ * Kills a step and what it started, and waits until none of it runs. A step still running is stopped first
+ * (SIGSTOP to its group), so that it starts nothing while its descendants are collected; then its process group
+ * and the group of each descendant (helm runs in groups of its own) get SIGKILL. Once the step itself is gone, its
+ * orphans are no longer its descendants: only its group is left to kill (the post step stops its helm).
+ */
+async function killStep(child) {
+  const groups = new Set([child.pid])
+  if (child.exitCode === null && child.signalCode === null) {
+    signal(-child.pid, 'SIGSTOP')
+    const table = await processTable()
+    const below = new Set([child.pid])
+    // /proc lists parents before the children they started, except after pid wrap-around: repeat until stable.
+    for (let size = -1; size !== below.size; ) {
+      size = below.size
+      for (const each of table) if (below.has(each.ppid)) below.add(each.pid)
+    }
+    // Never the test's own group, should a descendant have joined it.
+    const own = table.find(each => each.pid === process.pid)?.pgrp
+    for (const each of table) if (below.has(each.pid) && each.pgrp !== own) groups.add(each.pgrp)
+  }
+  for (const group of groups) signal(-group, 'SIGKILL')
+  const deadline = Date.now() + 5000
+  for (const group of groups) {
+    while ((await groupMembers(group)).length) {
+      if (Date.now() > deadline) throw new Error(`process group ${group} still runs after SIGKILL`)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+}
+
+/**
+ * Kills every step of the action this process started and whose finish() has not returned, with what each
+ * started; e2e tests run it after each test (jest-e2e-after-each.js), so a test that timed out leaves nothing
+ * running. Returns how many steps there were.
+ */
+export async function stopStartedSteps() {
+  const steps = [...unfinished]
+  unfinished.clear()
+  for (const stop of steps) await stop()
+  return steps.length
 }
 
 /**
@@ -142,7 +203,8 @@ export const DEFAULT_GITHUB = {
 
 /**
  * Starts the main step and returns at once; `finish()` then waits for it, reads back what it left and runs
- * the post step with the state it saved, as the runner does after a step that ended, however it ended.
+ * the post step with the state it saved, as the runner does after a step that ended, however it ended. Each step
+ * runs in a process group of its own; one still unfinished when its test ends is killed (stopStartedSteps).
  * @param {object} options
  * @param {string} options.workspace  the checkout (GITHUB_WORKSPACE)
  * @param {string | null} options.helm  helm version whose binary is first on PATH; null for none
@@ -150,10 +212,9 @@ export const DEFAULT_GITHUB = {
  * @param {Record<string, string>} [options.github]  context for action.yml defaults
  * @param {Record<string, string>} [options.env]     extra environment
  * @param {string} [options.entry]    bundle to run (default: see bundleToRun)
- * @param {boolean} [options.detached]  start the main step in a process group of its own, which stopGroup()
- *                                      ends with whatever the step left running
+ * @param {boolean} [options.detached]  no longer needed: every step runs in a process group of its own
  */
-export async function startAction({ workspace, helm, inputs = {}, github = {}, env = {}, entry, detached = false }) {
+export async function startAction({ workspace, helm, inputs = {}, github = {}, env = {}, entry }) {
   const context = { ...DEFAULT_GITHUB, ...github }
   const runnerDir = await mkdtemp(path.join(os.tmpdir(), 'runner-'))
   const files = {
@@ -199,29 +260,31 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
     PATH: recorder ? [recorder.dir, searchPath].join(path.delimiter) : searchPath
   }
   const bundle = bundleToRun(entry)
-  const main = execute(bundle, base, workspace, detached)
+  const main = execute(bundle, base, workspace)
+  /** The post step, once started. */
+  let postRun
+  let stopped = false
+  const stop = async () => {
+    stopped = true
+    await killStep(main.child)
+    if (postRun) await killStep(postRun.child)
+  }
+  unfinished.add(stop)
 
   return {
     child: main.child,
     home,
     runnerTemp,
-    /** Kills what is left of the main step's process group and waits until nothing of it runs. */
-    async stopGroup() {
-      if (!detached) throw new Error('stopGroup() needs a step started with detached: true')
-      try {
-        process.kill(-main.child.pid, 'SIGKILL')
-      } catch (error) {
-        if (error.code !== 'ESRCH') throw error
-      }
-      const deadline = Date.now() + 5000
-      while ((await groupMembers(main.child.pid)).length) {
-        if (Date.now() > deadline) throw new Error(`process group ${main.child.pid} still runs after SIGKILL`)
-        await new Promise(resolve => setTimeout(resolve, 50))
-      }
-    },
+    /**
+     * Kills what is left of the main step's process group (and, while the step runs, what it started) and waits
+     * until nothing of it runs.
+     */
+    stopGroup: () => killStep(main.child),
     /** @param {{ post?: boolean }} [options]  run the post step too (default true) */
     async finish({ post = true } = {}) {
       const ended = await main.done
+      // Killed because its test ended (timed out, say): what it left is no one's to read now.
+      if (stopped) throw new Error('The step was killed at the end of its test.')
       const commands = [ended.stdout, ended.stderr].map(readWorkflowCommands)
       // The runner carries out set-output and save-state as they are printed, and reads the files when the
       // step ends: a value in a file wins.
@@ -241,7 +304,8 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
       if (post) {
         const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
         await writeFile(files.GITHUB_STATE, '')
-        postStep = await execute(bundle, { ...base, ...stateEnv }, workspace, false).done
+        postRun = execute(bundle, { ...base, ...stateEnv }, workspace)
+        postStep = await postRun.done
       }
       const texts = {
         stdout: ended.stdout,
@@ -254,6 +318,7 @@ export async function startAction({ workspace, helm, inputs = {}, github = {}, e
         'helm argv': recorder ? await readFile(recorder.argvFile, 'utf8') : ''
       }
       await saveTranscript(runnerDir, secretsOf(withDefaults), texts)
+      unfinished.delete(stop)
       return {
         ...ended,
         /** The workflow commands the runner would carry out, from stdout and from stderr. */
