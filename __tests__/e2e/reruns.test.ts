@@ -131,14 +131,13 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     try {
       // The push hangs on its manifest until the time limit: a window in which the run is logged in.
       proxy.inject({ method: 'PUT', path: /\/manifests\//, stall: true })
-      const stalled = proxy.faulted('stall')
       const running = runAction({
         workspace: workspace.dir,
         helm,
         env: { RUNNER_TEMP: runnerTemp },
         inputs: { chart: 'chart', ...registry.inputs('credentials', proxy.host), timeout: '3s', retries: '0' }
       })
-      await stalled
+      await proxy.faulted('stall', { before: running })
       const [workDir] = await readdir(runnerTemp)
       const config = path.join(runnerTemp, workDir, 'helm', 'registry-config.json')
       expect((await stat(config)).mode & 0o777).toBe(0o600)
