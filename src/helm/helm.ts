@@ -36,9 +36,9 @@ const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000
 
 /**
- * helm's work on local files, with no registry or chart repository to wait for. The input timeout is meant for
- * those; these get at least its default, so that a short timeout chosen for a stalling registry does not stop a
- * lint or package that a busy runner makes slow.
+ * helm's work on local files, with no registry or chart repository to wait for. The input timeout bounds the
+ * waiting on a registry; these commands get at least its default, so that a short timeout chosen for a stalling
+ * registry does not stop a lint or package that a busy runner makes slow.
  */
 const LOCAL_COMMANDS = new Set(['lint', 'template', 'package', 'verify', 'version'])
 
