@@ -1,6 +1,7 @@
 // Signed charts: a key made by gpg as a user makes one, the bundle signing and pushing with it, and the registry's
-// chart verified by helm as users pull it; bad keys refused before anything is written.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+// chart verified by helm as users pull it; bad keys refused before anything is written. Every test releases into a
+// namespace of its own and makes every run it reads, so that each one, run alone, gives the same verdict.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -77,16 +78,8 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
     }
   }
 
-  const blob = async (repository: string, digest: string) => {
-    const response = await fetch(`http://${registry.host}/v2/${repository}/blobs/${digest}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}` }
-    })
-    return Buffer.from(await response.arrayBuffer())
-  }
   const layers = async (repository: string) =>
     ((await registry.manifest(repository, '1.2.3')) as { layers: Layer[] }).layers
-  /** The layer of a media type; Helm 4 pushes the provenance first, Helm 3 the chart. */
-  const layerOf = (published: Layer[], mediaType: string) => published.find(layer => layer.mediaType === mediaType)!
 
   /** `helm pull --verify` as a user runs it, with the public key gpg exported. */
   const pullVerified = async (repository: string, keyring: string) => {
@@ -106,11 +99,12 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
   }
 
   describe('a passphrase-protected key, with a GitHub Release', () => {
+    // A GitHub of its own for every test: none reads a release another one made.
     let api: Awaited<ReturnType<typeof startGitHubApi>>
-    beforeAll(async () => {
+    beforeEach(async () => {
       api = await startGitHubApi({ token: TOKEN })
     })
-    afterAll(async () => api?.stop())
+    afterEach(async () => api?.stop())
 
     const signed = (namespace: string, extra: Record<string, string> = {}) =>
       release(
@@ -125,14 +119,15 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
         { GITHUB_API_URL: api.apiUrl }
       )
 
-    test('signs and pushes the provenance layer, which helm pull --verify accepts, and attaches the .prov', async () => {
+    // One sequence: a re-run is only a re-run of the release this test's first run made.
+    test('signs and pushes the provenance layer, which helm pull --verify accepts, and attaches the .prov; a re-run keeps the signed chart and attaches the registry’s .prov (if-exists: skip)', async () => {
       const result = await signed('signed')
       expect(result.stderr).toBe('')
       expect(result.code).toBe(0)
 
       const published = await layers('signed/llm-proxy')
       expect(published.map(layer => layer.mediaType).sort()).toEqual([CHART_LAYER, PROV_LAYER])
-      const prov = await blob('signed/llm-proxy', layerOf(published, PROV_LAYER).digest)
+      const prov = (await registry.layer('signed/llm-proxy', '1.2.3', PROV_LAYER))!
       expect(prov.toString()).toContain('-----BEGIN PGP SIGNATURE-----')
 
       const pulled = await pullVerified('signed/llm-proxy', keys.protected.keyring)
@@ -150,7 +145,7 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(await readFile(`${result.outputs['package-path']}.prov`)).toEqual(prov)
 
       // The GitHub Release carries the chart and its .prov, each as the registry serves it.
-      const chart = await blob('signed/llm-proxy', layerOf(published, CHART_LAYER).digest)
+      const chart = (await registry.chartLayer('signed/llm-proxy', '1.2.3'))!
       expect(api.releases[0].assets).toEqual([
         expect.objectContaining({ name: 'llm-proxy-1.2.3.tgz', size: chart.length, digest: `sha256:${sha256(chart)}` }),
         expect.objectContaining({
@@ -173,26 +168,22 @@ describe.each(HELM_VERSIONS)('Helm %s', helm => {
       expect(helmCalls).toMatch(
         /--sign --key=Chart Releaser <chart-releaser@example\.com> --keyring \S+\/gnupg\/secring\.gpg --passphrase-file \S+\/gnupg\/passphrase/
       )
-    })
 
-    test('a re-run keeps the signed chart and attaches the registry’s .prov (if-exists: skip)', async () => {
-      const before = await layers('signed/llm-proxy')
-      const result = await signed('signed', { 'if-exists': 'skip' })
-      expect(result.code).toBe(0)
-      expect(await layers('signed/llm-proxy')).toEqual(before)
-      const prov = await blob('signed/llm-proxy', layerOf(before, PROV_LAYER).digest)
-      expect(result.outputs).toMatchObject({ signed: 'true', pushed: 'false' })
+      const rerun = await signed('signed', { 'if-exists': 'skip' })
+      expect(rerun.code).toBe(0)
+      expect(await layers('signed/llm-proxy')).toEqual(published)
+      expect(rerun.outputs).toMatchObject({ signed: 'true', pushed: 'false' })
       // Helm 4 packages the same bytes again, which the registry holds signed with the key; Helm 3's package differs
       // by its file times, so the chart is kept as other content and its signature checked.
-      expect(visible(result.stdout)).toContain(
+      expect(visible(rerun.stdout)).toContain(
         helm.startsWith('4.') ? 'the content is identical, so nothing is pushed' : 'not pushed again (if-exists: skip)'
       )
-      expect(await readFile(`${result.outputs['package-path']}.prov`)).toEqual(prov)
+      expect(await readFile(`${rerun.outputs['package-path']}.prov`)).toEqual(prov)
       expect(api.releases[0].assets).toEqual([
         expect.objectContaining({ name: 'llm-proxy-1.2.3.tgz' }),
         expect.objectContaining({ name: 'llm-proxy-1.2.3.tgz.prov', digest: `sha256:${sha256(prov)}` })
       ])
-      expect(result.helmHomesLeft).toEqual([])
+      expect(rerun.helmHomesLeft).toEqual([])
     })
   })
 
