@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from '../log-group.js'
 import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
-import { attachChart, planSwap, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
+import { attachChart, planSwap, staleProvenance, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
 import { notesOf, releaseBody, type ChartReference } from './release-body.js'
 
 /** One chart the release points at and carries. */
@@ -90,19 +90,26 @@ export function releaseError(failure: ApiFailure, what: string, left: string, pl
   return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`)
 }
 
-/** A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more. */
+/**
+ * A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more, nor a
+ * provenance file the registry no longer serves removed.
+ */
 export function immutableError(
   release: { html_url: string; assets: ReleaseAsset[] },
   lacking: ChartPackage[],
-  tag: string
+  tag: string,
+  stale: ReleaseAsset[] = []
 ): Error {
-  const what = lacking.map(chart => {
-    const held = release.assets.find(asset => asset.name === chart.name)
-    const pushed = `sha256 ${chart.sha256}`
-    return held
-      ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
-      : `it has no ${chart.name} (pushed: ${pushed})`
-  })
+  const what = [
+    ...lacking.map(chart => {
+      const held = release.assets.find(asset => asset.name === chart.name)
+      const pushed = `sha256 ${chart.sha256}`
+      return held
+        ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
+        : `it has no ${chart.name} (pushed: ${pushed})`
+    }),
+    ...stale.map(asset => `it holds ${asset.name}, a provenance file the registry does not serve with the chart`)
+  ]
   return new Error(
     `The GitHub Release for ${tag} (${release.html_url}) is published and immutable, and ${what.join('; ')}. ` +
       'GitHub refuses every change to the assets of an immutable release, and its tag cannot be moved or ' +
@@ -162,10 +169,14 @@ export async function createGitHubRelease(
   })
   const files = spec.charts.flatMap(chart => [chart.packagePath, ...(chart.provPath ? [chart.provPath] : [])])
   const charts = await Promise.all(files.map(readPackage))
+  const stale = staleProvenance(
+    existing?.assets ?? [],
+    spec.charts.map(chart => ({ name: path.basename(chart.packagePath), prov: chart.provPath !== undefined }))
+  )
 
   if (existing?.immutable && !existing.draft) {
     const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep)
-    if (lacking.length) throw immutableError(existing, lacking, spec.tag)
+    if (lacking.length || stale.length) throw immutableError(existing, lacking, spec.tag, stale)
     log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`)
     return existing.html_url
   }
@@ -218,6 +229,11 @@ export async function createGitHubRelease(
       attempt(`rename ${asset.name} to ${name}`, left, async () => {
         await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name })
       })
+  }
+  // First, so that the new chart is never attached beside an old chart's signature.
+  for (const asset of stale) {
+    await calls.remove(asset, 'The GitHub Release holds the previous charts.')
+    log(`Deleted ${asset.name}: the registry serves no provenance file with the chart`)
   }
   for (const chart of charts) await attachChart(calls, release.assets, chart, log)
 

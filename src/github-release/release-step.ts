@@ -28,8 +28,8 @@ export async function githubRelease(
       chartRef: outcome.location.ref,
       digest: outcome.digest,
       packagePath: outcome.packagePath,
-      // The registry's own provenance, verified: see the registry step.
-      ...(outcome.signed && { provPath: `${outcome.packagePath}.prov` })
+      // The registry's own provenance, when it serves one: see the registry step.
+      ...(outcome.provenance && { provPath: `${outcome.packagePath}.prov` })
     }))
     const spec = {
       tag: run.tagged.tag,
