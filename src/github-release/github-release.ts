@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from '../log-group.js'
+import { answerProblem } from './answers.js'
 import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
 import { attachChart, planSwap, staleProvenance, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
 import { notesOf, releaseBody, type ChartReference } from './release-body.js'
@@ -60,6 +61,7 @@ const RERUN = 'The chart is in the registry; a re-run with if-exists: skip compl
 /** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
 export function failureText(failure: ApiFailure): string {
   const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : ''
+  if (failure.transient) return `GitHub's answer to ${failure.call ?? 'the request'} ${failure.message}${tries}`
   if (failure.status === undefined) return `${failure.message}${tries}`
   return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`
 }
@@ -132,19 +134,21 @@ async function readPackage(packagePath: string): Promise<ChartPackage> {
 /**
  * Creates the release for the tag, or completes the one a person drafted or a previous run made, and attaches
  * the packaged charts. A new release is made as a draft and published once its charts are attached, so that
- * repositories with immutable releases get them. Returns the release's web URL.
+ * repositories with immutable releases get them. Every request has `timeoutMs` to answer whole, and every
+ * answer used is checked first. Returns the release's web URL.
  */
 export async function createGitHubRelease(
   repository: string,
   token: string,
   spec: GitHubReleaseSpec,
-  log: Log
+  log: Log,
+  timeoutMs?: number
 ): Promise<string> {
   const repo = checkReleasable(repository, token)
   // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
   const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = getOctokit(token)
-  octokit.hook.wrap('request', retrying(log))
+  octokit.hook.wrap('request', retrying(log, { timeoutMs, check: answerProblem }))
   const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }
   const attempt = async <T>(what: string, left: string, call: () => Promise<T>): Promise<T> => {
     try {
