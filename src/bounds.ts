@@ -1,3 +1,5 @@
+import { Parser } from 'yaml'
+
 /**
  * What the action reads of untrusted text, at most: every parser it runs on a chart's files, helm's output or an
  * answer from a registry or GitHub stops at these, with a message naming what it read and, where known, the
@@ -51,4 +53,34 @@ export function parseJson(text: string, what: string): unknown {
     )
   }
   return JSON.parse(text)
+}
+
+/**
+ * The offset of the first YAML collection (block or flow) nested deeper than `limit`, or undefined. The yaml
+ * package's parser builds its syntax tree without recursion, and this walks it with a stack of its own: the
+ * document API and toJS() recurse once per level and overflow the stack near a thousand.
+ */
+export function yamlTooDeep(text: string, limit = BOUNDS.depth): number | undefined {
+  type Node = { type?: string; offset?: number; value?: unknown; key?: unknown; items?: Node[] }
+  const stack: [Node | undefined, number][] = [...new Parser().parse(text)].map(token => [token as Node, 0])
+  while (stack.length) {
+    const [node, outer] = stack.pop()!
+    if (!node || typeof node !== 'object') continue
+    const collection = node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection'
+    const depth = collection ? outer + 1 : outer
+    if (depth > limit) return node.offset
+    stack.push([node.value as Node, depth], [node.key as Node, depth])
+    for (const item of node.items ?? []) stack.push([item, depth])
+  }
+  return undefined
+}
+
+/** Refuses YAML nested deeper than BOUNDS.depth, naming `what` and the line, before a parser recurses into it. */
+export function checkYamlDepth(text: string, what: string): void {
+  const deep = yamlTooDeep(text)
+  if (deep === undefined) return
+  throw new Error(
+    `${what} line ${lineOf(text, deep)}: YAML nested deeper than ${BOUNDS.depth} levels, and the action reads no ` +
+      'deeper. Flatten it.'
+  )
 }

@@ -1,5 +1,8 @@
 import { describe, expect, test } from '@jest/globals'
-import { parseDigest } from '../../src/helm/helm.js'
+import net from 'node:net'
+import path from 'node:path'
+import { helmDir, HELM_VERSIONS } from '../../scripts/harness/tools.js'
+import { Helm, parseDigest } from '../../src/helm/helm.js'
 
 describe('parseDigest', () => {
   const digest = `sha256:${'ab'.repeat(32)}`
@@ -17,5 +20,33 @@ describe('parseDigest', () => {
     ['a digest inside another line', `Layer Digest: ${digest}`]
   ])('finds none with %s', (_case, stderr) => {
     expect(parseDigest('', stderr)).toBeUndefined()
+  })
+})
+
+describe('Helm.run: the time limit', () => {
+  const helm = new Helm(path.join(helmDir(HELM_VERSIONS[0]), 'helm'), {}, 1000)
+
+  test('counts helm’s own time: a helm that finished while the step held the event loop did not time out', async () => {
+    const running = helm.run(['version', '--template', '{{.Version}}'])
+    // The step's own work (parsing, say) holding the loop well past the limit while helm runs and exits.
+    const until = Date.now() + 3000
+    while (Date.now() < until);
+    await expect(running).resolves.toMatchObject({ stdout: `v${HELM_VERSIONS[0]}` })
+  })
+
+  test('still stops a helm that runs past it', async () => {
+    const started = Date.now()
+    // helm waits for a registry that accepts the connection and never answers.
+    const silent = net.createServer(() => undefined)
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = silent.address() as net.AddressInfo
+      await expect(helm.run(['show', 'chart', `oci://127.0.0.1:${port}/x/c`, '--version', '1.0.0'])).rejects.toThrow(
+        'helm show did not finish within 1s (input timeout) and was stopped.'
+      )
+      expect(Date.now() - started).toBeLessThan(5000)
+    } finally {
+      silent.close()
+    }
   })
 })

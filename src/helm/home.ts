@@ -57,8 +57,10 @@ export async function prepareHelmHome(home: string, login?: RegistryLogin): Prom
   const env = helmEnv(home)
   await mkdir(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 })
   await writeNewFile(env.HELM_REGISTRY_CONFIG, registryConfig(login), 0o600)
-  await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG, constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error
-  })
+  await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG, constants.COPYFILE_EXCL).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    }
+  )
   return env
 }
