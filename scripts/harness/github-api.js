@@ -6,6 +6,7 @@
 // asset name is unique within its release, and an immutable release refuses every change to its assets.
 import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
+import { clearInterval, setInterval } from 'node:timers'
 
 const API = '/api/v3'
 const UPLOADS = '/api/uploads'
