@@ -2121,7 +2121,7 @@ async function readChangelog(chartDir, workspace, version) {
     if (!isWithin(await linkTarget(workspace), target))
         throw outsideError(file, target, workspace);
     const text = await readChartText(file);
-    // The Markdown parser (marked) is loaded only for a repository that has a changelog: most runs have none.
+    // The Markdown parser (markdown-it) is loaded only for a repository that has a changelog: most runs have none.
     const { parseChangelogSection } = await Promise.all(/* import() */[__webpack_require__.e(863), __webpack_require__.e(725)]).then(__webpack_require__.bind(__webpack_require__, 725));
     return { file, section: parseChangelogSection(text, file, version) };
 }
