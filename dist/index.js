@@ -12,9 +12,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // something to clean up (a helm home, helm still running), which it does only when it was killed; otherwise it
 // costs no more than starting Node.
 if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.isPost))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(540), __nccwpck_require__.e(278)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1278))).run();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(540), __nccwpck_require__.e(904)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3904))).run();
 else if ((0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmHome) || (0,_state_js__WEBPACK_IMPORTED_MODULE_0__/* .stateOf */ .L)(_state_js__WEBPACK_IMPORTED_MODULE_0__/* .STATE */ .c.helmGroups))
-    await (await Promise.all(/* import() */[__nccwpck_require__.e(540), __nccwpck_require__.e(278)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1278))).post();
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(540), __nccwpck_require__.e(904)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3904))).post();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

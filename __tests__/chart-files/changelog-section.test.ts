@@ -142,3 +142,70 @@ describe('parseChangelogSection: entries', () => {
     expect(() => section(body)).toThrow(message)
   })
 })
+
+describe('parseChangelogSection: bounded work', () => {
+  const LIMIT = 64 * 1024
+  const heading = '## 1.2.3\n### Fixed\n'
+  // What cost marked's inline rules quadratic time or worse (emphasis, links), and CommonMark's other
+  // pathological cases: unclosed brackets, backticks, comments, escapes.
+  const PATTERNS = [
+    '_a',
+    '*_a',
+    '_*a',
+    '*__a',
+    '*a_',
+    '[*a',
+    '[_a',
+    '[a](',
+    '**a',
+    '`*_a',
+    '![*_a',
+    '[',
+    '`a',
+    '<!--',
+    '\\'
+  ]
+  const fill = (line: (size: number) => string, size: number) => {
+    const lines: string[] = []
+    let total = heading.length
+    while (total + size + 1 < LIMIT - 16) {
+      lines.push(line(size))
+      total += size + 1
+    }
+    return `${heading}${lines.join('\n')}\n`
+  }
+  test.each(
+    PATTERNS.flatMap(pattern => [[pattern, 'one entry', LIMIT - 64] as const, [pattern, 'entries', 200] as const])
+  )('%j filling the section (%s) parses within a second', (pattern, _shape, size) => {
+    const text = fill(length => `- ${pattern.repeat(Math.ceil(length / pattern.length)).slice(0, length - 2)}`, size)
+    const started = performance.now()
+    parseChangelogSection(text, 'CHANGELOG.md', '1.2.3')
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  test('a section past the size limit is refused, naming the file, the line and the limit', () => {
+    const text = `# Changelog\n\n${heading}- ${'x'.repeat(LIMIT)}\n`
+    expect(() => parseChangelogSection(text, 'CHANGELOG.md', '1.2.3')).toThrow(
+      `CHANGELOG.md line 3: the section for 1.2.3 is ${LIMIT + 14} bytes with the link definitions it uses, more ` +
+        'than the 65536 (64 KiB) the action reads of one section.'
+    )
+  })
+
+  test('an old section of any size is not parsed', () => {
+    const text = `${heading}- It.\n\n## 1.2.2\n\n- ${'*_a'.repeat(1_000_000)}\n`
+    const started = performance.now()
+    expect(parseChangelogSection(text, 'CHANGELOG.md', '1.2.3')?.changes).toEqual([
+      { kind: 'fixed', description: 'It.' }
+    ])
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  test.each([
+    ['quotes', `${'> '.repeat(20_000)}deep`],
+    ['lists', Array.from({ length: 40 }, (_, depth) => `${'  '.repeat(depth)}- deep`).join('\n')]
+  ])('%s nested past the limit are refused with the line', (_case, nested) => {
+    expect(() => parseChangelogSection(`${heading}- It.\n\n${nested}\n`, 'CHANGELOG.md', '1.2.3')).toThrow(
+      /^CHANGELOG\.md line \d+: the section for 1\.2\.3 nests quotes and lists deeper than 64 levels/
+    )
+  })
+})

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals'
-import { apiFailure, isRateLimited, requestPath, retryDelay, retrying } from '../../src/github-release/api-retry.js'
+import {
+  AnswerError,
+  apiFailure,
+  isRateLimited,
+  requestPath,
+  retryDelay,
+  retrying
+} from '../../src/github-release/api-retry.js'
 
 const NOW = 1_800_000_000_000
 
@@ -53,6 +60,8 @@ describe('retryDelay', () => {
     ['a 403 refusal is final', { status: 403, message: 'Resource not accessible by integration' }, 1, 0, undefined],
     ['so are 404 and 422', { status: 422, message: 'Validation Failed' }, 1, 0, undefined],
     ['a failure without an answer is not GitHub’s', { message: 'boom' }, 1, 0, undefined],
+    ['an answer cut off or malformed backs off as a server error does', { message: 'x', transient: true }, 2, 0, 2000],
+    ['… within the budget', { message: 'x', transient: true }, 4, 55_000, undefined],
     [
       'a retry-after that is no number',
       { status: 429, message: 'x', headers: { 'retry-after': 'soon' } },
@@ -98,6 +107,16 @@ describe('apiFailure', () => {
       'an answer without a message: octokit’s text for it',
       Object.assign(new Error(''), { status: 502, response: { data: '', headers: {} }, tries: 5 }),
       { status: 502, message: '', headers: {}, tries: 5 }
+    ],
+    [
+      'an answer that did not come whole, which octokit wraps as an HTTP 500 of its own',
+      Object.assign(new Error('x'), {
+        status: 500,
+        cause: new AnswerError('did not come whole within 5s (input timeout)'),
+        tries: 5,
+        call: 'POST /x'
+      }),
+      { message: 'did not come whole within 5s (input timeout)', transient: true, tries: 5, call: 'POST /x' }
     ],
     [
       'no answer at all',

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals'
-import { attachChart, partName, planSwap, sameAsset, type ReleaseAsset } from '../../src/github-release/asset-swap.js'
+import {
+  attachChart,
+  partName,
+  planSwap,
+  sameAsset,
+  staleProvenance,
+  type ReleaseAsset
+} from '../../src/github-release/asset-swap.js'
 
 const SHA = 'c'.repeat(64)
 const chart = {
@@ -45,6 +52,30 @@ describe('planSwap', () => {
     ]
   ])('%s', (_, assets, plan) => {
     expect(planSwap(assets, chart)).toEqual(plan)
+  })
+})
+
+describe('staleProvenance', () => {
+  const assets = [
+    asset(1, 'llm-proxy-1.2.3.tgz'),
+    asset(2, 'llm-proxy-1.2.3.tgz.prov'),
+    asset(3, 'llm-proxy-1.2.3.tgz.prov.part'),
+    asset(4, 'llm-proxy-1.2.3.spdx.json'),
+    asset(5, 'common-1.2.3.tgz.prov')
+  ]
+  test.each([
+    ['an unsigned chart: its .prov and a part of one go', [{ name: 'llm-proxy-1.2.3.tgz', prov: false }], [2, 3]],
+    ['a signed one keeps them (they are swapped)', [{ name: 'llm-proxy-1.2.3.tgz', prov: true }], []],
+    [
+      'each chart by its own name; other assets are not the action’s',
+      [
+        { name: 'llm-proxy-1.2.3.tgz', prov: true },
+        { name: 'common-1.2.3.tgz', prov: false }
+      ],
+      [5]
+    ]
+  ])('%s', (_case, packages, ids) => {
+    expect(staleProvenance(assets, packages).map(stale => stale.id)).toEqual(ids)
   })
 })
 

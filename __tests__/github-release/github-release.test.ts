@@ -62,7 +62,11 @@ describe('failureText', () => {
   test.each([
     [{ status: 500, message: 'Server Error' }, 'HTTP 500: Server Error'],
     [{ status: 500, message: '', tries: 3 }, 'HTTP 500: no message, after 3 tries'],
-    [{ message: 'socket hang up', tries: 1 }, 'socket hang up']
+    [{ message: 'socket hang up', tries: 1 }, 'socket hang up'],
+    [
+      { message: 'is malformed: the release is text, not JSON', transient: true, call: 'GET /repos/o/r', tries: 5 },
+      "GitHub's answer to GET /repos/o/r is malformed: the release is text, not JSON, after 5 tries"
+    ]
   ])('%j: %s', (failure, text) => {
     expect(failureText(failure)).toBe(text)
   })
@@ -98,6 +102,19 @@ describe('immutableError', () => {
         'The chart is in the registry; to attach it to a GitHub Release, release it as a new version with a new tag.'
     )
   })
+})
+
+test('immutableError names a provenance file the registry no longer serves, which the release cannot lose', () => {
+  const release = {
+    html_url: 'https://github.com/o/r/releases/tag/v1.2.3',
+    assets: [{ id: 2, name: `${chart.name}.prov`, size: 9, digest: 'sha256:def' }]
+  }
+  expect(immutableError(release, [], 'v1.2.3', release.assets).message).toBe(
+    `The GitHub Release for v1.2.3 (${release.html_url}) is published and immutable, and it holds ` +
+      'llm-proxy-1.2.3.tgz.prov, a provenance file the registry does not serve with the chart. GitHub refuses ' +
+      'every change to the assets of an immutable release, and its tag cannot be moved or reused. The chart is in ' +
+      'the registry; to attach it to a GitHub Release, release it as a new version with a new tag.'
+  )
 })
 
 describe('checkReleasable', () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { helmDir, HELM_VERSIONS } from '../../scripts/harness/tools.js'
 import { Helm, parseDigest } from '../../src/helm/helm.js'
 
 describe('parseDigest', () => {
@@ -58,5 +60,32 @@ describe('time limits', () => {
         new RegExp(`^helm ${words} did not finish within 300ms \\(input timeout\\) and was stopped`)
       )
     })
+  })
+})
+
+describe('Helm.run: the time limit of a real helm', () => {
+  const helm = new Helm(path.join(helmDir(HELM_VERSIONS[0]), 'helm'), {}, 1000)
+
+  test('counts helm’s own time: a helm that finished while the step held the event loop did not time out', async () => {
+    // `helm env` is not local work, so the 1 s input timeout is its limit.
+    const running = helm.run(['env', 'HELM_BIN'])
+    // The step's own work (parsing, say) holding the loop well past the limit while helm runs and exits.
+    const until = Date.now() + 3000
+    while (Date.now() < until);
+    await expect(running).resolves.toMatchObject({ stdout: expect.stringContaining('helm') })
+  })
+
+  test('still stops a helm that runs past it', async () => {
+    // helm waits for a registry that accepts the connection and never answers.
+    const silent = net.createServer(() => undefined)
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = silent.address() as net.AddressInfo
+      await expect(helm.run(['show', 'chart', `oci://127.0.0.1:${port}/x/c`, '--version', '1.0.0'])).rejects.toThrow(
+        'helm show did not finish within 1s (input timeout) and was stopped.'
+      )
+    } finally {
+      silent.close()
+    }
   })
 })

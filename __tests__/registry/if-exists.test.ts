@@ -30,7 +30,7 @@ describe('decide', () => {
 })
 
 const CONCURRENCY =
-  'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+  'Give the release job a concurrency: group per ref (concurrency: { group: ${{ github.workflow }}-${{ github.ref }} }), so that ' +
   'two runs never publish the same version at once.'
 
 describe('decideBeforePush', () => {

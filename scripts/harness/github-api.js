@@ -6,6 +6,7 @@
 // asset name is unique within its release, and an immutable release refuses every change to its assets.
 import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
+import { clearInterval, setInterval } from 'node:timers'
 
 const API = '/api/v3'
 const UPLOADS = '/api/uploads'
@@ -40,6 +41,8 @@ export async function startGitHubApi({
   // In the order they were created; GitHub lists them newest first.
   const releases = []
   const failures = []
+  // Answers given whole but slowly (drip) or cut short (truncate); see drip() and truncate() below.
+  const shapings = []
   const state = { latest: undefined }
   let nextId = 1000
   let base = ''
@@ -215,9 +218,39 @@ export async function startGitHubApi({
     }
     requests.push(recorded)
 
+    const shaping = shapings.find(
+      candidate =>
+        candidate.times > 0 &&
+        candidate.method === request.method &&
+        (candidate.path instanceof RegExp ? candidate.path.test(recorded.path) : candidate.path === recorded.path)
+    )
+    if (shaping) shaping.times--
     const answer = (status, body, headers = {}) => {
       const text = body === undefined ? '' : JSON.stringify(body)
-      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text)
+      if (!shaping || !text) {
+        response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text)
+        return
+      }
+      const whole = Buffer.from(text)
+      const bytes = shaping.kind === 'truncate' ? whole.subarray(0, Math.floor(whole.length / 2)) : whole
+      response.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': bytes.length,
+        ...headers
+      })
+      if (shaping.kind === 'truncate') {
+        response.end(bytes)
+        return
+      }
+      let sent = 0
+      const timer = setInterval(() => {
+        response.write(bytes.subarray(sent, ++sent))
+        if (sent === bytes.length) {
+          clearInterval(timer)
+          response.end()
+        }
+      }, shaping.intervalMs)
+      response.once('close', () => clearInterval(timer))
     }
     if (!url.pathname.startsWith(`${API}/`) && !isUpload) return answer(404, { message: 'Not Found (wrong base URL)' })
     if (request.headers.authorization !== `token ${token}` && request.headers.authorization !== `Bearer ${token}`) {
@@ -271,6 +304,21 @@ export async function startGitHubApi({
      */
     fail({ method, path, status, times = 1, body = { message: http.STATUS_CODES[status] }, headers = {} }) {
       failures.push({ method, path, status, times, body, headers })
+    },
+    /**
+     * The next `times` requests of `method` to `path` (as for fail()) get their answer, and what they ask is done,
+     * but the answer's headers come at once and its body one byte every `intervalMs`: a GitHub that never
+     * quite stops answering. The dripping stops when the client goes.
+     */
+    drip({ method, path, times = 1, intervalMs = 2000 }) {
+      shapings.push({ kind: 'drip', method, path, times, intervalMs })
+    },
+    /**
+     * The next `times` requests of `method` to `path` get the first half of their JSON answer as the whole of it
+     * (its content-length says so): JSON cut short, as a broken proxy passes it on. What they ask is done.
+     */
+    truncate({ method, path, times = 1 }) {
+      shapings.push({ kind: 'truncate', method, path, times })
     },
     /**
      * A release made beforehand, as a person or an earlier run made it: `assets` as `{ name, bytes }`. A

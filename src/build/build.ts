@@ -26,6 +26,11 @@ export interface Outcome {
   public?: boolean
   /** Whether the published chart carries a provenance file that verified against the signing key. */
   signed?: boolean
+  /**
+   * Whether the registry serves a provenance file with the chart, at `<packagePath>.prov` then; read for the
+   * GitHub Release (create-release), which attaches exactly what the registry serves. Verified when `signed`.
+   */
+  provenance?: boolean
   /** Why the chart did not build, push, verify or come back from the registry; a build problem stops every push. */
   problem?: string
 }

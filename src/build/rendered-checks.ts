@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml'
+import { BOUNDS, lineOf, yamlTooDeep } from '../bounds.js'
 import { errorMessage, show } from '../text.js'
 
 /** One document of `helm template`'s output, by the template it came from (relative to the chart directory). */
@@ -7,6 +8,8 @@ export interface RenderedDocument {
   content: unknown
   /** Why the document could not be read as YAML. */
   error?: string
+  /** The line of helm's output where the document nests deeper than the action reads. */
+  tooDeep?: number
 }
 
 /** The line helm writes after each `---`, naming the template as `<chart>/templates/…`. */
@@ -28,6 +31,14 @@ export function failedTemplate(helmOutput: string, chartName: string): string | 
  * `name: on` is no string there. Repeated keys are let through, as helm lets them through.
  */
 export function renderedDocuments(output: string, chartName: string): RenderedDocument[] {
+  // Refused before the document API recurses into it: the template that made it, by the last `# Source:` before.
+  const deep = yamlTooDeep(output)
+  if (deep !== undefined) {
+    const sources = [...output.slice(0, deep).matchAll(new RegExp(SOURCE.source, 'gm'))]
+    const source = sources.at(-1)?.[1]
+    const template = source === undefined ? '(no # Source: line)' : withoutChart(source, chartName)
+    return [{ template, content: undefined, tooDeep: lineOf(output, deep) }]
+  }
   return parseAllDocuments(output, { version: '1.1', uniqueKeys: false }).map(doc => {
     const source = SOURCE.exec(output.slice(doc.range[0], doc.range[2]))?.[1]
     const template = source === undefined ? '(no # Source: line)' : withoutChart(source, chartName)
@@ -164,7 +175,12 @@ export function renderedProblems(documents: RenderedDocument[], namespace: strin
     })
   }
   for (const document of documents) {
-    if (document.error)
+    if (document.tooDeep !== undefined)
+      problems.push(
+        `${show(document.template)} renders a document nested deeper than ${BOUNDS.depth} levels (line ` +
+          `${document.tooDeep} of helm template's output); the action reads no deeper, and no cluster needs it.`
+      )
+    else if (document.error)
       problems.push(`${show(document.template)} renders a document that is no YAML: ${show(document.error)}.`)
     else check(document.template, document.content, '')
   }

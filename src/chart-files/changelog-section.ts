@@ -1,9 +1,15 @@
-// marked's lexer, not the keep-a-changelog package: that one splits lines by their first characters (a fenced
-// block or a nested list throws it off), fails on every section when one heading lacks a date, and keeps an
-// entry as a string without its links or line. marked reads CommonMark as GitHub does, resolves reference
-// links, and its top-level tokens spell out the file in order, so their raw text counts the lines.
-import { Lexer, type Token, type Tokens } from 'marked'
+// The released version's section is found by a linear scan of the headings (changelog-scan.ts) and only that
+// section is parsed, with markdown-it: CommonMark as GitHub reads it, in time linear in the text (its emphasis
+// and link rules are; marked's are quadratic and worse), with a nesting limit instead of a recursion that
+// overflows the stack. Its tokens carry their lines, which the messages name. Not the keep-a-changelog
+// package: that one splits lines by their first characters (a fenced block or a nested list throws it off),
+// fails on every section when one heading lacks a date, and keeps an entry as a string without its links.
+import MarkdownIt from 'markdown-it'
+import { BOUNDS } from '../bounds.js'
 import { show } from '../text.js'
+import { bracketed, scanChangelog } from './changelog-scan.js'
+
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number]
 
 /** Keep a Changelog's kinds of change, by their heading; Artifact Hub's `artifacthub.io/changes` knows these. */
 const KINDS = {
@@ -45,27 +51,21 @@ function headingVersion(text: string): string {
   return match ? match[1] : ''
 }
 
-/** Inline text as plain text: links become their text (their URLs go to `links`), code keeps its ticks. */
+/** Inline tokens as plain text: links become their text (their URLs go to `links`), code keeps its ticks. */
 function inlineText(tokens: Token[]): string {
   return tokens
     .map(token => {
-      if (token.type === 'codespan') return `\`${token.text}\``
-      if (token.type === 'br') return ' '
-      if (token.type === 'html') return token.raw
-      if ('tokens' in token && token.tokens) return inlineText(token.tokens)
-      return 'text' in token ? String(token.text) : ''
+      if (token.type === 'code_inline') return `\`${token.content}\``
+      if (token.type === 'softbreak' || token.type === 'hardbreak') return ' '
+      return token.type === 'text' || token.type === 'html_inline' || token.type === 'image' ? token.content : ''
     })
     .join('')
 }
 
-/** An entry's paragraphs and nested lists as one line of plain text. */
+/** An entry's paragraphs, code and nested lists (its tokens, in order) as one line of plain text. */
 function blockText(tokens: Token[]): string {
   return tokens
-    .map(token => {
-      if (token.type === 'list') return (token as Tokens.List).items.map(item => blockText(item.tokens)).join(' ')
-      if ('tokens' in token && token.tokens) return inlineText(token.tokens)
-      return 'text' in token ? String(token.text) : ''
-    })
+    .map(token => (token.type === 'inline' ? inlineText(token.children ?? []) : token.block ? token.content : ''))
     .join(' ')
     .replace(/\s+/g, ' ')
     .trim()
@@ -73,25 +73,29 @@ function blockText(tokens: Token[]): string {
 
 /** The entry's links (http and https only; anything else is no place to send a reader), in order. */
 function linksOf(tokens: Token[]): ChangeLink[] {
-  return tokens.flatMap(token => {
-    if (token.type === 'link') {
-      const link = token as Tokens.Link
-      return /^https?:\/\//i.test(link.href)
-        ? [{ name: inlineText(link.tokens).trim() || link.href, url: link.href }]
-        : []
-    }
-    if (token.type === 'list') return (token as Tokens.List).items.flatMap(item => linksOf(item.tokens))
-    return 'tokens' in token && token.tokens ? linksOf(token.tokens) : []
-  })
+  const links: ChangeLink[] = []
+  for (const token of tokens.filter(each => each.type === 'inline')) {
+    const children = token.children ?? []
+    children.forEach((child, index) => {
+      const href = child.type === 'link_open' ? String(child.attrGet('href') ?? '') : ''
+      if (!/^https?:\/\//i.test(href)) return
+      const close = children.findIndex((other, after) => after > index && other.type === 'link_close')
+      const name = inlineText(children.slice(index + 1, close === -1 ? children.length : close)).trim()
+      links.push({ name: name || href, url: href })
+    })
+  }
+  return links
 }
 
-function change(kind: ChangeKind, item: Tokens.ListItem): Change {
-  const description = blockText(item.tokens)
-  const links = linksOf(item.tokens)
+function change(kind: ChangeKind, item: Token[]): Change {
+  const description = blockText(item)
+  const links = linksOf(item)
   return links.length ? { kind, description, links } : { kind, description }
 }
 
-const countLines = (text: string) => text.split('\n').length - 1
+/** The index of the token that closes the one at `open` (its `_close` at the same level). */
+const closing = (tokens: Token[], open: number) =>
+  tokens.findIndex((token, index) => index > open && token.level === tokens[open].level && token.nesting === -1)
 
 /**
  * The section of `version` in a changelog in Keep a Changelog form (https://keepachangelog.com/en/1.1.0/), or
@@ -100,83 +104,96 @@ const countLines = (text: string) => text.split('\n').length - 1
  * the section would otherwise reach Artifact Hub without it, or as something it is not.
  */
 export function parseChangelogSection(text: string, file: string, version: string): ChangelogSection | undefined {
-  const tokens = new Lexer({ gfm: true }).lex(text)
-  const starts: number[] = []
-  let line = 1
-  for (const token of tokens) {
-    starts.push(line)
-    line += countLines(token.raw)
-  }
-  const isVersionHeading = (token: Token) => token.type === 'heading' && (token as Tokens.Heading).depth <= 2
-  const matching = tokens.flatMap((token, index) =>
-    isVersionHeading(token) &&
-    (token as Tokens.Heading).depth === 2 &&
-    headingVersion((token as Tokens.Heading).text) === version
-      ? [index]
-      : []
-  )
+  const lines = text.split(/\r?\n/)
+  const { headings, definitions } = scanChangelog(lines)
+  const matching = headings.filter(heading => heading.depth === 2 && headingVersion(heading.text) === version)
   if (matching.length === 0) return undefined
-  const at = (index: number) => `${file} line ${starts[index]}`
   if (matching.length > 1) {
     throw new Error(
-      `${file} has ${matching.length} sections for ${version}, at lines ${matching.map(index => starts[index]).join(', ')}. ` +
+      `${file} has ${matching.length} sections for ${version}, at lines ${matching.map(({ line }) => line + 1).join(', ')}. ` +
         'Keep one.'
     )
   }
   const [heading] = matching
-  const next = tokens.findIndex((token, index) => index > heading && isVersionHeading(token))
-  const body = tokens.slice(heading + 1, next === -1 ? tokens.length : next)
+  const next = headings.find(({ line, depth }) => line > heading.line && depth <= 2)
+  // The heading's own lines: one, or a setext heading's text and underline.
+  const first = heading.line + (heading.depth === 2 && /^ {0,3}-+[ \t]*$/.test(lines[heading.line + 1] ?? '') ? 2 : 1)
+  const body = lines.slice(first, next ? next.line : lines.length)
+  const at = (index: number) => `${file} line ${first + index + 1}`
+
+  // Link definitions are the file's, wherever they stand (usually at its end, after the last section): those
+  // the section uses follow it, so that its reference links work in the GitHub Release too.
+  const own = new Set(definitions.map(({ line }) => line - first))
+  const labels = bracketed(body.filter((_line, index) => !own.has(index)).join('\n'))
+  const used = definitions.filter(({ label }) => labels.has(label)).map(({ raw }) => raw)
+  const source = [...body, '', ...used].join('\n')
+  const size = Buffer.byteLength(source)
+  if (size > BOUNDS.changelogSectionBytes) {
+    throw new Error(
+      `${file} line ${heading.line + 1}: the section for ${version} is ${size} bytes with the link definitions it ` +
+        `uses, more than the ${BOUNDS.changelogSectionBytes} (64 KiB) the action reads of one section. Shorten it, ` +
+        'or link to the details.'
+    )
+  }
+  const tokens = new MarkdownIt('default', {
+    html: true,
+    linkify: true,
+    maxNesting: BOUNDS.markdownDepth + 2
+  }).parse(source, {})
+  const deep = tokens.find(token => token.level > BOUNDS.markdownDepth)
+  if (deep) {
+    throw new Error(
+      `${at(deep.map?.[0] ?? 0)}: the section for ${version} nests quotes and lists deeper than ` +
+        `${BOUNDS.markdownDepth} levels, and the action reads no deeper. Flatten it.`
+    )
+  }
 
   const changes: Change[] = []
   let kind: ChangeKind | undefined
-  for (const [offset, token] of body.entries()) {
-    const index = heading + 1 + offset
-    if (token.type === 'heading' && token.depth === 3) {
-      const title = (token as Tokens.Heading).text.trim()
+  const covered = new Set<number>()
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]
+    if (token.level !== 0 || !token.map) continue
+    for (let line = token.map[0]; line < token.map[1]; line++) covered.add(line)
+    const end = token.nesting === 1 ? closing(tokens, index) : index
+    if (token.type === 'heading_open' && token.tag === 'h3') {
+      const title = tokens[index + 1].content.trim()
       kind = KINDS[title.toLowerCase() as keyof typeof KINDS]
       if (!kind) {
         throw new Error(
-          `${at(index)}: ${show(`### ${title}`)} is not one of Keep a Changelog's kinds of change. Use ### Added, ` +
+          `${at(token.map[0])}: ${show(`### ${title}`)} is not one of Keep a Changelog's kinds of change. Use ### Added, ` +
             '### Changed, ### Deprecated, ### Removed, ### Fixed or ### Security: Artifact Hub knows only these.'
         )
       }
-    } else if (token.type === 'list') {
+    } else if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') {
       if (!kind) {
         throw new Error(
-          `${at(index)}: an entry of ${version} stands under no kind of change. Put it under ### Added, ` +
+          `${at(token.map[0])}: an entry of ${version} stands under no kind of change. Put it under ### Added, ` +
             '### Changed, ### Deprecated, ### Removed, ### Fixed or ### Security.'
         )
       }
-      let itemLine = starts[index]
-      for (const item of (token as Tokens.List).items) {
-        const entry = change(kind, item)
-        if (!entry.description) throw new Error(`${file} line ${itemLine}: an entry of ${version} is empty.`)
+      for (let item = index + 1; item < end; item = closing(tokens, item) + 1) {
+        const entry = change(kind, tokens.slice(item + 1, closing(tokens, item)))
+        if (!entry.description) throw new Error(`${at(tokens[item].map?.[0] ?? 0)}: an entry of ${version} is empty.`)
         changes.push(entry)
-        itemLine += countLines(item.raw)
       }
-    } else if (token.type === 'heading') {
+    } else if (token.type === 'heading_open') {
       throw new Error(
-        `${at(index)}: ${show((token as Tokens.Heading).raw.trim())} is no heading of a Keep a Changelog section; ` +
+        `${at(token.map[0])}: ${show(body[token.map[0]].trim())} is no heading of a Keep a Changelog section; ` +
           `the kinds of change of ${version} are ### headings.`
       )
     }
     // Prose, code, quotes and link definitions go to the GitHub Release as they are, and to no entry.
+    index = end
   }
 
-  // Link definitions are the file's, wherever they stand (usually at its end, after the last section): those
-  // the section uses follow it, so that its reference links work in the GitHub Release too.
-  const markdown = body
-    .filter(token => token.type !== 'def')
-    .map(token => token.raw)
-    .join('')
-  const definitions = tokens
-    .filter(token => token.type === 'def')
-    .filter(token => markdown.toLowerCase().includes(`[${(token as Tokens.Def).tag.toLowerCase()}]`))
-    .map(token => token.raw.trimEnd())
+  // The section as the file has it, but for its link definitions (the lines no block covers that are not
+  // blank), which follow it with the others it uses.
+  const markdown = body.filter((line, index) => covered.has(index) || !line.trim()).join('\n')
   return {
     file,
-    line: starts[heading],
-    markdown: [markdown.trim(), ...(definitions.length ? ['', ...definitions] : [])].join('\n').trim(),
+    line: heading.line + 1,
+    markdown: [markdown.trim(), ...(used.length ? ['', ...used] : [])].join('\n').trim(),
     changes
   }
 }

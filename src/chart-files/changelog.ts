@@ -23,7 +23,7 @@ export async function readChangelog(
   const target = await linkTarget(file)
   if (!isWithin(await linkTarget(workspace), target)) throw outsideError(file, target, workspace)
   const text = await readChartText(file)
-  // The Markdown parser (marked) is loaded only for a repository that has a changelog: most runs have none.
+  // The Markdown parser (markdown-it) is loaded only for a repository that has a changelog: most runs have none.
   const { parseChangelogSection } = await import('./changelog-section.js')
   return { file, section: parseChangelogSection(text, file, version) }
 }

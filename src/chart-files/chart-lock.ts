@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml'
+import { checkYamlDepth } from '../bounds.js'
 import { show, textOf } from '../text.js'
 import { applyEdits, replaceScalar, type Edit } from './yaml-splice.js'
 
@@ -66,6 +67,7 @@ export function updateLock(
   chartAfter: string,
   moved: Record<string, string>
 ): string | undefined {
+  checkYamlDepth(lockSource, lockFile)
   const doc = parseDocument(lockSource)
   if (doc.errors.length) throw new Error(`${lockFile} is not valid YAML: ${doc.errors[0].message}`)
   const digestNode = doc.get('digest', true)

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import { rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { PlannedChart } from '../charts/plan.js'
+import { replaceFile } from '../files.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { resolveValuesFile } from '../inputs/paths.js'
 import { renderTemplate } from '../version/templates.js'
@@ -101,18 +101,11 @@ async function imageTag(planned: PlannedChart, workspace: string, options: Image
   return { ...(await imageTagEdit(file, options.imageTagPath, tag)), tag }
 }
 
-/** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
-async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`)
-  await writeFile(temporary, text)
-  await rename(temporary, file)
-}
-
 /** Writes one chart's prepared files; returns what the log says of them. */
 export async function writePrepared(prepared: Prepared, imageTagPath: string[]): Promise<string> {
   const { chart } = prepared
-  if (prepared.chartLock !== undefined) await writeFileAtomic(path.join(chart.dir, 'Chart.lock'), prepared.chartLock)
-  await writeFileAtomic(chart.file, prepared.chartYaml)
+  if (prepared.chartLock !== undefined) await replaceFile(path.join(chart.dir, 'Chart.lock'), prepared.chartLock)
+  await replaceFile(chart.file, prepared.chartYaml)
   const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : ''
   const annotations = prepared.annotationsAdded.map(key => `, ${key}`).join('')
   const lines = [
@@ -120,7 +113,7 @@ export async function writePrepared(prepared: Prepared, imageTagPath: string[]):
     changelogLine(prepared)
   ]
   if (prepared.values) {
-    await writeFileAtomic(prepared.values.file, prepared.values.text)
+    await replaceFile(prepared.values.file, prepared.values.text)
     lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`)
   }
   return lines.join('\n')

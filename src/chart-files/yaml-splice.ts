@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument, Scalar, stringify, type Document, type YAMLMap } from 'yaml'
+import { checkYamlDepth } from '../bounds.js'
 import { show, textOf } from '../text.js'
 
 /**
@@ -15,6 +16,7 @@ export interface Edit {
 
 /** Parses a file that must hold one YAML mapping; `shape` tells the reader what that mapping should hold. */
 export function parseMapping(source: string, file: string, shape: string): Document.Parsed {
+  checkYamlDepth(source, file)
   const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true })
   if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}`)
   if (!isMap(doc.contents)) throw new Error(`${file} must be a YAML mapping (${shape}).`)

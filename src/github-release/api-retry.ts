@@ -1,4 +1,6 @@
+import { BOUNDS, jsonTooDeep, lineOf } from '../bounds.js'
 import type { Log } from '../log-group.js'
+import { formatDuration } from '../text.js'
 
 /** What a GitHub API call that failed answered; no status when it never got an answer. */
 export interface ApiFailure {
@@ -8,6 +10,21 @@ export interface ApiFailure {
   headers?: Record<string, string | number | undefined>
   /** How many times the call was made. */
   tries?: number
+  /** An answer that did not come whole in time, or came malformed: worth another try, as a server error is. */
+  transient?: boolean
+  /** The call, as `GET /repos/o/r/releases`, when the failure is not GitHub's own words about it. */
+  call?: string
+}
+
+/**
+ * An answer that did not arrive whole within the deadline, or arrived malformed. The message completes
+ * "GitHub's answer to <call> …".
+ */
+export class AnswerError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AnswerError'
+  }
 }
 
 /** How long the GitHub Release step waits for GitHub at most, over all its calls, and how often it tries one. */
@@ -20,7 +37,12 @@ export function apiFailure(error: unknown): ApiFailure {
     message?: string
     response?: { data?: unknown; headers?: ApiFailure['headers'] }
     tries?: number
+    cause?: unknown
+    call?: string
   }
+  // octokit wraps what its fetch throws as an HTTP 500 of its own; the answer never had a status.
+  const answer = [error, failure.cause].find(candidate => candidate instanceof AnswerError)
+  if (answer) return { message: answer.message, transient: true, tries: failure.tries, call: failure.call }
   const data = failure.response?.data as { message?: unknown } | undefined
   const message = typeof data?.message === 'string' ? data.message : (failure.message ?? String(error))
   return { status: failure.status, message, headers: failure.response?.headers ?? {}, tries: failure.tries }
@@ -49,7 +71,11 @@ export function isRateLimited(failure: ApiFailure): boolean {
  * @param waitedMs how long the step has waited for GitHub so far
  */
 export function retryDelay(failure: ApiFailure, tries: number, waitedMs: number, nowMs: number): number | undefined {
-  if (tries >= RETRY.tries || failure.status === undefined) return undefined
+  if (tries >= RETRY.tries) return undefined
+  if (failure.status === undefined) {
+    if (!failure.transient) return undefined
+    return fits(RETRY.firstBackoffMs * 2 ** (tries - 1), waitedMs)
+  }
   const headers = failure.headers ?? {}
   const retryAfter = headers['retry-after'] === undefined ? undefined : Number(headers['retry-after']) * 1000
   const reset = Number(headers['x-ratelimit-reset']) * 1000
@@ -61,8 +87,59 @@ export function retryDelay(failure: ApiFailure, tries: number, waitedMs: number,
   } else if (failure.status >= 500) {
     delay = retryAfter ?? RETRY.firstBackoffMs * 2 ** (tries - 1)
   }
-  if (delay === undefined || Number.isNaN(delay) || waitedMs + delay > RETRY.budgetMs) return undefined
-  return delay
+  return delay === undefined ? undefined : fits(delay, waitedMs)
+}
+
+/** A wait, unless it would take the step past its budget. */
+const fits = (delay: number, waitedMs: number) =>
+  Number.isNaN(delay) || waitedMs + delay > RETRY.budgetMs ? undefined : delay
+
+type Fetch = typeof globalThis.fetch
+
+// Statuses whose answer has no body, which a Response cannot be made with.
+const EMPTY = new Set([101, 204, 205, 304])
+
+/**
+ * `fetch` with a deadline on the whole answer, headers and body: a GitHub that drips its answer is cut off at
+ * `timeoutMs`, however slowly it keeps sending. The body is read here, at most BOUNDS.githubAnswerBytes of it,
+ * and JSON nested deeper than BOUNDS.depth is refused before octokit parses it.
+ */
+export function withDeadline(fetch: Fetch, timeoutMs: number): Fetch {
+  return async (url, init = {}) => {
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline
+    try {
+      const response = await fetch(url, { ...init, signal })
+      const chunks: Uint8Array[] = []
+      let size = 0
+      for await (const chunk of response.body ?? []) {
+        size += chunk.length
+        if (size > BOUNDS.githubAnswerBytes) {
+          throw new AnswerError(`is malformed: it is larger than ${BOUNDS.githubAnswerBytes} bytes`)
+        }
+        chunks.push(chunk)
+      }
+      const body = Buffer.concat(chunks)
+      if (/json/i.test(response.headers.get('content-type') ?? '')) {
+        const text = body.toString('utf8')
+        const deep = jsonTooDeep(text)
+        if (deep !== undefined) {
+          throw new AnswerError(
+            `is malformed: its JSON nests deeper than ${BOUNDS.depth} levels (line ${lineOf(text, deep)})`
+          )
+        }
+      }
+      const whole = new Response(EMPTY.has(response.status) ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers
+      })
+      return Object.defineProperty(whole, 'url', { value: response.url })
+    } catch (error) {
+      if (!deadline.aborted) throw error
+      throw new AnswerError(`did not come whole within ${formatDuration(timeoutMs)} (input timeout)`)
+    }
+  }
 }
 
 /** The request's URL with its parameters filled in, as a log line shows it: `{?name,label}` dropped. */
@@ -72,29 +149,50 @@ export function requestPath(options: { url: string } & Record<string, unknown>):
     .replace(/\{(\w+)\}/g, (whole, name: string) => (options[name] === undefined ? whole : String(options[name])))
 }
 
+/** What bounds each try of a request: its deadline, and the check of the answer's shape. */
+export interface Bounds {
+  /** Each try's deadline (input timeout); none when undefined. */
+  timeoutMs?: number
+  /** What is wrong with a successful answer, or undefined: a malformed one is tried again. */
+  check?: (method: string, url: string, data: unknown) => string | undefined
+}
+
 /**
  * Wraps octokit's requests (`octokit.hook.wrap('request', …)`) to retry them. Our own, not
  * @octokit/plugin-retry with @octokit/plugin-throttling: plugin-retry ignores retry-after and leaves 403 rate
  * limits alone, and plugin-throttling spaces every write a second apart and bounds no total wait, which this
- * step needs.
+ * step needs. Each try gets the deadline and its answer the check `bounds` give.
  */
-export function retrying(log: Log) {
+export function retrying(log: Log, { timeoutMs, check }: Bounds = {}) {
   let waitedMs = 0
   return async <Options extends { method: string; url: string } & Record<string, unknown>, Result>(
     request: (options: Options) => Result | Promise<Result>,
     options: Options
   ): Promise<Result> => {
+    const path = requestPath(options)
+    if (timeoutMs !== undefined) {
+      // Set on the request's own options: octokit's inner hooks are bound to that object, and take no other.
+      const settings = (options.request ?? {}) as { fetch?: Fetch }
+      Object.assign(options, {
+        request: { ...settings, fetch: withDeadline(settings.fetch ?? globalThis.fetch, timeoutMs) }
+      })
+    }
     for (let tries = 1; ; tries++) {
       try {
-        return await request(options)
+        const result = await request(options)
+        const problem = check?.(options.method, options.url, (result as { data?: unknown }).data)
+        if (problem) throw new AnswerError(`is malformed: ${problem}`)
+        return result
       } catch (error) {
         const failure = apiFailure(error)
         const delay = retryDelay(failure, tries, waitedMs, Date.now())
-        if (delay === undefined) throw Object.assign(error as object, { tries })
-        const path = requestPath(options)
+        const call = `${options.method} ${path}`
+        if (delay === undefined) throw Object.assign(error as object, { tries, call })
         log(
-          `GitHub answered ${options.method} ${path} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
-            `trying again in ${Math.ceil(delay / 1000)} s.`
+          failure.status === undefined
+            ? `GitHub's answer to ${call} ${failure.message}; trying again in ${Math.ceil(delay / 1000)} s.`
+            : `GitHub answered ${call} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
+                `trying again in ${Math.ceil(delay / 1000)} s.`
         )
         waitedMs += delay
         await new Promise(resolve => setTimeout(resolve, delay))

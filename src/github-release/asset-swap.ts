@@ -48,6 +48,17 @@ export function planSwap(assets: ReleaseAsset[], chart: Pick<ChartPackage, 'name
   return { keep: false, old, leftover: assets.find(asset => asset.name === partName(chart.name)) }
 }
 
+/**
+ * Provenance the release holds for a chart the registry serves without one now (a signed release, then an
+ * unsigned overwrite): beside the new chart, `helm verify` of the pair would fail. Parts of such a file go too.
+ * Assets of other names are not the action's, and stay.
+ * @param packages the names of the charts attached, and whether each comes with a `.prov`
+ */
+export function staleProvenance(assets: ReleaseAsset[], packages: { name: string; prov: boolean }[]): ReleaseAsset[] {
+  const stale = packages.filter(({ prov }) => !prov).flatMap(({ name }) => [`${name}.prov`, partName(`${name}.prov`)])
+  return assets.filter(asset => stale.includes(asset.name))
+}
+
 /** The calls a swap makes; each says, when it fails, what it was doing and what the release holds then. */
 export interface AssetCalls {
   upload(name: string, file: ChartPackage, left: string): Promise<ReleaseAsset>

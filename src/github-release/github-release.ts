@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Log } from '../log-group.js'
+import { answerProblem } from './answers.js'
 import { apiFailure, isRateLimited, retrying, RETRY, type ApiFailure } from './api-retry.js'
-import { attachChart, planSwap, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
+import { attachChart, planSwap, staleProvenance, type ChartPackage, type ReleaseAsset } from './asset-swap.js'
 import { notesOf, releaseBody, type ChartReference } from './release-body.js'
 
 /** One chart the release points at and carries. */
@@ -60,6 +61,7 @@ const RERUN = 'The chart is in the registry; a re-run with if-exists: skip compl
 /** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
 export function failureText(failure: ApiFailure): string {
   const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : ''
+  if (failure.transient) return `GitHub's answer to ${failure.call ?? 'the request'} ${failure.message}${tries}`
   if (failure.status === undefined) return `${failure.message}${tries}`
   return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`
 }
@@ -90,19 +92,26 @@ export function releaseError(failure: ApiFailure, what: string, left: string, pl
   return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`)
 }
 
-/** A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more. */
+/**
+ * A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more, nor a
+ * provenance file the registry no longer serves removed.
+ */
 export function immutableError(
   release: { html_url: string; assets: ReleaseAsset[] },
   lacking: ChartPackage[],
-  tag: string
+  tag: string,
+  stale: ReleaseAsset[] = []
 ): Error {
-  const what = lacking.map(chart => {
-    const held = release.assets.find(asset => asset.name === chart.name)
-    const pushed = `sha256 ${chart.sha256}`
-    return held
-      ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
-      : `it has no ${chart.name} (pushed: ${pushed})`
-  })
+  const what = [
+    ...lacking.map(chart => {
+      const held = release.assets.find(asset => asset.name === chart.name)
+      const pushed = `sha256 ${chart.sha256}`
+      return held
+        ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
+        : `it has no ${chart.name} (pushed: ${pushed})`
+    }),
+    ...stale.map(asset => `it holds ${asset.name}, a provenance file the registry does not serve with the chart`)
+  ]
   return new Error(
     `The GitHub Release for ${tag} (${release.html_url}) is published and immutable, and ${what.join('; ')}. ` +
       'GitHub refuses every change to the assets of an immutable release, and its tag cannot be moved or ' +
@@ -125,19 +134,21 @@ async function readPackage(packagePath: string): Promise<ChartPackage> {
 /**
  * Creates the release for the tag, or completes the one a person drafted or a previous run made, and attaches
  * the packaged charts. A new release is made as a draft and published once its charts are attached, so that
- * repositories with immutable releases get them. Returns the release's web URL.
+ * repositories with immutable releases get them. Every request has `timeoutMs` to answer whole, and every
+ * answer used is checked first. Returns the release's web URL.
  */
 export async function createGitHubRelease(
   repository: string,
   token: string,
   spec: GitHubReleaseSpec,
-  log: Log
+  log: Log,
+  timeoutMs?: number
 ): Promise<string> {
   const repo = checkReleasable(repository, token)
   // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
   const { getOctokit } = await import(/* webpackMode: "eager" */ '@actions/github')
   const octokit = getOctokit(token)
-  octokit.hook.wrap('request', retrying(log))
+  octokit.hook.wrap('request', retrying(log, { timeoutMs, check: answerProblem }))
   const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }
   const attempt = async <T>(what: string, left: string, call: () => Promise<T>): Promise<T> => {
     try {
@@ -162,10 +173,14 @@ export async function createGitHubRelease(
   })
   const files = spec.charts.flatMap(chart => [chart.packagePath, ...(chart.provPath ? [chart.provPath] : [])])
   const charts = await Promise.all(files.map(readPackage))
+  const stale = staleProvenance(
+    existing?.assets ?? [],
+    spec.charts.map(chart => ({ name: path.basename(chart.packagePath), prov: chart.provPath !== undefined }))
+  )
 
   if (existing?.immutable && !existing.draft) {
     const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep)
-    if (lacking.length) throw immutableError(existing, lacking, spec.tag)
+    if (lacking.length || stale.length) throw immutableError(existing, lacking, spec.tag, stale)
     log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`)
     return existing.html_url
   }
@@ -218,6 +233,11 @@ export async function createGitHubRelease(
       attempt(`rename ${asset.name} to ${name}`, left, async () => {
         await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name })
       })
+  }
+  // First, so that the new chart is never attached beside an old chart's signature.
+  for (const asset of stale) {
+    await calls.remove(asset, 'The GitHub Release holds the previous charts.')
+    log(`Deleted ${asset.name}: the registry serves no provenance file with the chart`)
   }
   for (const chart of charts) await attachChart(calls, release.assets, chart, log)
 

@@ -11,7 +11,7 @@ import { changelogNotes, type ChartChangelog } from './release-body.js'
  * sections; none for a dry run. Returns its URL.
  */
 export async function githubRelease(
-  inputs: Pick<Inputs, 'push' | 'githubToken'>,
+  inputs: Pick<Inputs, 'push' | 'githubToken' | 'timeoutMs'>,
   context: Pick<RunContext, 'repository' | 'sha'>,
   run: Omit<RunOutcome, 'releaseUrl'>,
   outcomes: Outcome[],
@@ -28,8 +28,8 @@ export async function githubRelease(
       chartRef: outcome.location.ref,
       digest: outcome.digest,
       packagePath: outcome.packagePath,
-      // The registry's own provenance, verified: see the registry step.
-      ...(outcome.signed && { provPath: `${outcome.packagePath}.prov` })
+      // The registry's own provenance, when it serves one: see the registry step.
+      ...(outcome.provenance && { provPath: `${outcome.packagePath}.prov` })
     }))
     const spec = {
       tag: run.tagged.tag,
@@ -42,6 +42,6 @@ export async function githubRelease(
         outcomes.map(outcome => outcome.chartName)
       )
     }
-    return createGitHubRelease(context.repository, inputs.githubToken, spec, log)
+    return createGitHubRelease(context.repository, inputs.githubToken, spec, log, inputs.timeoutMs)
   })
 }

@@ -1,4 +1,5 @@
 import { parse } from 'yaml'
+import { checkYamlDepth } from '../bounds.js'
 import { childEnvironment } from '../environment.js'
 import { formatDuration, show, textOf } from '../text.js'
 import { parseHelmVersionOutput, type HelmVersion } from './capabilities.js'
@@ -74,7 +75,9 @@ interface Execution {
 
 /**
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
- * stalled on a registry that never answers is killed at the time limit.
+ * stalled on a registry that never answers is killed at the time limit. The limit is helm's own time, counted
+ * from when it started: a timer that fires late, because the step's own work held the event loop, first lets
+ * the loop take in what happened meanwhile, and a helm that has exited by then finished within its time.
  */
 function execute(bin: string, args: string[], env: Record<string, string>, stdin: string, timeoutMs: number) {
   return new Promise<Execution>((resolve, reject) => {
@@ -82,10 +85,15 @@ function execute(bin: string, args: string[], env: Record<string, string>, stdin
     let stdout = ''
     let stderr = ''
     let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
-    }, timeoutMs)
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return
+          timedOut = true
+          if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
+        }),
+      timeoutMs
+    )
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.once('error', error => {
@@ -166,7 +174,9 @@ export class Helm {
     const result = await this.run(plainHttp ? [...args, '--plain-http'] : args)
     const digest = parseDigest(result.stdout, result.stderr)
     // Newer helm prints its Pulled/Digest notes on stdout too, ahead of the Chart.yaml that starts at apiVersion.
-    const meta: unknown = parse(result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m))))
+    const chartYaml = result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m)))
+    checkYamlDepth(chartYaml, `The Chart.yaml helm show chart printed for ${chartUrl} ${version},`)
+    const meta: unknown = parse(chartYaml)
     const field = (key: string): string =>
       textOf(meta && typeof meta === 'object' ? (meta as Record<string, unknown>)[key] : undefined)
     if (!digest) throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`)

@@ -1,6 +1,8 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { writeNewFile } from '../files.js'
 
 /**
  * helm's configuration for this run, all in the run's own helm home: registry credentials never land
@@ -54,9 +56,11 @@ export function registryConfig(login: RegistryLogin | undefined): string {
 export async function prepareHelmHome(home: string, login?: RegistryLogin): Promise<Record<string, string>> {
   const env = helmEnv(home)
   await mkdir(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 })
-  await writeFile(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 })
-  await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error
-  })
+  await writeNewFile(env.HELM_REGISTRY_CONFIG, registryConfig(login), 0o600)
+  await copyFile(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG, constants.COPYFILE_EXCL).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    }
+  )
   return env
 }

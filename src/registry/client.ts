@@ -17,6 +17,7 @@ import {
   type Manifest
 } from './manifest.js'
 import { HOST, PATH_COMPONENT } from './reference.js'
+import { parseJson } from '../bounds.js'
 import { show } from '../text.js'
 
 export { RegistryHttpError } from './http.js'
@@ -382,7 +383,7 @@ function header(response: HttpResponse, name: string): string | undefined {
 function readToken(answer: HttpResponse): { token: string; expiresIn: number } {
   let parsed: unknown
   try {
-    parsed = JSON.parse(answer.body.toString('utf8'))
+    parsed = parseJson(answer.body.toString('utf8'), "the token server's answer")
   } catch {
     parsed = undefined
   }

@@ -8,6 +8,7 @@ import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FailureKind } from './faults.js'
+import { parseJson } from '../bounds.js'
 import { errorMessage, show } from '../text.js'
 
 /** A failed request, classified by status code / socket error code, never by text. */
@@ -268,7 +269,7 @@ export interface RegistryErrorEntry {
 export function registryErrors(body: Buffer): RegistryErrorEntry[] {
   let parsed: unknown
   try {
-    parsed = JSON.parse(body.toString('utf8'))
+    parsed = parseJson(body.toString('utf8'), "the registry's error")
   } catch {
     return []
   }

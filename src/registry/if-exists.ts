@@ -26,8 +26,11 @@ export function decide(ifExists: IfExists, existing: Existing | undefined, ref: 
   )
 }
 
+/** The concurrency group the README and the example workflows give a release job: one run of a ref at a time. */
+export const CONCURRENCY_GROUP = '${{ github.workflow }}-${{ github.ref }}'
+
 const CONCURRENCY =
-  'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+  `Give the release job a concurrency: group per ref (concurrency: { group: ${CONCURRENCY_GROUP} }), so that ` +
   'two runs never publish the same version at once.'
 
 /**

@@ -4,6 +4,7 @@
  * before anyone reads it (the registry is untrusted).
  */
 import { createHash } from 'node:crypto'
+import { BOUNDS, jsonTooDeep, lineOf } from '../bounds.js'
 import { show } from '../text.js'
 
 export interface Descriptor {
@@ -82,9 +83,14 @@ export function parseManifest(bytes: Buffer, claims: Claims): Manifest {
   if (reference && !matchesDigest(bytes, reference)) {
     throw new ManifestError(`the manifest received does not match the digest asked for`)
   }
+  const text = bytes.toString('utf8')
+  const deep = jsonTooDeep(text)
+  if (deep !== undefined) {
+    throw new ManifestError(`the manifest nests deeper than ${BOUNDS.depth} levels (line ${lineOf(text, deep)})`)
+  }
   let json: unknown
   try {
-    json = JSON.parse(bytes.toString('utf8'))
+    json = JSON.parse(text)
   } catch {
     throw new ManifestError('the manifest is not JSON')
   }

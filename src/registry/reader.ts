@@ -1,7 +1,9 @@
-import { access, rm, writeFile } from 'node:fs/promises'
+import { access, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { ArtifactHubRepo } from '../chart-files/artifacthub-repo.js'
 import { HELM_MAX_FILE_BYTES } from '../chart-files/read-text.js'
+import { parseJson } from '../bounds.js'
+import { replaceFile } from '../files.js'
 import type { Helm } from '../helm/helm.js'
 import { errorMessage, show } from '../text.js'
 import { syncMetadata, type MetadataSync } from './artifacthub-metadata.js'
@@ -87,10 +89,11 @@ export function clientReader(client: RegistryClient): RegistryReader {
       const text = (await client.blob(location.repository, manifest.config.digest, HELM_MAX_FILE_BYTES)).toString()
       let config: unknown
       try {
-        config = JSON.parse(text)
-      } catch {
-        // JSON.parse's own message quotes the text, which the registry wrote.
-        throw new Error(`${location.ref} is not a Helm chart: its config is not JSON.`)
+        config = parseJson(text, 'its config')
+      } catch (error) {
+        // JSON.parse's own message quotes the text, which the registry wrote; parseJson's on depth does not.
+        const why = error instanceof SyntaxError ? 'its config is not JSON' : errorMessage(error).replace(/\.$/, '')
+        throw new Error(`${location.ref} is not a Helm chart: ${why}.`)
       }
       const field = (key: string) => {
         const value = config && typeof config === 'object' ? (config as Record<string, unknown>)[key] : undefined
@@ -100,7 +103,7 @@ export function clientReader(client: RegistryClient): RegistryReader {
     },
     async download(location, _version, digest, file, withProv = false) {
       const manifest = await manifestOf(location, digest)
-      await writeFile(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)))
+      await replaceFile(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)))
       if (!withProv) return false
       const provs = manifest.layers.filter(layer => layer.mediaType === PROV_LAYER)
       if (provs.length > 1) {
@@ -112,7 +115,7 @@ export function clientReader(client: RegistryClient): RegistryReader {
         return false
       }
       // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
-      await writeFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES))
+      await replaceFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES))
       return true
     },
     async isPublic(location, digest) {

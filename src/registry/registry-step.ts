@@ -28,7 +28,7 @@ export type ChartTarget = ChartId & { artifactHub?: ArtifactHubRepo }
 
 export type RegistryOptions = Pick<
   Inputs,
-  'username' | 'password' | 'plainHttp' | 'retries' | 'timeoutMs' | 'parallel' | 'ifExists' | 'verify'
+  'username' | 'password' | 'plainHttp' | 'retries' | 'timeoutMs' | 'parallel' | 'ifExists' | 'verify' | 'createRelease'
 > & {
   /** Set when the charts are signed: each published chart must carry a provenance that verifies with the key. */
   signature?: SignatureCheck
@@ -330,9 +330,34 @@ export function startRegistryStep(
     )
   }
 
+  /**
+   * The provenance the registry serves with a chart whose signature this run did not verify (an unsigned run, a
+   * chart kept or left as it was), beside its package for the GitHub Release: none, one of another key, or an
+   * earlier run's. A chart the registry serves without one has no `.prov` after this.
+   */
+  const servedProvenance = (outcome: Outcome): Promise<Outcome> =>
+    logGroup(`${outcome.chartName}: provenance of ${outcome.location.ref}`, async log => {
+      const ref = `${outcome.location.ref}@${outcome.digest}`
+      try {
+        const provenance = await read(`download of ${ref}`, outcome, log, reader =>
+          reader.download(outcome.location, outcome.version, outcome.digest, outcome.packagePath, true)
+        )
+        log(`${ref} ${provenance ? 'carries a provenance file' : 'carries no provenance file'}.`)
+        return { ...outcome, provenance }
+      } catch (error) {
+        return { ...outcome, problem: errorMessage(error) }
+      }
+    })
+
   /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
   const publishWithMetadata = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
-    const published = await publish(outcome, planned, packageDigest)
+    const settled = await publish(outcome, planned, packageDigest)
+    const published =
+      options.createRelease && settled.digest && !settled.problem
+        ? settled.signed
+          ? { ...settled, provenance: true }
+          : await servedProvenance(settled)
+        : settled
     const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub
     if (!metadata || !published.digest || published.problem) return published
     return publishMetadata(published, metadata, log =>

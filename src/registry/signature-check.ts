@@ -1,6 +1,7 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Outcome } from '../build/build.js'
+import { replaceFile } from '../files.js'
 import { transcript, type Helm } from '../helm/helm.js'
 import type { Log } from '../log-group.js'
 import { errorMessage } from '../text.js'
@@ -46,7 +47,7 @@ export async function verifySignature(
         `${location.ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`
       )
     }
-    await copyFile(`${file}.prov`, `${packagePath}.prov`)
+    await replaceFile(`${packagePath}.prov`, await readFile(`${file}.prov`))
     log(`${location.ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`)
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { writeNewFile } from '../files.js'
 import type { SignWith } from '../helm/helm.js'
 import type { SigningKey } from './key.js'
 
@@ -20,7 +21,7 @@ export async function writeKeyring(home: string, key: SigningKey): Promise<Keyri
   await mkdir(dir, { mode: 0o700 })
   const file = async (name: string, data: Uint8Array | string) => {
     const where = path.join(dir, name)
-    await writeFile(where, data, { mode: 0o600 })
+    await writeNewFile(where, data, 0o600)
     return where
   }
   const sign: SignWith = { key: key.userId, keyring: await file('secring.gpg', key.secretKeyring) }

@@ -1,8 +1,109 @@
-export const id = 278;
-export const ids = [278];
+export const id = 904;
+export const ids = [904];
 export const modules = {
 
-/***/ 1278:
+/***/ 186:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BQ: () => (/* binding */ checkYamlDepth),
+/* harmony export */   QT: () => (/* binding */ BOUNDS),
+/* harmony export */   cA: () => (/* binding */ lineOf),
+/* harmony export */   fJ: () => (/* binding */ jsonTooDeep),
+/* harmony export */   qF: () => (/* binding */ parseJson),
+/* harmony export */   up: () => (/* binding */ yamlTooDeep)
+/* harmony export */ });
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+
+/**
+ * What the action reads of untrusted text, at most: every parser it runs on a chart's files, helm's output or an
+ * answer from a registry or GitHub stops at these, with a message naming what it read and, where known, the
+ * line. docs/security.md lists them.
+ */
+const BOUNDS = {
+    /** Nesting of YAML (every file read, helm's rendered output) and of JSON (registries, GitHub). */
+    depth: 200,
+    /** Nesting of the changelog section's Markdown blocks: quotes and lists in each other. */
+    markdownDepth: 64,
+    /** The changelog section of the released version; parsing one this large takes well under a second. */
+    changelogSectionBytes: 64 * 1024,
+    /** One answer of GitHub's API. */
+    githubAnswerBytes: 32 * 1024 * 1024
+};
+/** The 1-based line of an offset into a text. */
+function lineOf(text, offset) {
+    let line = 1;
+    for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1))
+        line++;
+    return line;
+}
+/**
+ * The offset at which JSON text first nests deeper than `limit` arrays and objects, or undefined when it never
+ * does; a linear scan that skips strings, ahead of a parser (or of code walking what it parsed) that would
+ * recurse once per level.
+ */
+function jsonTooDeep(text, limit = BOUNDS.depth) {
+    let depth = 0;
+    for (let index = 0; index < text.length; index++) {
+        const char = text[index];
+        if (char === '"') {
+            for (index++; index < text.length && text[index] !== '"'; index++)
+                if (text[index] === '\\')
+                    index++;
+        }
+        else if (char === '[' || char === '{') {
+            if (++depth > limit)
+                return index;
+        }
+        else if (char === ']' || char === '}') {
+            depth--;
+        }
+    }
+    return undefined;
+}
+/** JSON text parsed, or an error naming `what` and the line where it nests too deep; JSON.parse's errors as they are. */
+function parseJson(text, what) {
+    const deep = jsonTooDeep(text);
+    if (deep !== undefined) {
+        throw new Error(`${what} nests deeper than ${BOUNDS.depth} levels of arrays and objects (line ${lineOf(text, deep)}); the ` +
+            'action reads no deeper.');
+    }
+    return JSON.parse(text);
+}
+/**
+ * The offset of the first YAML collection (block or flow) nested deeper than `limit`, or undefined. The yaml
+ * package's parser builds its syntax tree without recursion, and this walks it with a stack of its own: the
+ * document API and toJS() recurse once per level and overflow the stack near a thousand.
+ */
+function yamlTooDeep(text, limit = BOUNDS.depth) {
+    const stack = [...new yaml__WEBPACK_IMPORTED_MODULE_0__/* .Parser */ .iX().parse(text)].map(token => [token, 0]);
+    while (stack.length) {
+        const [node, outer] = stack.pop();
+        if (!node || typeof node !== 'object')
+            continue;
+        const collection = node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection';
+        const depth = collection ? outer + 1 : outer;
+        if (depth > limit)
+            return node.offset;
+        stack.push([node.value, depth], [node.key, depth]);
+        for (const item of node.items ?? [])
+            stack.push([item, depth]);
+    }
+    return undefined;
+}
+/** Refuses YAML nested deeper than BOUNDS.depth, naming `what` and the line, before a parser recurses into it. */
+function checkYamlDepth(text, what) {
+    const deep = yamlTooDeep(text);
+    if (deep === undefined)
+        return;
+    throw new Error(`${what} line ${lineOf(text, deep)}: YAML nested deeper than ${BOUNDS.depth} levels, and the action reads no ` +
+        'deeper. Flatten it.');
+}
+
+
+/***/ }),
+
+/***/ 3904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -21,6 +122,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/bounds.ts
+var bounds = __webpack_require__(186);
 ;// CONCATENATED MODULE: ./src/environment.ts
 /**
  * What a program the action starts gets of the step's environment: an allow-list, since the step's holds the
@@ -341,6 +444,7 @@ function savedGroups(text) {
 
 
 
+
 // `--flag=value`: a values file's name may start with a dash.
 const valuesArgs = ({ valuesFiles = [], kubeVersion = '' }) => [
     ...valuesFiles.map(file => `--values=${file}`),
@@ -351,9 +455,9 @@ const DIGEST_LINE = /^Digest:\s*(sha256:[0-9a-f]{64})\s*$/m;
 /** The input timeout's default. */
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /**
- * helm's work on local files, with no registry or chart repository to wait for. The input timeout is meant for
- * those; these get at least its default, so that a short timeout chosen for a stalling registry does not stop a
- * lint or package that a busy runner makes slow.
+ * helm's work on local files, with no registry or chart repository to wait for. The input timeout bounds the
+ * waiting on a registry; these commands get at least its default, so that a short timeout chosen for a stalling
+ * registry does not stop a lint or package that a busy runner makes slow.
  */
 const LOCAL_COMMANDS = new Set(['lint', 'template', 'package', 'verify', 'version']);
 class HelmError extends Error {
@@ -377,7 +481,9 @@ class HelmError extends Error {
 }
 /**
  * Spawns helm itself rather than through @actions/exec, whose getExecOutput cannot stop a process: a helm
- * stalled on a registry that never answers is killed at the time limit.
+ * stalled on a registry that never answers is killed at the time limit. The limit is helm's own time, counted
+ * from when it started: a timer that fires late, because the step's own work held the event loop, first lets
+ * the loop take in what happened meanwhile, and a helm that has exited by then finished within its time.
  */
 function execute(bin, args, env, stdin, timeoutMs) {
     return new Promise((resolve, reject) => {
@@ -385,11 +491,13 @@ function execute(bin, args, env, stdin, timeoutMs) {
         let stdout = '';
         let stderr = '';
         let timedOut = false;
-        const timer = setTimeout(() => {
+        const timer = setTimeout(() => setImmediate(() => {
+            if (child.exitCode !== null || child.signalCode !== null)
+                return;
             timedOut = true;
             if (child.pid !== undefined)
                 signalGroup(child.pid, 'SIGKILL');
-        }, timeoutMs);
+        }), timeoutMs);
         child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
         child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
         child.once('error', error => {
@@ -444,7 +552,9 @@ class helm_Helm {
         const result = await this.run(plainHttp ? [...args, '--plain-http'] : args);
         const digest = parseDigest(result.stdout, result.stderr);
         // Newer helm prints its Pulled/Digest notes on stdout too, ahead of the Chart.yaml that starts at apiVersion.
-        const meta = (0,dist/* parse */.qg)(result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m))));
+        const chartYaml = result.stdout.slice(Math.max(0, result.stdout.search(/^apiVersion:/m)));
+        (0,bounds/* checkYamlDepth */.BQ)(chartYaml, `The Chart.yaml helm show chart printed for ${chartUrl} ${version},`);
+        const meta = (0,dist/* parse */.qg)(chartYaml);
         const field = (key) => (0,src_text/* textOf */.b6)(meta && typeof meta === 'object' ? meta[key] : undefined);
         if (!digest)
             throw new Error(`helm show chart reported no "Digest:" line for ${chartUrl} ${version}.`);
@@ -816,8 +926,10 @@ async function readChartText(file) {
 ;// CONCATENATED MODULE: ./src/chart-files/yaml-splice.ts
 
 
+
 /** Parses a file that must hold one YAML mapping; `shape` tells the reader what that mapping should hold. */
 function parseMapping(source, file, shape) {
+    (0,bounds/* checkYamlDepth */.BQ)(source, file);
     const doc = (0,dist/* parseDocument */.Tp)(source, { prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length)
         throw new Error(`${file} is not valid YAML: ${doc.errors[0].message}`);
@@ -1309,6 +1421,7 @@ async function stampCharts(charts, date) {
 ;// CONCATENATED MODULE: ./src/build/rendered-checks.ts
 
 
+
 /** The line helm writes after each `---`, naming the template as `<chart>/templates/…`. */
 const SOURCE = /^# Source: (.*)$/m;
 /** A template's path in helm's error messages: `c/templates/a.yaml:3:5`, `(c/templates/a.yaml:1:4)`, `[ERROR] templates/a.yaml:`. */
@@ -1324,6 +1437,14 @@ function failedTemplate(helmOutput, chartName) {
  * `name: on` is no string there. Repeated keys are let through, as helm lets them through.
  */
 function renderedDocuments(output, chartName) {
+    // Refused before the document API recurses into it: the template that made it, by the last `# Source:` before.
+    const deep = (0,bounds/* yamlTooDeep */.up)(output);
+    if (deep !== undefined) {
+        const sources = [...output.slice(0, deep).matchAll(new RegExp(SOURCE.source, 'gm'))];
+        const source = sources.at(-1)?.[1];
+        const template = source === undefined ? '(no # Source: line)' : withoutChart(source, chartName);
+        return [{ template, content: undefined, tooDeep: (0,bounds/* lineOf */.cA)(output, deep) }];
+    }
     return (0,dist/* parseAllDocuments */.hR)(output, { version: '1.1', uniqueKeys: false }).map(doc => {
         const source = SOURCE.exec(output.slice(doc.range[0], doc.range[2]))?.[1];
         const template = source === undefined ? '(no # Source: line)' : withoutChart(source, chartName);
@@ -1442,7 +1563,10 @@ function renderedProblems(documents, namespace) {
         });
     };
     for (const document of documents) {
-        if (document.error)
+        if (document.tooDeep !== undefined)
+            problems.push(`${(0,src_text/* show */.WU)(document.template)} renders a document nested deeper than ${bounds/* BOUNDS */.QT.depth} levels (line ` +
+                `${document.tooDeep} of helm template's output); the action reads no deeper, and no cluster needs it.`);
+        else if (document.error)
             problems.push(`${(0,src_text/* show */.WU)(document.template)} renders a document that is no YAML: ${(0,src_text/* show */.WU)(document.error)}.`);
         else
             check(document.template, document.content, '');
@@ -1723,6 +1847,35 @@ async function buildAll(helm, options, charts, locations, loggedIn, destination,
     });
 }
 
+;// CONCATENATED MODULE: ./src/files.ts
+
+
+
+/**
+ * Creates a file that must not exist yet (O_CREAT | O_EXCL): a symlink planted at its name fails the write
+ * instead of redirecting it, since O_EXCL never follows a link.
+ */
+async function writeNewFile(file, data, mode) {
+    await (0,external_node_fs_promises_.writeFile)(file, data, { flag: 'wx', mode });
+}
+/**
+ * Replaces a file through a new one beside it, under a name nobody can predict and created exclusively, then
+ * renamed over the old: a failure midway leaves the old content rather than a torn file, and a link planted in
+ * the directory (a chart from a pull request can hold any) redirects nothing. The rename replaces the name
+ * itself, never what a link there points at.
+ */
+async function replaceFile(file, data) {
+    const temporary = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${(0,external_node_crypto_.randomBytes)(12).toString('hex')}.tmp`);
+    try {
+        await writeNewFile(temporary, data);
+        await (0,external_node_fs_promises_.rename)(temporary, file);
+    }
+    catch (error) {
+        await (0,external_node_fs_promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/version/templates.ts
 
 /**
@@ -1845,6 +1998,7 @@ async function readArtifactHubRepo(chartDir) {
 
 
 
+
 // Go's encoding/json, which helm's digest is taken over: HTML-significant characters are escaped.
 function goString(text) {
     return JSON.stringify(text)
@@ -1901,6 +2055,7 @@ const requirementsOf = (chartSource) => (0,dist/* parseDocument */.Tp)(chartSour
  * regenerate the lock instead.
  */
 function updateLock(lockSource, lockFile, chartBefore, chartAfter, moved) {
+    (0,bounds/* checkYamlDepth */.BQ)(lockSource, lockFile);
     const doc = (0,dist/* parseDocument */.Tp)(lockSource);
     if (doc.errors.length)
         throw new Error(`${lockFile} is not valid YAML: ${doc.errors[0].message}`);
@@ -1975,8 +2130,8 @@ async function readChangelog(chartDir, workspace, version) {
     if (!isWithin(await linkTarget(workspace), target))
         throw outsideError(file, target, workspace);
     const text = await readChartText(file);
-    // The Markdown parser (marked) is loaded only for a repository that has a changelog: most runs have none.
-    const { parseChangelogSection } = await Promise.all(/* import() */[__webpack_require__.e(22), __webpack_require__.e(198)]).then(__webpack_require__.bind(__webpack_require__, 198));
+    // The Markdown parser (markdown-it) is loaded only for a repository that has a changelog: most runs have none.
+    const { parseChangelogSection } = await Promise.all(/* import() */[__webpack_require__.e(863), __webpack_require__.e(725)]).then(__webpack_require__.bind(__webpack_require__, 725));
     return { file, section: parseChangelogSection(text, file, version) };
 }
 
@@ -2165,18 +2320,12 @@ async function imageTag(planned, workspace, options, tag) {
     const file = resolveValuesFile(workspace, planned.chart.dir, options.valuesFile);
     return { ...(await imageTagEdit(file, options.imageTagPath, tag)), tag };
 }
-/** Replaces a file through a rename, so a failure midway leaves the old content rather than a torn file. */
-async function writeFileAtomic(file, text) {
-    const temporary = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${process.pid}.tmp`);
-    await (0,external_node_fs_promises_.writeFile)(temporary, text);
-    await (0,external_node_fs_promises_.rename)(temporary, file);
-}
 /** Writes one chart's prepared files; returns what the log says of them. */
 async function writePrepared(prepared, imageTagPath) {
     const { chart } = prepared;
     if (prepared.chartLock !== undefined)
-        await writeFileAtomic(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
-    await writeFileAtomic(chart.file, prepared.chartYaml);
+        await replaceFile(external_node_path_default().join(chart.dir, 'Chart.lock'), prepared.chartLock);
+    await replaceFile(chart.file, prepared.chartYaml);
     const source = prepared.linkedSource ? `, ${SOURCE_ANNOTATION} ${prepared.linkedSource}` : '';
     const annotations = prepared.annotationsAdded.map(key => `, ${key}`).join('');
     const lines = [
@@ -2184,7 +2333,7 @@ async function writePrepared(prepared, imageTagPath) {
         changelogLine(prepared)
     ];
     if (prepared.values) {
-        await writeFileAtomic(prepared.values.file, prepared.values.text);
+        await replaceFile(prepared.values.file, prepared.values.text);
         lines.push(`${prepared.values.file}: ${imageTagPath.join('.')} ${prepared.values.tag}`);
     }
     return lines.join('\n');
@@ -2203,6 +2352,8 @@ function changelogLine({ changelog, release }) {
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/helm/home.ts
+
+
 
 
 
@@ -2251,8 +2402,8 @@ function registryConfig(login) {
 async function prepareHelmHome(home, login) {
     const env = helmEnv(home);
     await (0,external_node_fs_promises_.mkdir)(env.HELM_REPOSITORY_CACHE, { recursive: true, mode: 0o700 });
-    await (0,external_node_fs_promises_.writeFile)(env.HELM_REGISTRY_CONFIG, registryConfig(login), { mode: 0o600 });
-    await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG).catch((error) => {
+    await writeNewFile(env.HELM_REGISTRY_CONFIG, registryConfig(login), 0o600);
+    await (0,external_node_fs_promises_.copyFile)(userRepositoryConfig(), env.HELM_REPOSITORY_CONFIG, external_node_fs_.constants.COPYFILE_EXCL).catch((error) => {
         if (error.code !== 'ENOENT')
             throw error;
     });
@@ -2319,6 +2470,7 @@ function savedSession() {
  */
 
 
+
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -2360,9 +2512,14 @@ function parseManifest(bytes, claims) {
     if (reference && !matchesDigest(bytes, reference)) {
         throw new ManifestError(`the manifest received does not match the digest asked for`);
     }
+    const text = bytes.toString('utf8');
+    const deep = (0,bounds/* jsonTooDeep */.fJ)(text);
+    if (deep !== undefined) {
+        throw new ManifestError(`the manifest nests deeper than ${bounds/* BOUNDS */.QT.depth} levels (line ${(0,bounds/* lineOf */.cA)(text, deep)})`);
+    }
     let json;
     try {
-        json = JSON.parse(bytes.toString('utf8'));
+        json = JSON.parse(text);
     }
     catch {
         throw new ManifestError('the manifest is not JSON');
@@ -2647,6 +2804,7 @@ var external_node_stream_ = __webpack_require__(7075);
 
 
 
+
 /** A failed request, classified by status code / socket error code, never by text. */
 class RegistryHttpError extends Error {
     kind;
@@ -2869,7 +3027,7 @@ function statusKind(status) {
 function registryErrors(body) {
     let parsed;
     try {
-        parsed = JSON.parse(body.toString('utf8'));
+        parsed = (0,bounds/* parseJson */.qF)(body.toString('utf8'), "the registry's error");
     }
     catch {
         return [];
@@ -2902,6 +3060,7 @@ function statusFailure(response) {
  * Basic authentication. It neither retries (the caller's retry policy does) nor logs; every failure is a
  * RegistryHttpError with its FailureKind, or an UnsupportedAuthError.
  */
+
 
 
 
@@ -3225,7 +3384,7 @@ function header(response, name) {
 function readToken(answer) {
     let parsed;
     try {
-        parsed = JSON.parse(answer.body.toString('utf8'));
+        parsed = (0,bounds/* parseJson */.qF)(answer.body.toString('utf8'), "the token server's answer");
     }
     catch {
         parsed = undefined;
@@ -3309,7 +3468,9 @@ function decide(ifExists, existing, ref) {
     throw new Error(`${ref} is already published (${existingDigest}); a released version is not pushed again by default. ` +
         'If this is a re-run, set input if-exists: skip to keep the published chart, or if-exists: overwrite to replace it.');
 }
-const CONCURRENCY = 'Give the release job a concurrency: group per ref (concurrency: { group: release-${{ github.ref }} }), so that ' +
+/** The concurrency group the README and the example workflows give a release job: one run of a ref at a time. */
+const CONCURRENCY_GROUP = '${{ github.workflow }}-${{ github.ref }}';
+const CONCURRENCY = `Give the release job a concurrency: group per ref (concurrency: { group: ${CONCURRENCY_GROUP} }), so that ` +
     'two runs never publish the same version at once.';
 /**
  * The decision again right before the push, for a version the first look-up did not find: a push of it that
@@ -3440,6 +3601,8 @@ function explainKind(kind, context) {
 
 
 
+
+
 /** Helm's media types for a chart in an OCI registry (helm.sh/docs/topics/registries). */
 const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 const CHART_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
@@ -3479,11 +3642,12 @@ function clientReader(client) {
             const text = (await client.blob(location.repository, manifest.config.digest, HELM_MAX_FILE_BYTES)).toString();
             let config;
             try {
-                config = JSON.parse(text);
+                config = (0,bounds/* parseJson */.qF)(text, 'its config');
             }
-            catch {
-                // JSON.parse's own message quotes the text, which the registry wrote.
-                throw new Error(`${location.ref} is not a Helm chart: its config is not JSON.`);
+            catch (error) {
+                // JSON.parse's own message quotes the text, which the registry wrote; parseJson's on depth does not.
+                const why = error instanceof SyntaxError ? 'its config is not JSON' : (0,src_text/* errorMessage */.gJ)(error).replace(/\.$/, '');
+                throw new Error(`${location.ref} is not a Helm chart: ${why}.`);
             }
             const field = (key) => {
                 const value = config && typeof config === 'object' ? config[key] : undefined;
@@ -3493,7 +3657,7 @@ function clientReader(client) {
         },
         async download(location, _version, digest, file, withProv = false) {
             const manifest = await manifestOf(location, digest);
-            await (0,external_node_fs_promises_.writeFile)(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)));
+            await replaceFile(file, await client.blob(location.repository, chartLayerOf(location, manifest.layers)));
             if (!withProv)
                 return false;
             const provs = manifest.layers.filter(layer => layer.mediaType === PROV_LAYER);
@@ -3506,7 +3670,7 @@ function clientReader(client) {
                 return false;
             }
             // A provenance file is a few kilobytes: a chart's Chart.yaml and its digest, signed.
-            await (0,external_node_fs_promises_.writeFile)(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES));
+            await replaceFile(`${file}.prov`, await client.blob(location.repository, provs[0].digest, HELM_MAX_FILE_BYTES));
             return true;
         },
         async isPublic(location, digest) {
@@ -3703,6 +3867,7 @@ async function withRetries(policy, context, log, work) {
 
 
 
+
 /**
  * Downloads the published chart and its provenance (`download` writes the chart to the file it is given and the
  * `.prov` beside it, and tells whether the manifest has one) and checks the signature against the key with
@@ -3724,7 +3889,7 @@ async function verifySignature(helm, published, signature, log, download) {
         if (verified.fingerprint.toUpperCase() !== signature.fingerprint) {
             throw new Error(`${location.ref}@${digest} is signed by key ${verified.fingerprint}, not by ${signature.fingerprint}.`);
         }
-        await (0,external_node_fs_promises_.copyFile)(`${file}.prov`, `${packagePath}.prov`);
+        await replaceFile(`${packagePath}.prov`, await (0,external_node_fs_promises_.readFile)(`${file}.prov`));
         log(`${location.ref}@${digest} is signed by ${verified.signedBy} (key ${verified.fingerprint}).`);
     }
     finally {
@@ -3983,9 +4148,30 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             return false;
         });
     };
+    /**
+     * The provenance the registry serves with a chart whose signature this run did not verify (an unsigned run, a
+     * chart kept or left as it was), beside its package for the GitHub Release: none, one of another key, or an
+     * earlier run's. A chart the registry serves without one has no `.prov` after this.
+     */
+    const servedProvenance = (outcome) => logGroup(`${outcome.chartName}: provenance of ${outcome.location.ref}`, async (log) => {
+        const ref = `${outcome.location.ref}@${outcome.digest}`;
+        try {
+            const provenance = await read(`download of ${ref}`, outcome, log, reader => reader.download(outcome.location, outcome.version, outcome.digest, outcome.packagePath, true));
+            log(`${ref} ${provenance ? 'carries a provenance file' : 'carries no provenance file'}.`);
+            return { ...outcome, provenance };
+        }
+        catch (error) {
+            return { ...outcome, problem: (0,src_text/* errorMessage */.gJ)(error) };
+        }
+    });
     /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
     const publishWithMetadata = async (outcome, planned, packageDigest) => {
-        const published = await publish(outcome, planned, packageDigest);
+        const settled = await publish(outcome, planned, packageDigest);
+        const published = options.createRelease && settled.digest && !settled.problem
+            ? settled.signed
+                ? { ...settled, provenance: true }
+                : await servedProvenance(settled)
+            : settled;
         const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub;
         if (!metadata || !published.digest || published.problem)
             return published;
@@ -4146,6 +4332,7 @@ function checkHelmCanSign(key, helm) {
 ;// CONCATENATED MODULE: ./src/signing/keyring.ts
 
 
+
 /**
  * Writes the legacy keyrings helm reads (binary OpenPGP packets: helm reads neither GnuPG 2's keybox nor an
  * agent) and the passphrase into `<home>/gnupg`, 0700, each file 0600. The passphrase file ends in a line break,
@@ -4156,7 +4343,7 @@ async function writeKeyring(home, key) {
     await (0,external_node_fs_promises_.mkdir)(dir, { mode: 0o700 });
     const file = async (name, data) => {
         const where = external_node_path_default().join(dir, name);
-        await (0,external_node_fs_promises_.writeFile)(where, data, { mode: 0o600 });
+        await writeNewFile(where, data, 0o600);
         return where;
     };
     const sign = { key: key.userId, keyring: await file('secring.gpg', key.secretKeyring) };
@@ -4749,12 +4936,101 @@ function planMatrix(plan, maxJobs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/github-release/answers.ts
+/**
+ * The shapes of GitHub's answers the GitHub Release step uses, checked before any field is read: octokit hands
+ * on whatever came (a truncated body as its text, say), and an unchecked answer fails later as a TypeError
+ * without the re-run advice. Small typed checks rather than a schema library: five shapes, a few fields each.
+ */
+const answers_isFields = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+// Each kind by the words a message uses for it.
+const TYPES = {
+    'a number': (value) => typeof value === 'number',
+    text: (value) => typeof value === 'string',
+    'true or false': (value) => typeof value === 'boolean',
+    'text or null': (value) => value === null || typeof value === 'string',
+    absent: (value) => value === undefined
+};
+/** An object whose fields each have one of the kinds given; `lists` are arrays whose items pass their check. */
+function shape(name, fields, lists = {}) {
+    return value => {
+        if (!answers_isFields(value))
+            return `${name} is ${typeof value === 'string' ? 'text, not JSON' : 'no JSON object'}`;
+        for (const [field, kinds] of Object.entries(fields)) {
+            if (!kinds.some(kind => TYPES[kind](value[field])))
+                return `${field} of ${name} is not ${kinds.join(' or ')}`;
+        }
+        for (const [field, check] of Object.entries(lists)) {
+            const items = value[field];
+            if (!Array.isArray(items))
+                return `${field} of ${name} is no list`;
+            const problem = items.map(check).find(Boolean);
+            if (problem)
+                return problem;
+        }
+        return undefined;
+    };
+}
+const asset = shape('an asset', {
+    id: ['a number'],
+    name: ['text'],
+    size: ['a number'],
+    digest: ['text or null', 'absent']
+});
+const release = shape('the release', {
+    id: ['a number'],
+    tag_name: ['text'],
+    draft: ['true or false'],
+    html_url: ['text'],
+    upload_url: ['text'],
+    name: ['text or null'],
+    body: ['text or null', 'absent'],
+    immutable: ['true or false', 'absent']
+}, { assets: asset });
+const releases = value => {
+    if (!Array.isArray(value))
+        return `the list of releases is ${typeof value === 'string' ? 'text, not JSON' : 'no list'}`;
+    return value.map(release).find(Boolean);
+};
+const notes = shape('the generated notes', { body: ['text'] });
+/** The answers used, by method and URL: the URL as octokit has it, a template or a page's full address. */
+const ANSWERS = [
+    ['GET', /\/releases\/(tags\/[^/]+|\{release_id\}|\d+)$/, release],
+    ['GET', /\/releases(\?.*)?$/, releases],
+    ['POST', /\/releases\/generate-notes$/, notes],
+    ['POST', /\/releases$/, release],
+    ['PATCH', /\/releases\/(\{release_id\}|\d+)$/, release],
+    // An upload goes to the release's upload_url, `…/assets{?name,label}`.
+    ['POST', /\/assets(\{\?name,label\})?$/, asset]
+];
+/** What is wrong with GitHub's answer to a request, or undefined when it is fine or not one the step reads. */
+function answerProblem(method, url, data) {
+    const found = ANSWERS.find(([verb, pattern]) => verb === method && pattern.test(url));
+    return found?.[2](data);
+}
+
 ;// CONCATENATED MODULE: ./src/github-release/api-retry.ts
+
+
+/**
+ * An answer that did not arrive whole within the deadline, or arrived malformed. The message completes
+ * "GitHub's answer to <call> …".
+ */
+class AnswerError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AnswerError';
+    }
+}
 /** How long the GitHub Release step waits for GitHub at most, over all its calls, and how often it tries one. */
 const RETRY = { tries: 5, budgetMs: 60_000, firstBackoffMs: 1000 };
 /** What GitHub said: the `message` of its JSON answer, without the documentation link octokit appends. */
 function apiFailure(error) {
     const failure = error;
+    // octokit wraps what its fetch throws as an HTTP 500 of its own; the answer never had a status.
+    const answer = [error, failure.cause].find(candidate => candidate instanceof AnswerError);
+    if (answer)
+        return { message: answer.message, transient: true, tries: failure.tries, call: failure.call };
     const data = failure.response?.data;
     const message = typeof data?.message === 'string' ? data.message : (failure.message ?? String(error));
     return { status: failure.status, message, headers: failure.response?.headers ?? {}, tries: failure.tries };
@@ -4780,8 +5056,13 @@ function isRateLimited(failure) {
  * @param waitedMs how long the step has waited for GitHub so far
  */
 function retryDelay(failure, tries, waitedMs, nowMs) {
-    if (tries >= RETRY.tries || failure.status === undefined)
+    if (tries >= RETRY.tries)
         return undefined;
+    if (failure.status === undefined) {
+        if (!failure.transient)
+            return undefined;
+        return fits(RETRY.firstBackoffMs * 2 ** (tries - 1), waitedMs);
+    }
     const headers = failure.headers ?? {};
     const retryAfter = headers['retry-after'] === undefined ? undefined : Number(headers['retry-after']) * 1000;
     const reset = Number(headers['x-ratelimit-reset']) * 1000;
@@ -4797,9 +5078,53 @@ function retryDelay(failure, tries, waitedMs, nowMs) {
     else if (failure.status >= 500) {
         delay = retryAfter ?? RETRY.firstBackoffMs * 2 ** (tries - 1);
     }
-    if (delay === undefined || Number.isNaN(delay) || waitedMs + delay > RETRY.budgetMs)
-        return undefined;
-    return delay;
+    return delay === undefined ? undefined : fits(delay, waitedMs);
+}
+/** A wait, unless it would take the step past its budget. */
+const fits = (delay, waitedMs) => Number.isNaN(delay) || waitedMs + delay > RETRY.budgetMs ? undefined : delay;
+// Statuses whose answer has no body, which a Response cannot be made with.
+const EMPTY = new Set([101, 204, 205, 304]);
+/**
+ * `fetch` with a deadline on the whole answer, headers and body: a GitHub that drips its answer is cut off at
+ * `timeoutMs`, however slowly it keeps sending. The body is read here, at most BOUNDS.githubAnswerBytes of it,
+ * and JSON nested deeper than BOUNDS.depth is refused before octokit parses it.
+ */
+function withDeadline(fetch, timeoutMs) {
+    return async (url, init = {}) => {
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+        try {
+            const response = await fetch(url, { ...init, signal });
+            const chunks = [];
+            let size = 0;
+            for await (const chunk of response.body ?? []) {
+                size += chunk.length;
+                if (size > bounds/* BOUNDS */.QT.githubAnswerBytes) {
+                    throw new AnswerError(`is malformed: it is larger than ${bounds/* BOUNDS */.QT.githubAnswerBytes} bytes`);
+                }
+                chunks.push(chunk);
+            }
+            const body = Buffer.concat(chunks);
+            if (/json/i.test(response.headers.get('content-type') ?? '')) {
+                const text = body.toString('utf8');
+                const deep = (0,bounds/* jsonTooDeep */.fJ)(text);
+                if (deep !== undefined) {
+                    throw new AnswerError(`is malformed: its JSON nests deeper than ${bounds/* BOUNDS */.QT.depth} levels (line ${(0,bounds/* lineOf */.cA)(text, deep)})`);
+                }
+            }
+            const whole = new Response(EMPTY.has(response.status) ? null : body, {
+                status: response.status,
+                statusText: response.statusText,
+                headers: response.headers
+            });
+            return Object.defineProperty(whole, 'url', { value: response.url });
+        }
+        catch (error) {
+            if (!deadline.aborted)
+                throw error;
+            throw new AnswerError(`did not come whole within ${(0,src_text/* formatDuration */.a3)(timeoutMs)} (input timeout)`);
+        }
+    };
 }
 /** The request's URL with its parameters filled in, as a log line shows it: `{?name,label}` dropped. */
 function requestPath(options) {
@@ -4811,23 +5136,37 @@ function requestPath(options) {
  * Wraps octokit's requests (`octokit.hook.wrap('request', …)`) to retry them. Our own, not
  * @octokit/plugin-retry with @octokit/plugin-throttling: plugin-retry ignores retry-after and leaves 403 rate
  * limits alone, and plugin-throttling spaces every write a second apart and bounds no total wait, which this
- * step needs.
+ * step needs. Each try gets the deadline and its answer the check `bounds` give.
  */
-function retrying(log) {
+function retrying(log, { timeoutMs, check } = {}) {
     let waitedMs = 0;
     return async (request, options) => {
+        const path = requestPath(options);
+        if (timeoutMs !== undefined) {
+            // Set on the request's own options: octokit's inner hooks are bound to that object, and take no other.
+            const settings = (options.request ?? {});
+            Object.assign(options, {
+                request: { ...settings, fetch: withDeadline(settings.fetch ?? globalThis.fetch, timeoutMs) }
+            });
+        }
         for (let tries = 1;; tries++) {
             try {
-                return await request(options);
+                const result = await request(options);
+                const problem = check?.(options.method, options.url, result.data);
+                if (problem)
+                    throw new AnswerError(`is malformed: ${problem}`);
+                return result;
             }
             catch (error) {
                 const failure = apiFailure(error);
                 const delay = retryDelay(failure, tries, waitedMs, Date.now());
+                const call = `${options.method} ${path}`;
                 if (delay === undefined)
-                    throw Object.assign(error, { tries });
-                const path = requestPath(options);
-                log(`GitHub answered ${options.method} ${path} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
-                    `trying again in ${Math.ceil(delay / 1000)} s.`);
+                    throw Object.assign(error, { tries, call });
+                log(failure.status === undefined
+                    ? `GitHub's answer to ${call} ${failure.message}; trying again in ${Math.ceil(delay / 1000)} s.`
+                    : `GitHub answered ${call} with HTTP ${failure.status} (${failure.message || 'no message'}); ` +
+                        `trying again in ${Math.ceil(delay / 1000)} s.`);
                 waitedMs += delay;
                 await new Promise(resolve => setTimeout(resolve, delay));
             }
@@ -4853,6 +5192,16 @@ function planSwap(assets, chart) {
     if (old && sameAsset(old, chart))
         return { keep: true };
     return { keep: false, old, leftover: assets.find(asset => asset.name === partName(chart.name)) };
+}
+/**
+ * Provenance the release holds for a chart the registry serves without one now (a signed release, then an
+ * unsigned overwrite): beside the new chart, `helm verify` of the pair would fail. Parts of such a file go too.
+ * Assets of other names are not the action's, and stay.
+ * @param packages the names of the charts attached, and whether each comes with a `.prov`
+ */
+function staleProvenance(assets, packages) {
+    const stale = packages.filter(({ prov }) => !prov).flatMap(({ name }) => [`${name}.prov`, partName(`${name}.prov`)]);
+    return assets.filter(asset => stale.includes(asset.name));
 }
 /**
  * Attaches the chart so that the release holds a complete one at every moment: the new chart is uploaded
@@ -4914,15 +5263,30 @@ function chartSection(charts) {
         : [`- \`${chart.chartRef}\` \`${chart.digest}\``]);
     return [CHARTS.start, '```shell', ...charts.map(chart => chart.install), '```', '', ...references, CHARTS.end].join('\n');
 }
-/** Text without the marked section, or as it is when the section is not there whole. */
+/** Text without any whole marked section; a start or end marker left on its own stays. */
 function without(text, { start, end }) {
-    const from = text.indexOf(start);
-    const to = text.indexOf(end, from);
-    if (from < 0 || to < 0)
-        return text;
-    return `${text.slice(0, from)}${text.slice(to + end.length)}`;
+    for (;;) {
+        const from = text.indexOf(start);
+        const to = from < 0 ? -1 : text.indexOf(end, from);
+        if (to < 0)
+            return text;
+        text = `${text.slice(0, from)}${text.slice(to + end.length)}`;
+    }
 }
-/** A body without the action's sections: the notes, hand-written or generated by an earlier run. */
+/**
+ * Text the action puts into the body without the power to start or end one of its sections: a changelog may
+ * hold an old release body, markers and all, and a marker of it would otherwise end the section early, so that
+ * a re-run took the rest for notes and added it again, or kept an old chart section beside the new one. The
+ * markers become other comments, which GitHub renders as nothing all the same. Applied once more, it changes
+ * nothing, so a re-run writes the same body.
+ */
+function inert(text) {
+    return text.replace(/<!-- (\/?)helm-release-action:/g, '<!-- $1helm-release-action (quoted):');
+}
+/**
+ * A body without the action's sections: the notes, hand-written or generated by an earlier run. Every whole
+ * section goes, so that a body an older version of the action left with a section inside its notes is healed.
+ */
 function notesOf(body) {
     return without(without(body ?? '', release_body_CHANGELOG), CHARTS).trim();
 }
@@ -4931,11 +5295,12 @@ function notesOf(body) {
  * need to install the charts; the other notes (GitHub's generated ones) follow.
  */
 function releaseBody(charts, notes, changelog = '') {
-    const lead = changelog.trim() ? [release_body_CHANGELOG.start, changelog.trim(), release_body_CHANGELOG.end, ''] : [];
-    return [...lead, chartSection(charts), ...(notes.trim() ? ['', notes.trim()] : []), ''].join('\n');
+    const lead = changelog.trim() ? [release_body_CHANGELOG.start, inert(changelog.trim()), release_body_CHANGELOG.end, ''] : [];
+    return [...lead, chartSection(charts), ...(notes.trim() ? ['', inert(notes.trim())] : []), ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/github-release/github-release.ts
+
 
 
 
@@ -4960,6 +5325,8 @@ const RERUN = 'The chart is in the registry; a re-run with if-exists: skip compl
 /** GitHub's answer as a message shows it: the status and GitHub's own words, however few. */
 function failureText(failure) {
     const tries = failure.tries && failure.tries > 1 ? `, after ${failure.tries} tries` : '';
+    if (failure.transient)
+        return `GitHub's answer to ${failure.call ?? 'the request'} ${failure.message}${tries}`;
     if (failure.status === undefined)
         return `${failure.message}${tries}`;
     return `HTTP ${failure.status}: ${failure.message || 'no message'}${tries}`;
@@ -4985,15 +5352,21 @@ function releaseError(failure, what, left, place) {
     }
     return new Error(`Could not ${what} for ${place.tag} in ${where} (${failureText(failure)}).${state} ${RERUN}`);
 }
-/** A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more. */
-function immutableError(release, lacking, tag) {
-    const what = lacking.map(chart => {
-        const held = release.assets.find(asset => asset.name === chart.name);
-        const pushed = `sha256 ${chart.sha256}`;
-        return held
-            ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
-            : `it has no ${chart.name} (pushed: ${pushed})`;
-    });
+/**
+ * A published immutable release keeps its assets: a chart it lacks cannot be attached to it any more, nor a
+ * provenance file the registry no longer serves removed.
+ */
+function immutableError(release, lacking, tag, stale = []) {
+    const what = [
+        ...lacking.map(chart => {
+            const held = release.assets.find(asset => asset.name === chart.name);
+            const pushed = `sha256 ${chart.sha256}`;
+            return held
+                ? `its ${chart.name} is not the chart pushed (${held.digest ?? 'no digest'}, ${held.size} bytes; pushed: ${pushed}, ${chart.size} bytes)`
+                : `it has no ${chart.name} (pushed: ${pushed})`;
+        }),
+        ...stale.map(asset => `it holds ${asset.name}, a provenance file the registry does not serve with the chart`)
+    ];
     return new Error(`The GitHub Release for ${tag} (${release.html_url}) is published and immutable, and ${what.join('; ')}. ` +
         'GitHub refuses every change to the assets of an immutable release, and its tag cannot be moved or ' +
         'reused. The chart is in the registry; to attach it to a GitHub Release, release it as a new version ' +
@@ -5012,14 +5385,15 @@ async function readPackage(packagePath) {
 /**
  * Creates the release for the tag, or completes the one a person drafted or a previous run made, and attaches
  * the packaged charts. A new release is made as a draft and published once its charts are attached, so that
- * repositories with immutable releases get them. Returns the release's web URL.
+ * repositories with immutable releases get them. Every request has `timeoutMs` to answer whole, and every
+ * answer used is checked first. Returns the release's web URL.
  */
-async function createGitHubRelease(repository, token, spec, log) {
+async function createGitHubRelease(repository, token, spec, log, timeoutMs) {
     const repo = checkReleasable(repository, token);
     // Loaded only here: octokit adds start-up time every run that creates no release would pay for nothing.
     const { getOctokit } = await Promise.resolve(/* import() eager */).then(__webpack_require__.bind(__webpack_require__, 2413));
     const octokit = getOctokit(token);
-    octokit.hook.wrap('request', retrying(log));
+    octokit.hook.wrap('request', retrying(log, { timeoutMs, check: answerProblem }));
     const place = { repo, tag: spec.tag, apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com' };
     const attempt = async (what, left, call) => {
         try {
@@ -5047,10 +5421,11 @@ async function createGitHubRelease(repository, token, spec, log) {
     });
     const files = spec.charts.flatMap(chart => [chart.packagePath, ...(chart.provPath ? [chart.provPath] : [])]);
     const charts = await Promise.all(files.map(readPackage));
+    const stale = staleProvenance(existing?.assets ?? [], spec.charts.map(chart => ({ name: external_node_path_default().basename(chart.packagePath), prov: chart.provPath !== undefined })));
     if (existing?.immutable && !existing.draft) {
         const lacking = charts.filter(chart => !planSwap(existing.assets, chart).keep);
-        if (lacking.length)
-            throw immutableError(existing, lacking, spec.tag);
+        if (lacking.length || stale.length)
+            throw immutableError(existing, lacking, spec.tag, stale);
         log(`${existing.html_url} is published and immutable, and holds these charts already; left as it is`);
         return existing.html_url;
     }
@@ -5098,6 +5473,11 @@ async function createGitHubRelease(repository, token, spec, log) {
             await octokit.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name });
         })
     };
+    // First, so that the new chart is never attached beside an old chart's signature.
+    for (const asset of stale) {
+        await calls.remove(asset, 'The GitHub Release holds the previous charts.');
+        log(`Deleted ${asset.name}: the registry serves no provenance file with the chart`);
+    }
     for (const chart of charts)
         await attachChart(calls, release.assets, chart, log);
     const publishing = release.draft;
@@ -5134,8 +5514,8 @@ async function githubRelease(inputs, context, run, outcomes, changelogs) {
             chartRef: outcome.location.ref,
             digest: outcome.digest,
             packagePath: outcome.packagePath,
-            // The registry's own provenance, verified: see the registry step.
-            ...(outcome.signed && { provPath: `${outcome.packagePath}.prov` })
+            // The registry's own provenance, when it serves one: see the registry step.
+            ...(outcome.provenance && { provPath: `${outcome.packagePath}.prov` })
         }));
         const spec = {
             tag: run.tagged.tag,
@@ -5145,7 +5525,7 @@ async function githubRelease(inputs, context, run, outcomes, changelogs) {
             charts,
             changelog: changelogNotes(changelogs, outcomes.map(outcome => outcome.chartName))
         };
-        return createGitHubRelease(context.repository, inputs.githubToken, spec, log);
+        return createGitHubRelease(context.repository, inputs.githubToken, spec, log, inputs.timeoutMs);
     });
 }
 
