@@ -12,8 +12,9 @@ import { EXAMPLE_CHART, makeWorkspace } from '../../scripts/harness/workspace.js
 const REPO = '/repos/sofatutor/llm-proxy'
 const NOTES = `${REPO}/releases/generate-notes`
 const BY_TAG = `${REPO}/releases/tags/v1.2.3`
-// Short enough to keep the tests quick, long enough for every helm call of a run on a busy machine.
-const TIMEOUT = '5s'
+// Short enough to keep the tests quick, long enough for a run's registry calls on a busy machine (helm's local
+// work gets at least 5m whatever the input says).
+const TIMEOUT = '3s'
 const RERUN = 'The chart is in the registry; a re-run with if-exists: skip completes the GitHub Release.'
 
 type Api = Awaited<ReturnType<typeof startGitHubApi>>
@@ -38,7 +39,6 @@ describe(`Helm ${HELM_VERSIONS[0]}`, () => {
   /** A run of v1.2.3 with a GitHub Release, and how long it took. */
   const release = async (api: Api, namespace: string, extra: Record<string, string> = {}) => {
     const workspace = await makeWorkspace({ chart: EXAMPLE_CHART })
-    const started = Date.now()
     try {
       const result = await runAction({
         workspace: workspace.dir,
@@ -53,7 +53,7 @@ describe(`Helm ${HELM_VERSIONS[0]}`, () => {
         },
         env: { GITHUB_API_URL: api.apiUrl }
       })
-      return { ...result, seconds: (Date.now() - started) / 1000 }
+      return result
     } finally {
       await workspace.remove()
     }
@@ -74,7 +74,6 @@ describe(`Helm ${HELM_VERSIONS[0]}`, () => {
       expect(api.releases).toEqual([
         expect.objectContaining({ draft: false, body: expect.stringContaining('Ship it') })
       ])
-      expect(result.seconds).toBeLessThan(30)
     })
   })
 
@@ -90,8 +89,6 @@ describe(`Helm ${HELM_VERSIONS[0]}`, () => {
       expect(calls(api, 'POST', NOTES)).toBe(5)
       expect(api.releases).toEqual([])
       expect(result.outputs).toMatchObject({ pushed: 'true', 'release-url': '' })
-      // Five tries of 5 s and the back-off between them (1 + 2 + 4 + 8 s), then the end of the run.
-      expect(result.seconds).toBeLessThan(60)
     })
   })
 

@@ -36,7 +36,8 @@ describe('time limits', () => {
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  test.each([
+  // Concurrent: each waits out a stand-in that sleeps past the limit.
+  test.concurrent.each([
     [['lint', 'chart']],
     [['template', 'r', 'chart']],
     [['package', 'chart']],
@@ -46,7 +47,7 @@ describe('time limits', () => {
     await expect(helm.run(args)).resolves.toMatchObject({ command: `helm ${args.join(' ')}` })
   })
 
-  test.each([
+  test.concurrent.each([
     [['push', 'c.tgz', 'oci://h/ns'], 'push'],
     [['pull', 'oci://h/ns/c'], 'pull'],
     [['show', 'chart', 'oci://h/ns/c'], 'show'],
@@ -70,7 +71,7 @@ describe('Helm.run: the time limit of a real helm', () => {
     // `helm env` is not local work, so the 1 s input timeout is its limit.
     const running = helm.run(['env', 'HELM_BIN'])
     // The step's own work (parsing, say) holding the loop well past the limit while helm runs and exits.
-    const until = Date.now() + 3000
+    const until = Date.now() + 1500
     while (Date.now() < until);
     await expect(running).resolves.toMatchObject({ stdout: expect.stringContaining('helm') })
   })
