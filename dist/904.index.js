@@ -4164,14 +4164,20 @@ function startRegistryStep(helm, helmVersion, registry, options, charts, reposit
             return { ...outcome, problem: (0,src_text/* errorMessage */.gJ)(error) };
         }
     });
+    /** For the GitHub Release (create-release): whether the published chart comes with a provenance file. */
+    const withProvenance = async (settled) => {
+        if (!options.createRelease || !settled.digest || settled.problem)
+            return settled;
+        if (settled.signed)
+            return { ...settled, provenance: true };
+        // The manifest this run pushed unsigned has no provenance layer: nothing to download.
+        if (settled.pushed)
+            return { ...settled, provenance: false };
+        return servedProvenance(settled);
+    };
     /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
     const publishWithMetadata = async (outcome, planned, packageDigest) => {
-        const settled = await publish(outcome, planned, packageDigest);
-        const published = options.createRelease && settled.digest && !settled.problem
-            ? settled.signed
-                ? { ...settled, provenance: true }
-                : await servedProvenance(settled)
-            : settled;
+        const published = await withProvenance(await publish(outcome, planned, packageDigest));
         const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub;
         if (!metadata || !published.digest || published.problem)
             return published;

@@ -349,15 +349,18 @@ export function startRegistryStep(
       }
     })
 
+  /** For the GitHub Release (create-release): whether the published chart comes with a provenance file. */
+  const withProvenance = async (settled: Outcome): Promise<Outcome> => {
+    if (!options.createRelease || !settled.digest || settled.problem) return settled
+    if (settled.signed) return { ...settled, provenance: true }
+    // The manifest this run pushed unsigned has no provenance layer: nothing to download.
+    if (settled.pushed) return { ...settled, provenance: false }
+    return servedProvenance(settled)
+  }
+
   /** A chart's publication, then its metadata when the chart is in the registry without a problem. */
   const publishWithMetadata = async (outcome: Outcome, planned: Decision, packageDigest: string): Promise<Outcome> => {
-    const settled = await publish(outcome, planned, packageDigest)
-    const published =
-      options.createRelease && settled.digest && !settled.problem
-        ? settled.signed
-          ? { ...settled, provenance: true }
-          : await servedProvenance(settled)
-        : settled
+    const published = await withProvenance(await publish(outcome, planned, packageDigest))
     const metadata = charts.find(chart => chart.chartName === outcome.chartName)?.artifactHub
     if (!metadata || !published.digest || published.problem) return published
     return publishMetadata(published, metadata, log =>
